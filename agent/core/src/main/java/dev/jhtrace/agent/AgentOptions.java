@@ -1,0 +1,89 @@
+package dev.jhtrace.agent;
+
+import java.util.Locale;
+
+/**
+ * The agent's options, {@code -javaagent:jhtrace.jar=k=v,k=v} (docs/options.md).
+ *
+ * @param reportPath     {@code report=}: where to write the shutdown report, with {@code %p} and {@code %t}; null for none
+ * @param format         {@code format=}: txt, json or html; from the report's extension when absent
+ * @param maxTraces      {@code max=}: capacity of the trace database
+ * @param includeRuntime {@code internal=true}: also report the JVM's own handles as open handles
+ * @param enabled        {@code enable} (default) or {@code disable}: whether tracing starts at once
+ */
+record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled) {
+    /** Default capacity of the trace database. */
+    static final int DEFAULT_MAX_TRACES = 16_384;
+
+    /** Thrown for an unknown or malformed option; its message names the option. */
+    static final class BadOption extends Exception {
+        BadOption(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param args the text after {@code =} in {@code -javaagent:jhtrace.jar=...}, or null
+     * @return the options
+     * @throws BadOption naming the first bad option
+     */
+    static AgentOptions parse(String args) throws BadOption {
+        String report = null;
+        String format = null;
+        int max = DEFAULT_MAX_TRACES;
+        boolean internal = false;
+        boolean enabled = true;
+        if (args != null && !args.isBlank()) {
+            for (String item : args.split(",")) {
+                int eq = item.indexOf('=');
+                String key = (eq < 0 ? item : item.substring(0, eq)).trim();
+                String value = eq < 0 ? null : item.substring(eq + 1).trim();
+                switch (key) {
+                    case "report" -> report = required(key, value);
+                    case "format" -> {
+                        format = required(key, value).toLowerCase(Locale.ROOT);
+                        if (!format.equals("txt") && !format.equals("json") && !format.equals("html")) {
+                            throw new BadOption("format=" + value + " (expected txt, json or html)");
+                        }
+                    }
+                    case "max" -> {
+                        try {
+                            max = Integer.decode(required(key, value));
+                        } catch (NumberFormatException e) {
+                            throw new BadOption("max=" + value + " (expected a number of traces)");
+                        }
+                        if (max < 0) {
+                            throw new BadOption("max=" + value + " (must not be negative)");
+                        }
+                    }
+                    case "internal" -> internal = bool(key, value);
+                    case "enable" -> enabled = value == null || bool(key, value);
+                    case "disable" -> enabled = !(value == null || bool(key, value));
+                    default -> throw new BadOption("unknown option '" + item.trim() + "'");
+                }
+            }
+        }
+        if (report != null && format == null) {
+            String lower = report.toLowerCase(Locale.ROOT);
+            format = lower.endsWith(".json") ? "json" : lower.endsWith(".html") || lower.endsWith(".htm") ? "html" : "txt";
+        }
+        return new AgentOptions(report, format, max, internal, enabled);
+    }
+
+    private static String required(String key, String value) throws BadOption {
+        if (value == null || value.isEmpty()) {
+            throw new BadOption(key + "= needs a value");
+        }
+        return value;
+    }
+
+    private static boolean bool(String key, String value) throws BadOption {
+        if (value == null || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new BadOption(key + "=" + value + " (expected true or false)");
+    }
+}

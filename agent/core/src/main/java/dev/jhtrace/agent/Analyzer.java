@@ -1,0 +1,208 @@
+package dev.jhtrace.agent;
+
+import com.lmax.disruptor.EventHandler;
+import dev.jhtrace.agent.report.HandleView;
+import dev.jhtrace.agent.report.LeakReport;
+import dev.jhtrace.agent.report.TraceView;
+import dev.jhtrace.agent.report.UntracedView;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The single consumer of the ring. It owns all handle state, so none of it needs a lock: the live handle
+ * table (descriptor to its current open record, with a generation number so that a reused number never
+ * mixes two handles), the trace database (the newest {@code maxTraces} traces), handles the GC reclaimed,
+ * and recent closes by descriptor object (to name the handle a bad reference used).
+ *
+ * <p>Reports are built on this thread too, as commands in the ring, so a report is exact with respect to
+ * every event published before it.
+ */
+final class Analyzer implements EventHandler<HandleEvent> {
+    private static final int RECENT_CLOSES = 4096;
+    private static final int MAX_RECLAIMED = 10_000;
+
+    private final Map<Integer, HandleRecord> open = new HashMap<>();
+    private long[] generations = new long[1024];
+    private final ArrayDeque<Trace> traces = new ArrayDeque<>();
+    private final ArrayDeque<HandleRecord> reclaimed = new ArrayDeque<>();
+    private final LinkedHashMap<Integer, Trace> closesByDescriptor = new LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Trace> eldest) {
+            return size() > RECENT_CLOSES;
+        }
+    };
+    private int maxTraces;
+    private long processed;
+    private Throwable lastRaw;
+    private CapturedStack lastStack;
+
+    Analyzer(int maxTraces) {
+        this.maxTraces = maxTraces;
+    }
+
+    @Override
+    public void onEvent(HandleEvent e, long sequence, boolean endOfBatch) {
+        try {
+            if (e.command != null) {
+                e.command.run();
+            } else if (e.type != null) {
+                process(e);
+            }
+        } finally {
+            e.clear();
+        }
+    }
+
+    private void process(HandleEvent e) {
+        processed++;
+        CapturedStack stack = stackOf(e.stack);
+        switch (e.type) {
+            case OPEN -> {
+                long gen = nextGeneration(e.fd);
+                HandleRecord r = new HandleRecord(e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack);
+                open.put(e.fd, r);
+                record(new Trace(TraceType.OPEN, e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack, false));
+            }
+            case CLOSE -> {
+                HandleRecord r = open.remove(e.fd);
+                HandleKind kind = r != null ? r.kind : e.kind;
+                String description = r != null ? r.description : e.description;
+                long gen = r != null ? r.generation : 0;
+                Trace t = new Trace(TraceType.CLOSE, e.fd, gen, kind, description, e.thread, e.timeMillis, stack, e.reclaimed);
+                record(t);
+                if (e.descriptorId != 0) {
+                    closesByDescriptor.put(e.descriptorId, t);
+                }
+                if (e.reclaimed && r != null) {
+                    reclaimed.addLast(r);
+                    if (reclaimed.size() > MAX_RECLAIMED) {
+                        reclaimed.removeFirst();
+                    }
+                }
+            }
+            case BAD_REFERENCE -> {
+                Trace closed = e.descriptorId == 0 ? null : closesByDescriptor.get(e.descriptorId);
+                int fd = closed != null ? closed.fd() : e.fd;
+                record(new Trace(TraceType.BAD_REFERENCE, fd, closed != null ? closed.generation() : 0,
+                        closed != null ? closed.kind() : e.kind, closed != null ? closed.description() : e.description,
+                        e.thread, e.timeMillis, stack, false));
+            }
+            default -> {
+            }
+        }
+    }
+
+    private CapturedStack stackOf(Throwable raw) {
+        // one hooked call that yields several descriptors shares one Throwable: share the stack too
+        if (raw != lastRaw || lastStack == null) {
+            lastRaw = raw;
+            lastStack = new CapturedStack(raw);
+        }
+        return lastStack;
+    }
+
+    private long nextGeneration(int fd) {
+        if (fd >= generations.length) {
+            generations = Arrays.copyOf(generations, Math.max(fd + 1, generations.length * 2));
+        }
+        return ++generations[fd];
+    }
+
+    private void record(Trace t) {
+        if (maxTraces <= 0) {
+            return;
+        }
+        traces.addLast(t);
+        while (traces.size() > maxTraces) {
+            traces.removeFirst();
+        }
+    }
+
+    /** Command: changes the trace database's capacity, dropping the oldest traces if needed. */
+    void setMaxTraces(int max) {
+        maxTraces = max;
+        while (traces.size() > Math.max(0, max)) {
+            traces.removeFirst();
+        }
+    }
+
+    /** @return events processed so far (analyzer thread only) */
+    long processed() {
+        return processed;
+    }
+
+    /**
+     * Builds a report from the current state and the OS's descriptor table. Analyzer thread only.
+     *
+     * @param includeRuntime also list the JVM's own handles in {@code openHandles}
+     * @param traceFilter    which traces to include, newest first
+     * @param startedAt      when tracing started
+     * @param dropped        the ring's drop count
+     * @param warnings       start-up warnings to carry
+     * @return the report
+     */
+    LeakReport report(boolean includeRuntime, java.util.function.Predicate<Trace> traceFilter, long startedAt,
+                      LongSupplier dropped, List<String> warnings) {
+        Map<Integer, String> os = ProcFds.list(ProcFds.self());
+        List<HandleView> openViews = new ArrayList<>();
+        for (HandleRecord r : new java.util.TreeMap<>(open).values()) {
+            String now = os.get(r.fd);
+            if (now == null) {
+                continue; // closed by something no hook sees; the OS is the ground truth
+            }
+            if (!includeRuntime && RuntimeHandles.isRuntime(r.openStack.frames())) {
+                continue;
+            }
+            openViews.add(view(r, now));
+        }
+        List<UntracedView> untraced = new ArrayList<>();
+        for (Map.Entry<Integer, String> fd : os.entrySet()) {
+            if (!open.containsKey(fd.getKey())) {
+                untraced.add(new UntracedView(fd.getKey(), fd.getValue()));
+            }
+        }
+        List<TraceView> traceViews = new ArrayList<>();
+        for (Iterator<Trace> it = traces.descendingIterator(); it.hasNext(); ) {
+            Trace t = it.next();
+            if (traceFilter.test(t)) {
+                traceViews.add(new TraceView(t.fd(), t.generation(), t.type().name(), name(t.kind()), t.description(), t.thread(),
+                        t.timeMillis(), t.stack().frames()));
+            }
+        }
+        List<HandleView> reclaimedViews = new ArrayList<>();
+        for (HandleRecord r : reclaimed) {
+            if (includeRuntime || !RuntimeHandles.isRuntime(r.openStack.frames())) {
+                reclaimedViews.add(view(r, null));
+            }
+        }
+        return new LeakReport(ProcessHandle.current().pid(), ProcessInfo.commandLine(), startedAt, System.currentTimeMillis(),
+                traces.size(), dropped.getAsLong(), openViews, traceViews, reclaimedViews, untraced, warnings);
+    }
+
+    private static HandleView view(HandleRecord r, String osDescription) {
+        String description = r.description;
+        if (description == null) {
+            description = osDescription;
+        } else if (r.kind == HandleKind.SOCKET && osDescription != null && !osDescription.startsWith("socket:")) {
+            description = description + " (" + osDescription + ")";
+        }
+        return new HandleView(r.fd, r.generation, name(r.kind), description, r.thread, r.openedAt, r.openStack.frames());
+    }
+
+    private static String name(HandleKind kind) {
+        return kind == null ? HandleKind.UNKNOWN.name() : kind.name();
+    }
+
+    /** @return the numbers of the descriptors the table holds open (analyzer thread only) */
+    java.util.Set<Integer> openDescriptors() {
+        return new java.util.TreeSet<>(open.keySet());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.jhtrace.agent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A stack captured on the application thread as a bare {@link Throwable} (cheap: the VM records method
+ * ids, no {@link StackTraceElement}s) and resolved to frames only when someone looks at it, off the
+ * application thread. Shared by the OPEN trace and the open-handle record it belongs to.
+ */
+final class CapturedStack {
+    private static final String[] AGENT_PREFIXES = {"dev.jhtrace.agent.", "dev.jhtrace.bootstrap."};
+
+    private Throwable raw;
+    private List<StackTraceElement> frames;
+
+    CapturedStack(Throwable raw) {
+        this.raw = raw;
+    }
+
+    /** @return the frames, innermost first, without the agent's own frames on top */
+    List<StackTraceElement> frames() {
+        if (frames == null) {
+            StackTraceElement[] all = raw == null ? new StackTraceElement[0] : raw.getStackTrace();
+            int first = 0;
+            while (first < all.length && isAgentFrame(all[first])) {
+                first++;
+            }
+            frames = List.copyOf(Arrays.asList(all).subList(first, all.length));
+            raw = null;
+        }
+        return frames;
+    }
+
+    private static boolean isAgentFrame(StackTraceElement e) {
+        for (String prefix : AGENT_PREFIXES) {
+            if (e.getClassName().startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return an empty stack, for handles whose stack is unknown */
+    static CapturedStack none() {
+        CapturedStack s = new CapturedStack(null);
+        s.frames = new ArrayList<>(0);
+        return s;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.jhtrace.agent;
+
+/**
+ * Receives the descriptors a {@link HookPoint} finds in a hooked object and publishes one event for each.
+ *
+ * <p>One per thread, reused: a hook that finds several descriptors (a selector, a pipe) publishes them
+ * with one shared stack, so the handles are attributed to the owner's single open or close.
+ */
+final class Emitter {
+    private final EventRing ring;
+    private TraceType type;
+    private boolean reclaimed;
+    private Throwable stack;
+
+    Emitter(EventRing ring) {
+        this.ring = ring;
+    }
+
+    void begin(TraceType type, boolean reclaimed) {
+        this.type = type;
+        this.reclaimed = reclaimed;
+        this.stack = null;
+    }
+
+    /**
+     * Publishes one descriptor.
+     *
+     * @param fd          the number; negative values are ignored
+     * @param kind        what it refers to
+     * @param description path or description, or {@code null}
+     * @param descriptor  the {@link java.io.FileDescriptor} object holding it, or {@code null}
+     */
+    void fd(int fd, HandleKind kind, String description, Object descriptor) {
+        if (fd < 0 && type != TraceType.BAD_REFERENCE) {
+            return;
+        }
+        if (stack == null) {
+            // one capture per hooked call, shared by all its descriptors; resolved lazily off this thread
+            stack = new Throwable();
+        }
+        long seq = ring.tryClaim();
+        if (seq < 0) {
+            return;
+        }
+        HandleEvent e = ring.slot(seq);
+        e.command = null;
+        e.type = type;
+        e.fd = fd;
+        e.kind = kind;
+        e.description = description;
+        e.thread = Thread.currentThread().getName();
+        e.timeMillis = System.currentTimeMillis();
+        e.stack = stack;
+        e.descriptorId = descriptor == null ? 0 : System.identityHashCode(descriptor);
+        e.reclaimed = reclaimed;
+        ring.publish(seq);
+    }
+
+    void end() {
+        stack = null;
+    }
+}

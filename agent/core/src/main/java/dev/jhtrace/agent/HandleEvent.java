@@ -1,0 +1,41 @@
+package dev.jhtrace.agent;
+
+/**
+ * One slot of the ring: preallocated, overwritten by producers, read by the analyzer.
+ *
+ * <p>Fields are plain: the Disruptor's sequence publication orders the writes before the analyzer reads.
+ */
+public final class HandleEvent {
+    /** Trace type, or {@code null} for a command slot. */
+    TraceType type;
+    /** The descriptor number, or -1 when unknown (a bad reference to a handle we never saw). */
+    int fd;
+    /** What the descriptor refers to. */
+    HandleKind kind;
+    /** Path or description known at the hook, or {@code null}. */
+    String description;
+    /** Name of the thread that did it. */
+    String thread;
+    /** Wall-clock time in milliseconds. */
+    long timeMillis;
+    /** The stack, captured but not yet resolved to frames. */
+    Throwable stack;
+    /** Identity of the {@link java.io.FileDescriptor} object involved (0 if none): links a bad reference to its close. */
+    int descriptorId;
+    /** True when the close ran on the GC cleaner: the program dropped the handle without closing it. */
+    boolean reclaimed;
+    /** A command to run on the analyzer thread, in order with the events. */
+    Runnable command;
+
+    void clear() {
+        type = null;
+        kind = null;
+        description = null;
+        thread = null;
+        stack = null;
+        command = null;
+        descriptorId = 0;
+        reclaimed = false;
+        fd = -1;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.jhtrace.agent;
+
+/**
+ * The open state of one handle: the analyzer's live table holds one per open descriptor.
+ */
+final class HandleRecord {
+    final int fd;
+    final long generation;
+    final HandleKind kind;
+    final String description;
+    final String thread;
+    final long openedAt;
+    final CapturedStack openStack;
+
+    HandleRecord(int fd, long generation, HandleKind kind, String description, String thread, long openedAt,
+                 CapturedStack openStack) {
+        this.fd = fd;
+        this.generation = generation;
+        this.kind = kind;
+        this.description = description;
+        this.thread = thread;
+        this.openedAt = openedAt;
+        this.openStack = openStack;
+    }
+}

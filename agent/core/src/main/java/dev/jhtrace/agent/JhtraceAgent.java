@@ -1,0 +1,79 @@
+package dev.jhtrace.agent;
+
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * The agent's entry points: {@code premain} for {@code -javaagent}, {@code agentmain} for dynamic attach.
+ *
+ * <p>Nothing here may harm the application: every failure ends in one line on stderr naming the reason,
+ * with tracing off, and the application goes on. The agent never calls {@code System.exit} and never
+ * throws out of these methods.
+ */
+public final class JhtraceAgent {
+    private static volatile Tracer tracer;
+
+    private JhtraceAgent() {
+    }
+
+    /**
+     * Called by the JVM for {@code -javaagent:jhtrace.jar=options}.
+     *
+     * @param args the options
+     * @param inst the instrumentation
+     */
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst);
+    }
+
+    /**
+     * Called by the JVM when the agent is loaded into a running JVM.
+     *
+     * @param args the options
+     * @param inst the instrumentation
+     */
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst);
+    }
+
+    private static synchronized void start(String args, Instrumentation inst) {
+        AgentThreads.runAsAgent(() -> {
+            try {
+                startTracing(args, inst);
+            } catch (AgentOptions.BadOption e) {
+                AgentLog.warn("jhtrace: bad agent option: " + e.getMessage() + "; tracing is off");
+            } catch (Throwable t) {
+                AgentLog.warn("jhtrace: could not start (" + t + "); tracing is off");
+            }
+        });
+    }
+
+    private static void startTracing(String args, Instrumentation inst) throws Exception {
+        AgentOptions options = AgentOptions.parse(args);
+        if (tracer != null || BootstrapInjector.alreadyInjected()) {
+            AgentLog.warn("jhtrace: the agent is already loaded in this JVM; not loading it again");
+            return;
+        }
+        if (!Files.isDirectory(Paths.get("/proc/self/fd"))) {
+            AgentLog.warn("jhtrace: this OS has no /proc/self/fd (jhtrace needs Linux); tracing is off");
+            return;
+        }
+        if (!inst.isRetransformClassesSupported()) {
+            AgentLog.warn("jhtrace: this JVM cannot retransform classes; tracing is off");
+            return;
+        }
+        BootstrapInjector.inject(inst);
+        JdkAccess.open(inst);
+        List<HookPoint> points = HookPoints.all();
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Tracer t = new Tracer(options, points, warnings);
+        warnings.addAll(HookInstaller.install(inst, points));
+        for (String w : warnings) {
+            AgentLog.warn("jhtrace: " + w);
+        }
+        tracer = t;
+        new ShutdownReporter(t, options).register();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.jhtrace.agent;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The operating system's view of this process's descriptors: the ground truth that the handle table is
+ * checked against. Sockets are described from {@code /proc/net}, so that endpoints are what they are now,
+ * not what they were when the socket was created.
+ */
+final class ProcFds {
+    private static final String[] TCP_STATES = {"", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+        "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"};
+
+    private ProcFds() {
+    }
+
+    /**
+     * @param procDir {@code /proc/self} or {@code /proc/<pid>}
+     * @return open descriptor numbers mapped to what they are (a path, or {@code socket:[inode]} resolved to endpoints)
+     */
+    static Map<Integer, String> list(Path procDir) {
+        Map<Integer, String> fds = new TreeMap<>();
+        Map<String, String> sockets = null;
+        String ownListing = procDir.resolve("fd").toString().replace("/proc/self/", "/proc/" + ProcessHandle.current().pid() + "/");
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(procDir.resolve("fd"))) {
+            for (Path p : dir) {
+                int fd;
+                try {
+                    fd = Integer.parseInt(p.getFileName().toString());
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                String target;
+                try {
+                    target = Files.readSymbolicLink(p).toString();
+                } catch (IOException e) {
+                    continue; // closed while we listed (a racing close)
+                }
+                if (target.equals(ownListing)) {
+                    continue; // the descriptors of this very listing
+                }
+                if (target.startsWith("socket:[")) {
+                    if (sockets == null) {
+                        sockets = sockets(procDir);
+                    }
+                    String inode = target.substring(8, target.length() - 1);
+                    target = sockets.getOrDefault(inode, target);
+                }
+                fds.put(fd, target);
+            }
+        } catch (IOException e) {
+            return fds;
+        }
+        return fds;
+    }
+
+    /** @return socket inode mapped to a description such as {@code TCP 127.0.0.1:5000 -> 127.0.0.1:41234 ESTABLISHED} */
+    static Map<String, String> sockets(Path procDir) {
+        Map<String, String> byInode = new HashMap<>();
+        for (String proto : new String[] {"tcp", "tcp6", "udp", "udp6"}) {
+            boolean tcp = proto.startsWith("tcp");
+            for (String[] f : table(procDir.resolve("net").resolve(proto))) {
+                if (f.length < 10) {
+                    continue;
+                }
+                int st = Integer.parseInt(f[3], 16);
+                String local = address(f[1]);
+                String remote = address(f[2]);
+                String d;
+                if (tcp && st == 10) {
+                    d = "TCP " + local + " LISTEN";
+                } else if (tcp) {
+                    d = "TCP " + local + " -> " + remote + " " + (st < TCP_STATES.length ? TCP_STATES[st] : "?");
+                } else {
+                    d = remote.endsWith(":0") ? "UDP " + local : "UDP " + local + " -> " + remote;
+                }
+                byInode.put(f[9], d);
+            }
+        }
+        for (String[] f : table(procDir.resolve("net").resolve("unix"))) {
+            if (f.length >= 7) {
+                byInode.put(f[6], "UNIX " + (f.length >= 8 ? f[7] : "(unnamed)"));
+            }
+        }
+        return byInode;
+    }
+
+    private static List<String[]> table(Path file) {
+        try {
+            return Files.readAllLines(file).stream().skip(1).map(l -> l.trim().split("\\s+")).toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** Decodes {@code 0100007F:1F90} (IPv4) or the 32-hex-digit IPv6 form into {@code 127.0.0.1:8080}. */
+    static String address(String hex) {
+        int colon = hex.indexOf(':');
+        String ip = hex.substring(0, colon);
+        int port = Integer.parseInt(hex.substring(colon + 1), 16);
+        StringBuilder sb = new StringBuilder();
+        if (ip.length() == 8) {
+            for (int i = 3; i >= 0; i--) {
+                sb.append(Integer.parseInt(ip.substring(i * 2, i * 2 + 2), 16));
+                if (i > 0) {
+                    sb.append('.');
+                }
+            }
+        } else {
+            // four little-endian 32-bit words
+            byte[] b = new byte[16];
+            for (int w = 0; w < 4; w++) {
+                for (int i = 0; i < 4; i++) {
+                    b[w * 4 + i] = (byte) Integer.parseInt(ip.substring(w * 8 + (3 - i) * 2, w * 8 + (3 - i) * 2 + 2), 16);
+                }
+            }
+            try {
+                java.net.InetAddress a = java.net.InetAddress.getByAddress(b);
+                // IPv4-mapped addresses come back as Inet4Address: print them as IPv4
+                sb.append(a instanceof java.net.Inet4Address ? a.getHostAddress() : "[" + a.getHostAddress() + "]");
+            } catch (java.net.UnknownHostException e) {
+                sb.append(ip);
+            }
+        }
+        return sb.append(':').append(port).toString();
+    }
+
+    /** @return {@code /proc/self} */
+    static Path self() {
+        return Paths.get("/proc/self");
+    }
+}

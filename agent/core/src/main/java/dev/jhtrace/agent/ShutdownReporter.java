@@ -1,0 +1,83 @@
+package dev.jhtrace.agent;
+
+import dev.jhtrace.agent.report.HandleView;
+import dev.jhtrace.agent.report.HtmlReportWriter;
+import dev.jhtrace.agent.report.JsonReportWriter;
+import dev.jhtrace.agent.report.LeakReport;
+import dev.jhtrace.agent.report.ReportFile;
+import dev.jhtrace.agent.report.TextReportWriter;
+
+import java.nio.file.Path;
+
+/**
+ * Writes the leak report when the JVM shuts down: to {@code report=PATH} if given, otherwise a short
+ * summary on stderr, and only when the program leaked.
+ */
+final class ShutdownReporter implements Runnable {
+    private static final long REPORT_TIMEOUT_MILLIS = 10_000;
+
+    private final Tracer tracer;
+    private final AgentOptions options;
+
+    ShutdownReporter(Tracer tracer, AgentOptions options) {
+        this.tracer = tracer;
+        this.options = options;
+    }
+
+    /** Registers this reporter as a shutdown hook on an agent thread. */
+    void register() {
+        Thread t = new Thread(AgentThreads.wrap(this), "jhtrace-shutdown-report");
+        Runtime.getRuntime().addShutdownHook(t);
+    }
+
+    @Override
+    public void run() {
+        try {
+            LeakReport r = tracer.report(options.includeRuntime(), t -> t.type() == TraceType.BAD_REFERENCE, REPORT_TIMEOUT_MILLIS);
+            if (r == null) {
+                AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
+                return;
+            }
+            if (options.reportPath() != null) {
+                Path path = ReportFile.expand(options.reportPath(), r.pid());
+                String content = switch (options.format()) {
+                    case "json" -> JsonReportWriter.write(r);
+                    case "html" -> HtmlReportWriter.write(r);
+                    default -> TextReportWriter.write(r);
+                };
+                ReportFile.write(path, content);
+            } else if (!r.openHandles().isEmpty()) {
+                AgentLog.warn(summary(r));
+            }
+        } catch (Throwable t) {
+            AgentLog.warn("jhtrace: could not write the leak report: " + t);
+        }
+    }
+
+    /** @return a few lines: how many handles leaked, and where the first few were opened */
+    static String summary(LeakReport r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("jhtrace: ").append(r.openHandles().size()).append(" handle(s) still open at exit (pid ").append(r.pid())
+                .append("); add report=leaks.txt to the agent options for full stacks");
+        int shown = 0;
+        for (HandleView h : r.openHandles()) {
+            if (shown++ == 10) {
+                sb.append("\n  ...");
+                break;
+            }
+            sb.append("\n  ").append(TextReportWriter.hex(h.handle())).append(' ').append(h.kind()).append(' ')
+                    .append(h.description()).append(" opened at ").append(programFrame(h));
+        }
+        return sb.toString();
+    }
+
+    private static String programFrame(HandleView h) {
+        for (StackTraceElement e : h.stack()) {
+            String c = e.getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("javax."))) {
+                return e.toString();
+            }
+        }
+        return h.stack().isEmpty() ? "?" : h.stack().get(0).toString();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.jhtrace.agent.report;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Writes a {@link LeakReport} as the JSON object of the contract (docs/report-formats.md). Hand-written
+ * so that the agent carries no JSON library onto the application's class path.
+ */
+public final class JsonReportWriter {
+    private JsonReportWriter() {
+    }
+
+    /**
+     * @param r the report
+     * @return its JSON form
+     */
+    public static String write(LeakReport r) {
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("{\"pid\":").append(r.pid());
+        sb.append(",\"command\":").append(str(r.command()));
+        sb.append(",\"startedAt\":").append(str(Instant.ofEpochMilli(r.startedAt()).toString()));
+        sb.append(",\"generatedAt\":").append(str(Instant.ofEpochMilli(r.generatedAt()).toString()));
+        sb.append(",\n\"stats\":{\"parsed\":").append(r.parsed()).append(",\"dumped\":").append(r.dumped())
+                .append(",\"dropped\":").append(r.dropped()).append(",\"openHandles\":").append(r.openHandles().size())
+                .append(",\"untraced\":").append(r.untraced().size()).append('}');
+        sb.append(",\n\"openHandles\":");
+        handles(sb, r.openHandles());
+        sb.append(",\n\"traces\":[");
+        for (int i = 0; i < r.traces().size(); i++) {
+            TraceView t = r.traces().get(i);
+            sb.append(i == 0 ? "\n " : ",\n ").append("{\"handle\":").append(t.handle()).append(",\"generation\":").append(t.generation())
+                    .append(",\"type\":").append(str(t.type())).append(",\"kind\":").append(str(t.kind()))
+                    .append(",\"description\":").append(str(t.description())).append(",\"thread\":").append(str(t.thread()))
+                    .append(",\"time\":").append(str(Instant.ofEpochMilli(t.time()).toString())).append(",\"stack\":");
+            frames(sb, t.stack());
+            sb.append('}');
+        }
+        sb.append("],\n\"reclaimed\":");
+        handles(sb, r.reclaimed());
+        sb.append(",\n\"untraced\":[");
+        for (int i = 0; i < r.untraced().size(); i++) {
+            UntracedView u = r.untraced().get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"handle\":").append(u.handle()).append(",\"description\":")
+                    .append(str(u.description())).append('}');
+        }
+        sb.append("],\n\"warnings\":[");
+        for (int i = 0; i < r.warnings().size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(str(r.warnings().get(i)));
+        }
+        return sb.append("]}\n").toString();
+    }
+
+    private static void handles(StringBuilder sb, List<HandleView> handles) {
+        sb.append('[');
+        for (int i = 0; i < handles.size(); i++) {
+            HandleView h = handles.get(i);
+            sb.append(i == 0 ? "\n " : ",\n ").append("{\"handle\":").append(h.handle()).append(",\"generation\":").append(h.generation())
+                    .append(",\"kind\":").append(str(h.kind())).append(",\"description\":").append(str(h.description()))
+                    .append(",\"thread\":").append(str(h.thread()))
+                    .append(",\"openedAt\":").append(str(Instant.ofEpochMilli(h.openedAt()).toString())).append(",\"stack\":");
+            frames(sb, h.stack());
+            sb.append('}');
+        }
+        sb.append(']');
+    }
+
+    private static void frames(StringBuilder sb, List<StackTraceElement> stack) {
+        sb.append('[');
+        for (int i = 0; i < stack.size(); i++) {
+            StackTraceElement f = stack.get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"class\":").append(str(f.getClassName())).append(",\"method\":")
+                    .append(str(f.getMethodName())).append(",\"file\":").append(str(f.getFileName()))
+                    .append(",\"line\":").append(f.getLineNumber()).append('}');
+        }
+        sb.append(']');
+    }
+
+    static String str(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.jhtrace.agent.report;
+
+import java.util.List;
+
+/**
+ * Everything one report says, in the shape of the JSON contract (docs/report-formats.md).
+ *
+ * @param pid          the process
+ * @param command      the process's command line, for the text header
+ * @param startedAt    when tracing started, epoch milliseconds
+ * @param generatedAt  when this report was made
+ * @param parsed       stack traces held in the trace database
+ * @param dropped      events lost because the ring was full
+ * @param openHandles  the program's open handles
+ * @param traces       traces shown
+ * @param reclaimed    handles the program dropped without closing, closed by the GC's cleaner
+ * @param untraced     open descriptors with no trace
+ * @param warnings     hooks that matched nothing, and similar
+ */
+public record LeakReport(long pid, String command, long startedAt, long generatedAt, long parsed, long dropped,
+                         List<HandleView> openHandles, List<TraceView> traces, List<HandleView> reclaimed,
+                         List<UntracedView> untraced, List<String> warnings) {
+
+    /** @return how many stack traces the report shows (open handles, traces and reclaimed handles) */
+    public long dumped() {
+        return openHandles.size() + traces.size() + reclaimed.size();
+    }
+}
