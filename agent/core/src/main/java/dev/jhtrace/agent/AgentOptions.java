@@ -10,8 +10,10 @@ import java.util.Locale;
  * @param maxTraces      {@code max=}: capacity of the trace database
  * @param includeRuntime {@code internal=true}: also report the JVM's own handles as open handles
  * @param enabled        {@code enable} (default) or {@code disable}: whether tracing starts at once
+ * @param traces         {@code traces=}: which traces the shutdown report lists besides open handles:
+ *                       {@code bad} (bad references, the default), {@code all} (the whole trace database) or {@code none}
  */
-record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled) {
+record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled, String traces) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
 
@@ -33,6 +35,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
         int max = DEFAULT_MAX_TRACES;
         boolean internal = false;
         boolean enabled = true;
+        String traces = "bad";
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -57,6 +60,12 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                         }
                     }
                     case "internal" -> internal = bool(key, value);
+                    case "traces" -> {
+                        traces = required(key, value).toLowerCase(Locale.ROOT);
+                        if (!traces.equals("bad") && !traces.equals("all") && !traces.equals("none")) {
+                            throw new BadOption("traces=" + value + " (expected bad, all or none)");
+                        }
+                    }
                     case "enable" -> enabled = value == null || bool(key, value);
                     case "disable" -> enabled = !(value == null || bool(key, value));
                     default -> throw new BadOption("unknown option '" + item.trim() + "'");
@@ -67,7 +76,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
             String lower = report.toLowerCase(Locale.ROOT);
             format = lower.endsWith(".json") ? "json" : lower.endsWith(".html") || lower.endsWith(".htm") ? "html" : "txt";
         }
-        return new AgentOptions(report, format, max, internal, enabled);
+        return new AgentOptions(report, format, max, internal, enabled, traces);
     }
 
     private static String required(String key, String value) throws BadOption {

@@ -57,6 +57,10 @@ final class Extractors {
         pair(JdkAccess.field(owner, "socketpair"), "WatchService wakeup", out);
     }
 
+    static void watchServiceClose(Object owner, Object detail, int fd, int flags, Emitter out) {
+        watchService(JdkAccess.field(owner, "poller"), detail, fd, flags, out);
+    }
+
     static void epollPort(Object owner, Object detail, int fd, int flags, Emitter out) {
         out.fd(JdkAccess.intField(owner, "epfd"), HandleKind.EPOLL, "AsynchronousChannelGroup", null);
         pair(JdkAccess.field(owner, "sp"), "AsynchronousChannelGroup wakeup", out);

@@ -75,8 +75,9 @@ final class HookPoints {
                 Extractors::selector));
         p.add(new HookPoint("sun.nio.fs.LinuxWatchService$Poller", "<init>", ANY, OpenedThis.class, TraceType.OPEN,
                 Extractors::watchService));
-        p.add(new HookPoint("sun.nio.fs.LinuxWatchService$Poller", "implCloseAll", ANY, ClosingThis.class, TraceType.CLOSE,
-                Extractors::watchService));
+        // the poller thread closes the fds, but only when the program's close() asks it to: trace that call
+        p.add(new HookPoint("sun.nio.fs.LinuxWatchService", "implClose", ANY, ClosingThis.class, TraceType.CLOSE,
+                Extractors::watchServiceClose));
         p.add(new HookPoint("sun.nio.ch.EPollPort", "<init>", ANY, OpenedThis.class, TraceType.OPEN, Extractors::epollPort));
         p.add(new HookPoint("sun.nio.ch.EPollPort", "implClose", ANY, ClosingThis.class, TraceType.CLOSE, Extractors::epollPort));
         p.add(new HookPoint("java.lang.ProcessImpl", "initStreams", ANY, OpenedThis.class, TraceType.OPEN,

@@ -62,7 +62,7 @@ public final class JdkAccess {
             // jdk.internal.misc.Unsafe, not sun.misc.Unsafe: JDK 24+ warns on stderr about the latter's memory access
             Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
             Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
-            getIntAtAddress = MethodHandles.publicLookup()
+            getIntAtAddress = MethodHandles.lookup()
                     .findVirtual(unsafeClass, "getInt", java.lang.invoke.MethodType.methodType(int.class, long.class)).bindTo(unsafe);
         } catch (ReflectiveOperationException | RuntimeException e) {
             getIntAtAddress = null; // directory-stream closes go untraced; everything else works

@@ -33,7 +33,9 @@ final class ShutdownReporter implements Runnable {
     @Override
     public void run() {
         try {
-            LeakReport r = tracer.report(options.includeRuntime(), t -> t.type() == TraceType.BAD_REFERENCE, REPORT_TIMEOUT_MILLIS);
+            String which = options.traces();
+            LeakReport r = tracer.report(options.includeRuntime(),
+                    t -> which.equals("all") || which.equals("bad") && t.type() == TraceType.BAD_REFERENCE, REPORT_TIMEOUT_MILLIS);
             if (r == null) {
                 AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
                 return;

@@ -1,0 +1,39 @@
+package dev.jhtrace.it;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+
+/**
+ * The JDKs target JVMs are forked on: the one running the build (17) and the Temurin 25 installed beside it.
+ *
+ * @param name a label for test names
+ * @param home the JDK's home, or {@code null} when absent on this machine
+ */
+public record Jdk(String name, Path home) {
+    /** @return the JDKs of the test matrix */
+    public static Stream<Jdk> all() {
+        return Stream.of(of("jdk17", "jhtrace.jdk17.home"), of("jdk25", "jhtrace.jdk25.home"));
+    }
+
+    private static Jdk of(String name, String property) {
+        String home = System.getProperty(property);
+        Path p = home == null ? null : Paths.get(home);
+        return new Jdk(name, p != null && Files.isExecutable(p.resolve("bin/java")) ? p : null);
+    }
+
+    /** @return the java launcher; skips the test, with the reason, when this JDK is not installed */
+    public Path java() {
+        Assumptions.assumeTrue(home != null, name + " is not installed here (set -D" + "jhtrace." + name + ".home=...); "
+                + ".ci/run installs it");
+        return home.resolve("bin/java");
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

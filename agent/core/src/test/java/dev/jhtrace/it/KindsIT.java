@@ -1,0 +1,84 @@
+package dev.jhtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jhtrace.it.targets.KindsTarget;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every kind of handle, on JDK 17 and 25: the leaked instance is in {@code openHandles} with the fd number
+ * {@code /proc/self/fd} showed and the line that opened it; the closed instance is not, and its CLOSE trace
+ * has the line that closed it.
+ */
+class KindsIT {
+    private static final String TARGET = KindsTarget.class.getName();
+
+    @TestFactory
+    Stream<DynamicTest> everyKindOnEveryJdk() {
+        return Jdk.all().flatMap(jdk -> {
+            if (jdk.home() == null) {
+                return Stream.of(DynamicTest.dynamicTest(jdk + ": all kinds", jdk::java));
+            }
+            TargetJvm.Result r;
+            try {
+                r = TargetJvm.runWithReport(jdk, "traces=all,max=100000", KindsTarget.class);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            TargetJvm.Result run = r;
+            List<DynamicTest> tests = new ArrayList<>();
+            tests.add(DynamicTest.dynamicTest(jdk + ": target ran and reported", () -> {
+                assertEquals(0, run.exitCode(), run.stderr());
+                assertNotNull(run.report(), "no report written; stderr: " + run.stderr());
+                assertEquals(0, run.report().path("stats").path("dropped").asLong());
+                assertTrue(run.report().path("warnings").isEmpty(), "start-up warnings: " + run.report().path("warnings"));
+                assertEquals(33, run.lines("SCENARIO ").size(), run.stdout());
+            }));
+            for (String line : r.lines("SCENARIO ")) {
+                String[] f = line.split("\\|", -1);
+                tests.add(DynamicTest.dynamicTest(jdk + ": " + f[0], () -> check(run.report(), f)));
+            }
+            return tests.stream();
+        });
+    }
+
+    private static void check(JsonNode report, String[] f) {
+        String name = f[0];
+        int leakLine = Integer.parseInt(f[1]);
+        List<Integer> leakFds = ints(f[2]);
+        int closedOpenLine = Integer.parseInt(f[3]);
+        int closeLine = Integer.parseInt(f[4]);
+        List<Integer> closedFds = ints(f[5]);
+        assertFalse(leakFds.isEmpty(), name + ": the leak opened no fd?");
+        assertFalse(closedFds.isEmpty(), name + ": the closed instance opened no fd?");
+
+        List<JsonNode> leaked = Reports.withFrame(report.path("openHandles"), TARGET, leakLine);
+        assertEquals(leakFds, Reports.handles(new com.fasterxml.jackson.databind.node.ArrayNode(null, leaked)).stream().sorted().toList(),
+                name + ": openHandles opened at line " + leakLine + " should be exactly the fds /proc/self/fd showed");
+        assertTrue(Reports.withFrame(report.path("openHandles"), TARGET, closedOpenLine).isEmpty(),
+                name + ": the instance closed at line " + closeLine + " is reported open");
+        for (int fd : closedFds) {
+            boolean closeTraced = false;
+            for (JsonNode t : report.path("traces")) {
+                if ("CLOSE".equals(t.path("type").asText()) && t.path("handle").asInt() == fd && Reports.hasFrame(t, TARGET, closeLine)) {
+                    closeTraced = true;
+                }
+            }
+            assertTrue(closeTraced, name + ": no CLOSE trace of fd " + fd + " with line " + closeLine);
+        }
+    }
+
+    private static List<Integer> ints(String csv) {
+        return csv.isEmpty() ? List.of() : Arrays.stream(csv.split(",")).map(Integer::parseInt).sorted().toList();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.jhtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Forks a target JVM with the real built {@code jhtrace.jar} as its agent, and collects its exit status,
+ * stdout, stderr and JSON leak report.
+ */
+public final class TargetJvm {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * What a target run produced.
+     *
+     * @param exitCode the target's exit status
+     * @param stdout   its standard output
+     * @param stderr   its standard error
+     * @param report   the parsed JSON report, or null if none was written
+     * @param reportText the report file's raw content, or null
+     */
+    public record Result(int exitCode, String stdout, String stderr, JsonNode report, String reportText) {
+        /** @return stdout lines starting with {@code prefix}, without it */
+        public List<String> lines(String prefix) {
+            List<String> out = new ArrayList<>();
+            for (String l : stdout.split("\n")) {
+                if (l.startsWith(prefix)) {
+                    out.add(l.substring(prefix.length()));
+                }
+            }
+            return out;
+        }
+    }
+
+    private TargetJvm() {
+    }
+
+    /** @return the agent jar under test */
+    public static Path agentJar() {
+        Path jar = Paths.get(System.getProperty("jhtrace.jar", "../target/jhtrace.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the agent jar " + jar + " was not built");
+        }
+        return jar;
+    }
+
+    /**
+     * Runs a target main class with the agent and {@code report=<tmp>.json} plus {@code extraOptions}.
+     *
+     * @param jdk          which JDK
+     * @param extraOptions more agent options ("" for none)
+     * @param mainClass    the target
+     * @param args         its arguments
+     * @return what happened
+     * @throws Exception on I/O failure or timeout
+     */
+    public static Result runWithReport(Jdk jdk, String extraOptions, Class<?> mainClass, String... args) throws Exception {
+        Path dir = Files.createTempDirectory("jhtrace-it");
+        Path report = dir.resolve("report.json");
+        String options = "report=" + report + (extraOptions.isEmpty() ? "" : "," + extraOptions);
+        Result r = run(jdk, List.of("-javaagent:" + agentJar() + "=" + options), mainClass, args);
+        String text = Files.exists(report) ? Files.readString(report) : null;
+        return new Result(r.exitCode(), r.stdout(), r.stderr(), text == null ? null : JSON.readTree(text), text);
+    }
+
+    /**
+     * Runs a target main class with the given JVM options.
+     *
+     * @param jdk       which JDK
+     * @param jvmArgs   options before the class name
+     * @param mainClass the target
+     * @param args      its arguments
+     * @return what happened (no report parsed)
+     * @throws Exception on I/O failure or timeout
+     */
+    public static Result run(Jdk jdk, List<String> jvmArgs, Class<?> mainClass, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(jdk.java().toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("jhtrace.targets.classpath", "target/test-classes"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(Arrays.asList(args));
+        Path dir = Files.createTempDirectory("jhtrace-target");
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("target did not finish in 180 s: " + cmd + "\nstderr: " + Files.readString(err));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err), null, null);
+    }
+}
