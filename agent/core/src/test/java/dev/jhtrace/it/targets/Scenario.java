@@ -31,8 +31,26 @@ public final class Scenario {
         this.name = name;
     }
 
-    /** Marks the descriptor table before an open. */
+    /**
+     * Marks the descriptor table before an open. After a close, first waits (up to 5 s) until the closed
+     * descriptors are really gone: some channels finish closing on another thread, and a number still open
+     * at the mark but reused by the next open would hide that open from the diff.
+     */
     public void begin() {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (closeLine >= 0 && System.nanoTime() < deadline) {
+            TreeSet<Integer> open = fds();
+            open.retainAll(closedFds);
+            if (open.isEmpty()) {
+                break;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         mark = fds();
     }
 
@@ -65,7 +83,11 @@ public final class Scenario {
 
     private TreeSet<Integer> diff() {
         TreeSet<Integer> now = fds();
+        TreeSet<Integer> all = new TreeSet<>(now);
         now.removeAll(mark);
+        if (now.isEmpty() && System.getenv("SCENARIO_DEBUG") != null) {
+            System.out.println("DEBUG " + name + " mark=" + mark + " now=" + all);
+        }
         return now;
     }
 
@@ -77,8 +99,17 @@ public final class Scenario {
         return sb.toString();
     }
 
-    /** @return the descriptors open now, as the OS lists them (without the listing's own) */
+    /**
+     * @return the descriptors open now, as the OS lists them: listed twice and intersected, so that a descriptor
+     *     another thread opens and closes meanwhile (class loading from a directory does) is not taken for ours
+     */
     public static TreeSet<Integer> fds() {
+        TreeSet<Integer> first = listOnce();
+        first.retainAll(listOnce());
+        return first;
+    }
+
+    private static TreeSet<Integer> listOnce() {
         TreeSet<Integer> fds = new TreeSet<>();
         Path dir = Paths.get("/proc/self/fd");
         List<String> names = new ArrayList<>();

@@ -1,0 +1,40 @@
+package dev.jhtrace.it;
+
+import dev.jhtrace.it.targets.CleanTarget;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A program that closes everything it opens, including calls that make the JDK keep handles of its own. */
+class CleanProgramIT {
+    static java.util.stream.Stream<Jdk> jdks() {
+        return Jdk.all();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void reportsNoOpenHandles(Jdk jdk) throws Exception {
+        TargetJvm.Result r = TargetJvm.runWithReport(jdk, "", CleanTarget.class);
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("clean\n", r.stdout());
+        assertNotNull(r.report(), r.stderr());
+        assertTrue(r.report().path("openHandles").isEmpty(), "openHandles of a clean program: " + r.report().path("openHandles"));
+        assertEquals(0, r.report().path("stats").path("openHandles").asInt());
+        assertTrue(r.report().path("reclaimed").isEmpty(), "reclaimed: " + r.report().path("reclaimed"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void runtimeHandlesAppearWithTheInternalOption(Jdk jdk) throws Exception {
+        TargetJvm.Result r = TargetJvm.runWithReport(jdk, "internal=true", CleanTarget.class);
+        assertEquals(0, r.exitCode(), r.stderr());
+        boolean urandom = false;
+        for (var h : r.report().path("openHandles")) {
+            urandom |= h.path("description").asText().equals("/dev/urandom") || h.path("description").asText().equals("/dev/random");
+        }
+        assertTrue(urandom, "SecureRandom's pooled /dev/urandom should be listed as a runtime handle: " + r.report().path("openHandles"));
+    }
+}
