@@ -63,8 +63,16 @@ class KindsIT {
         assertFalse(closedFds.isEmpty(), name + ": the closed instance opened no fd?");
 
         List<JsonNode> leaked = Reports.withFrame(report.path("openHandles"), TARGET, leakLine);
+        StringBuilder about = new StringBuilder();
+        for (String section : new String[] {"openHandles", "untraced"}) {
+            for (JsonNode h : report.path(section)) {
+                if (leakFds.contains(h.path("handle").asInt())) {
+                    about.append('\n').append(section).append(": ").append(h.toString(), 0, Math.min(600, h.toString().length()));
+                }
+            }
+        }
         assertEquals(leakFds, Reports.handles(new com.fasterxml.jackson.databind.node.ArrayNode(null, leaked)).stream().sorted().toList(),
-                name + ": openHandles opened at line " + leakLine + " should be exactly the fds /proc/self/fd showed");
+                name + ": openHandles opened at line " + leakLine + " should be exactly the fds /proc/self/fd showed; the report has" + about);
         assertTrue(Reports.withFrame(report.path("openHandles"), TARGET, closedOpenLine).isEmpty(),
                 name + ": the instance closed at line " + closeLine + " is reported open");
         for (int fd : closedFds) {

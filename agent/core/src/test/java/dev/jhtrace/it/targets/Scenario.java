@@ -73,6 +73,15 @@ public final class Scenario {
         leakLine = line;
         leakFds = diff();
         KEEP.add(leaked);
+        if (leakFds.size() > 1 && System.getenv("SCENARIO_DEBUG") != null) {
+            for (int fd : leakFds) {
+                try {
+                    System.out.println("DEBUG " + name + " " + fd + " -> " + Files.readSymbolicLink(Paths.get("/proc/self/fd/" + fd)));
+                } catch (IOException e) {
+                    System.out.println("DEBUG " + name + " " + fd + " gone");
+                }
+            }
+        }
     }
 
     /** Prints the record. */

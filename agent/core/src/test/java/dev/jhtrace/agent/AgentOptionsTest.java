@@ -1,0 +1,50 @@
+package dev.jhtrace.agent;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentOptionsTest {
+    @Test
+    void defaults() throws Exception {
+        AgentOptions o = AgentOptions.parse(null);
+        assertNull(o.reportPath());
+        assertEquals(AgentOptions.DEFAULT_MAX_TRACES, o.maxTraces());
+        assertTrue(o.enabled());
+        assertFalse(o.includeRuntime());
+        assertEquals("bad", o.traces());
+    }
+
+    @Test
+    void formatFollowsTheExtensionUnlessGiven() throws Exception {
+        assertEquals("json", AgentOptions.parse("report=/tmp/a-%p.json").format());
+        assertEquals("html", AgentOptions.parse("report=/tmp/a.HTML").format());
+        assertEquals("txt", AgentOptions.parse("report=/tmp/a.log").format());
+        assertEquals("json", AgentOptions.parse("report=/tmp/a.txt,format=json").format());
+    }
+
+    @Test
+    void allOptions() throws Exception {
+        AgentOptions o = AgentOptions.parse("report=r.txt, max=0x100 ,internal=true,disable,traces=all");
+        assertEquals("r.txt", o.reportPath());
+        assertEquals(256, o.maxTraces());
+        assertTrue(o.includeRuntime());
+        assertFalse(o.enabled());
+        assertEquals("all", o.traces());
+    }
+
+    @Test
+    void badOptionsNameTheOption() {
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("reprot=x")).getMessage().contains("reprot"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("max=-1")).getMessage().contains("max"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("max=many")).getMessage().contains("max"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("format=xml")).getMessage().contains("format"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("report=")).getMessage().contains("report"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("internal=maybe")).getMessage().contains("internal"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("traces=some")).getMessage().contains("traces"));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.jhtrace.agent;
+
+import dev.jhtrace.agent.report.LeakReport;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The analyzer's bookkeeping, fed events directly (no ring, no hooks). */
+class AnalyzerTest {
+    private final Analyzer analyzer = new Analyzer(4);
+
+    private void event(TraceType type, int fd, int descriptorId, boolean reclaimed) {
+        HandleEvent e = new HandleEvent();
+        e.type = type;
+        e.fd = fd;
+        e.kind = HandleKind.FILE;
+        e.description = "/f" + fd;
+        e.thread = "t";
+        e.timeMillis = 1;
+        e.stack = new Throwable();
+        e.descriptorId = descriptorId;
+        e.reclaimed = reclaimed;
+        analyzer.onEvent(e, 0, true);
+    }
+
+    private LeakReport report() {
+        return analyzer.report(true, t -> true, 0, () -> 7, List.of());
+    }
+
+    @Test
+    void reusedNumbersGetNewGenerations() {
+        event(TraceType.OPEN, 5000, 0, false);
+        event(TraceType.CLOSE, 5000, 0, false);
+        event(TraceType.OPEN, 5000, 0, false);
+        LeakReport r = report();
+        assertEquals(2, r.traces().get(0).generation(), "newest first: the second OPEN is generation 2");
+        assertEquals("OPEN", r.traces().get(0).type());
+        assertEquals(1, r.traces().get(1).generation(), "the CLOSE belongs to generation 1");
+        assertEquals(7, r.dropped());
+    }
+
+    @Test
+    void traceDatabaseKeepsTheNewest() {
+        for (int i = 0; i < 10; i++) {
+            event(TraceType.OPEN, 6000 + i, 0, false);
+        }
+        LeakReport r = report();
+        assertEquals(4, r.parsed());
+        assertEquals(List.of(6009, 6008, 6007, 6006), r.traces().stream().map(t -> t.handle()).toList());
+    }
+
+    @Test
+    void badReferenceNamesTheHandleItsDescriptorLastHeld() {
+        event(TraceType.OPEN, 7000, 42, false);
+        event(TraceType.CLOSE, 7000, 42, false);
+        event(TraceType.BAD_REFERENCE, -1, 42, false);
+        LeakReport r = report();
+        assertEquals("BAD_REFERENCE", r.traces().get(0).type());
+        assertEquals(7000, r.traces().get(0).handle());
+        assertEquals("/f7000", r.traces().get(0).description());
+    }
+
+    @Test
+    void cleanerClosesAreReclaimedHandlesWithTheirOpenStack() {
+        event(TraceType.OPEN, 8000, 0, false);
+        event(TraceType.CLOSE, 8000, 0, true);
+        LeakReport r = report();
+        assertEquals(1, r.reclaimed().size());
+        assertEquals(8000, r.reclaimed().get(0).handle());
+        var open = r.traces().stream().filter(t -> t.type().equals("OPEN") && t.handle() == 8000).findFirst().orElseThrow();
+        assertFalse(open.stack().isEmpty());
+        assertSame(open.stack(), r.reclaimed().get(0).stack(), "the reclaimed handle carries its open stack");
+        assertEquals("CLOSE", r.traces().get(0).type());
+    }
+
+    @Test
+    void handlesTheOsNoLongerHasAreNotReported() {
+        event(TraceType.OPEN, 9000, 0, false); // no such fd in this test JVM
+        assertTrue(report().openHandles().stream().noneMatch(h -> h.handle() == 9000));
+    }
+}

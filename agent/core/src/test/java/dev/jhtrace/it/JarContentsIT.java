@@ -1,0 +1,50 @@
+package dev.jhtrace.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The distributable jar: one self-contained agent + CLI, with nothing of ours visible to the application but our own package. */
+class JarContentsIT {
+    @Test
+    void manifestMakesItAnAgentAndAProgram() throws Exception {
+        try (JarFile jar = new JarFile(TargetJvm.agentJar().toFile())) {
+            Attributes a = jar.getManifest().getMainAttributes();
+            assertEquals("dev.jhtrace.agent.JhtraceAgent", a.getValue("Premain-Class"));
+            assertEquals("dev.jhtrace.agent.JhtraceAgent", a.getValue("Agent-Class"));
+            assertEquals("dev.jhtrace.agent.cli.JhtraceCli", a.getValue("Main-Class"));
+            assertEquals("true", a.getValue("Can-Retransform-Classes"));
+        }
+    }
+
+    @Test
+    void dependenciesAreRelocatedAndTheBridgeIsNested() throws Exception {
+        List<String> outside = new ArrayList<>();
+        boolean bytebuddy = false;
+        boolean disruptor = false;
+        try (JarFile jar = new JarFile(TargetJvm.agentJar().toFile())) {
+            for (JarEntry e : java.util.Collections.list(jar.entries())) {
+                String n = e.getName();
+                bytebuddy |= n.startsWith("dev/jhtrace/shaded/bytebuddy/");
+                disruptor |= n.startsWith("dev/jhtrace/shaded/disruptor/");
+                boolean ours = n.startsWith("dev/jhtrace/") || n.startsWith("META-INF/") && !n.startsWith("META-INF/versions/");
+                if (n.endsWith(".class") && !ours || n.startsWith("META-INF/versions/") && !n.endsWith("/")) {
+                    outside.add(n);
+                }
+                assertTrue(!n.startsWith("dev/jhtrace/bootstrap/"), "bridge classes must only be in the nested jar: " + n);
+            }
+            assertNotNull(jar.getEntry("dev/jhtrace/agent/jhtrace-bootstrap.jar"), "nested bootstrap jar");
+        }
+        assertTrue(bytebuddy, "ByteBuddy relocated under dev/jhtrace/shaded");
+        assertTrue(disruptor, "Disruptor relocated under dev/jhtrace/shaded");
+        assertEquals(List.of(), outside, "classes visible to the application outside dev/jhtrace");
+    }
+}
