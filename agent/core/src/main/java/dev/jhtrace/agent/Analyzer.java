@@ -194,7 +194,12 @@ final class Analyzer implements EventHandler<HandleEvent> {
         } else if (r.kind == HandleKind.SOCKET && osDescription != null && !osDescription.startsWith("socket:")) {
             description = description + " (" + osDescription + ")";
         }
-        return new HandleView(r.fd, r.generation, name(r.kind), description, r.thread, r.openedAt, r.openStack.frames());
+        HandleKind kind = r.kind;
+        if (kind == HandleKind.FILE && osDescription != null && osDescription.startsWith("/")
+                && java.nio.file.Files.isDirectory(java.nio.file.Paths.get(osDescription))) {
+            kind = HandleKind.DIRECTORY; // a directory stream's first fd is opened like a file; the OS knows better
+        }
+        return new HandleView(r.fd, r.generation, name(kind), description, r.thread, r.openedAt, r.openStack.frames());
     }
 
     private static String name(HandleKind kind) {
