@@ -39,6 +39,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
             return size() > RECENT_CLOSES;
         }
     };
+    private final StackInterner interner = new StackInterner();
     private int maxTraces;
     private long processed;
     private Throwable lastRaw;
@@ -158,7 +159,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
             if (now == null) {
                 continue; // closed by something no hook sees; the OS is the ground truth
             }
-            if (!includeRuntime && RuntimeHandles.isRuntime(r.openStack.frames())) {
+            if (!includeRuntime && RuntimeHandles.isRuntime(r.openStack.frames(interner))) {
                 continue;
             }
             openViews.add(view(r, now));
@@ -174,12 +175,12 @@ final class Analyzer implements EventHandler<HandleEvent> {
             Trace t = it.next();
             if (traceFilter.test(t)) {
                 traceViews.add(new TraceView(t.fd(), t.generation(), t.type().name(), name(t.kind()), t.description(), t.thread(),
-                        t.timeMillis(), t.stack().frames()));
+                        t.timeMillis(), t.stack().frames(interner)));
             }
         }
         List<HandleView> reclaimedViews = new ArrayList<>();
         for (HandleRecord r : reclaimed) {
-            if (includeRuntime || !RuntimeHandles.isRuntime(r.openStack.frames())) {
+            if (includeRuntime || !RuntimeHandles.isRuntime(r.openStack.frames(interner))) {
                 reclaimedViews.add(view(r, null));
             }
         }
@@ -187,19 +188,22 @@ final class Analyzer implements EventHandler<HandleEvent> {
                 traces.size(), dropped.getAsLong(), openViews, traceViews, reclaimedViews, untraced, warnings);
     }
 
-    private static HandleView view(HandleRecord r, String osDescription) {
+    private HandleView view(HandleRecord r, String osDescription) {
         String description = r.description;
         if (description == null) {
             description = osDescription;
-        } else if (r.kind == HandleKind.SOCKET && osDescription != null && !osDescription.startsWith("socket:")) {
+        } else if (r.kind == HandleKind.SOCKET && osDescription != null && !osDescription.startsWith("socket:")
+                && !osDescription.startsWith("pipe:")) {
             description = description + " (" + osDescription + ")";
         }
         HandleKind kind = r.kind;
-        if (kind == HandleKind.FILE && osDescription != null && osDescription.startsWith("/")
+        if (osDescription != null && osDescription.startsWith("pipe:")) {
+            kind = HandleKind.PIPE; // some JDKs make wakeup pairs from pipes, others from socketpairs
+        } else if (kind == HandleKind.FILE && osDescription != null && osDescription.startsWith("/")
                 && java.nio.file.Files.isDirectory(java.nio.file.Paths.get(osDescription))) {
             kind = HandleKind.DIRECTORY; // a directory stream's first fd is opened like a file; the OS knows better
         }
-        return new HandleView(r.fd, r.generation, name(kind), description, r.thread, r.openedAt, r.openStack.frames());
+        return new HandleView(r.fd, r.generation, name(kind), description, r.thread, r.openedAt, r.openStack.frames(interner));
     }
 
     private static String name(HandleKind kind) {

@@ -19,15 +19,18 @@ final class CapturedStack {
         this.raw = raw;
     }
 
-    /** @return the frames, innermost first, without the agent's own frames on top */
-    List<StackTraceElement> frames() {
+    /**
+     * @param interner where equal stacks are shared
+     * @return the frames, innermost first, without the agent's own frames on top
+     */
+    List<StackTraceElement> frames(StackInterner interner) {
         if (frames == null) {
             StackTraceElement[] all = raw == null ? new StackTraceElement[0] : raw.getStackTrace();
             int first = 0;
             while (first < all.length && isAgentFrame(all[first])) {
                 first++;
             }
-            frames = List.copyOf(Arrays.asList(all).subList(first, all.length));
+            frames = interner.intern(List.copyOf(Arrays.asList(all).subList(first, all.length)));
             raw = null;
         }
         return frames;

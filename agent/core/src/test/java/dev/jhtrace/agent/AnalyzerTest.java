@@ -79,6 +79,16 @@ class AnalyzerTest {
     }
 
     @Test
+    void stacksFromTheSameSiteAreStoredOnce() {
+        for (int i = 0; i < 2; i++) {
+            event(TraceType.OPEN, 9100 + i, 0, false);
+        }
+        LeakReport r = report();
+        assertEquals(r.traces().get(0).stack(), r.traces().get(1).stack());
+        assertSame(r.traces().get(0).stack(), r.traces().get(1).stack());
+    }
+
+    @Test
     void handlesTheOsNoLongerHasAreNotReported() {
         event(TraceType.OPEN, 9000, 0, false); // no such fd in this test JVM
         assertTrue(report().openHandles().stream().noneMatch(h -> h.handle() == 9000));
