@@ -12,8 +12,10 @@ import java.util.Locale;
  * @param enabled        {@code enable} (default) or {@code disable}: whether tracing starts at once
  * @param traces         {@code traces=}: which traces the shutdown report lists besides open handles:
  *                       {@code bad} (bad references, the default), {@code all} (the whole trace database) or {@code none}
+ * @param control        {@code control=false}: no control channel and no MBean (the CLI cannot reach the process)
  */
-record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled, String traces) {
+record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled, String traces,
+                    boolean control) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
 
@@ -36,6 +38,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
         boolean internal = false;
         boolean enabled = true;
         String traces = "bad";
+        boolean control = true;
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -60,6 +63,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                         }
                     }
                     case "internal" -> internal = bool(key, value);
+                    case "control" -> control = bool(key, value);
                     case "traces" -> {
                         traces = required(key, value).toLowerCase(Locale.ROOT);
                         if (!traces.equals("bad") && !traces.equals("all") && !traces.equals("none")) {
@@ -76,7 +80,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
             String lower = report.toLowerCase(Locale.ROOT);
             format = lower.endsWith(".json") ? "json" : lower.endsWith(".html") || lower.endsWith(".htm") ? "html" : "txt";
         }
-        return new AgentOptions(report, format, max, internal, enabled, traces);
+        return new AgentOptions(report, format, max, internal, enabled, traces, control);
     }
 
     private static String required(String key, String value) throws BadOption {

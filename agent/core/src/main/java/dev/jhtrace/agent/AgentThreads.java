@@ -1,16 +1,18 @@
 package dev.jhtrace.agent;
 
 /**
- * Per-thread agent state: whether the thread is running agent code, and the capture's scratch object.
+ * Per-thread agent state: whether the thread is running agent code, whether it is inside the capture
+ * itself, and the capture's scratch object.
  *
- * <p>A thread in agent code is never traced: that keeps the agent's own files and sockets (its jar,
- * reports, the control channel) out of the program's handles, and stops a hook that fires inside agent
- * code from recursing.
+ * <p>Handles opened by agent code (reports, {@code /proc} reads, the control channel, JDK classes the agent
+ * initialises) are traced as the agent's, so they are accounted for but never reported as the program's. A
+ * hook that fires inside the capture itself is ignored, so the capture never recurses.
  */
 public final class AgentThreads {
     /** The state of one thread. */
     static final class State {
         boolean inAgent;
+        boolean inCapture;
         Emitter emitter;
     }
 
@@ -20,23 +22,23 @@ public final class AgentThreads {
     }
 
     /**
-     * Enters agent code on this thread.
+     * Enters the capture on this thread.
      *
-     * @return this thread's state, or {@code null} if the thread is already in agent code (the caller must
-     *     then do nothing and not call {@link #exit})
+     * @return this thread's state, or {@code null} if the thread is already inside the capture (the caller must
+     *     then do nothing and not call {@link #exitCapture})
      */
-    static State enter() {
+    static State enterCapture() {
         State s = STATE.get();
-        if (s.inAgent) {
+        if (s.inCapture) {
             return null;
         }
-        s.inAgent = true;
+        s.inCapture = true;
         return s;
     }
 
-    /** @param s the state returned by {@link #enter} */
-    static void exit(State s) {
-        s.inAgent = false;
+    /** @param s the state returned by {@link #enterCapture} */
+    static void exitCapture(State s) {
+        s.inCapture = false;
     }
 
     /**

@@ -40,6 +40,8 @@ final class Analyzer implements EventHandler<HandleEvent> {
         }
     };
     private final StackInterner interner = new StackInterner();
+    private final java.util.Set<Long> snapshot = new java.util.HashSet<>();
+    private final java.util.Set<Integer> snapshotUntraced = new java.util.HashSet<>();
     private int maxTraces;
     private long processed;
     private Throwable lastRaw;
@@ -68,9 +70,11 @@ final class Analyzer implements EventHandler<HandleEvent> {
         switch (e.type) {
             case OPEN -> {
                 long gen = nextGeneration(e.fd);
-                HandleRecord r = new HandleRecord(e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack);
+                HandleRecord r = new HandleRecord(e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack, e.agent);
                 open.put(e.fd, r);
-                record(new Trace(TraceType.OPEN, e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack, false));
+                if (!e.agent) {
+                    record(new Trace(TraceType.OPEN, e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack, false));
+                }
             }
             case CLOSE -> {
                 HandleRecord r = open.remove(e.fd);
@@ -78,6 +82,9 @@ final class Analyzer implements EventHandler<HandleEvent> {
                 String description = r != null ? r.description : e.description;
                 long gen = r != null ? r.generation : 0;
                 Trace t = new Trace(TraceType.CLOSE, e.fd, gen, kind, description, e.thread, e.timeMillis, stack, e.reclaimed);
+                if (e.agent || r != null && r.agent) {
+                    return; // the agent's own handle: accounted for, not traced
+                }
                 record(t);
                 if (e.descriptorId != 0) {
                     closesByDescriptor.put(e.descriptorId, t);
@@ -102,6 +109,9 @@ final class Analyzer implements EventHandler<HandleEvent> {
     }
 
     private CapturedStack stackOf(Throwable raw) {
+        if (raw == null) {
+            return CapturedStack.none(); // the agent's own handles carry no stack
+        }
         // one hooked call that yields several descriptors shares one Throwable: share the stack too
         if (raw != lastRaw || lastStack == null) {
             lastRaw = raw;
@@ -143,49 +153,106 @@ final class Analyzer implements EventHandler<HandleEvent> {
     /**
      * Builds a report from the current state and the OS's descriptor table. Analyzer thread only.
      *
-     * @param includeRuntime also list the JVM's own handles in {@code openHandles}
-     * @param traceFilter    which traces to include, newest first
-     * @param startedAt      when tracing started
-     * @param dropped        the ring's drop count
-     * @param warnings       start-up warnings to carry
+     * @param request   what to include
+     * @param startedAt when tracing started
+     * @param dropped   the ring's drop count
+     * @param warnings  start-up warnings to carry
      * @return the report
      */
-    LeakReport report(boolean includeRuntime, java.util.function.Predicate<Trace> traceFilter, long startedAt,
-                      LongSupplier dropped, List<String> warnings) {
+    LeakReport report(ReportRequest request, long startedAt, LongSupplier dropped, List<String> warnings) {
         Map<Integer, String> os = ProcFds.list(ProcFds.self());
         List<HandleView> openViews = new ArrayList<>();
-        for (HandleRecord r : new java.util.TreeMap<>(open).values()) {
-            String now = os.get(r.fd);
-            if (now == null) {
-                continue; // closed by something no hook sees; the OS is the ground truth
+        if (request.openHandles()) {
+            for (HandleRecord r : new java.util.TreeMap<>(open).values()) {
+                String now = os.get(r.fd);
+                if (now == null) {
+                    continue; // closed by something no hook sees; the OS is the ground truth
+                }
+                if (request.sinceSnapshot() && snapshot.contains(key(r.fd, r.generation))) {
+                    continue;
+                }
+                if (r.agent || !request.includeRuntime() && RuntimeHandles.isRuntime(r.openStack.frames(interner))) {
+                    continue;
+                }
+                openViews.add(view(r, now));
             }
-            if (!includeRuntime && RuntimeHandles.isRuntime(r.openStack.frames(interner))) {
-                continue;
-            }
-            openViews.add(view(r, now));
         }
         List<UntracedView> untraced = new ArrayList<>();
         for (Map.Entry<Integer, String> fd : os.entrySet()) {
-            if (!open.containsKey(fd.getKey())) {
+            boolean seenAtSnapshot = request.sinceSnapshot() && snapshotUntraced.contains(fd.getKey());
+            if (!open.containsKey(fd.getKey()) && !seenAtSnapshot) {
                 untraced.add(new UntracedView(fd.getKey(), fd.getValue()));
             }
         }
         List<TraceView> traceViews = new ArrayList<>();
-        for (Iterator<Trace> it = traces.descendingIterator(); it.hasNext(); ) {
+        for (Iterator<Trace> it = traces.descendingIterator(); it.hasNext() && traceViews.size() < request.maxTraces(); ) {
             Trace t = it.next();
-            if (traceFilter.test(t)) {
+            if (request.traces().test(t)) {
                 traceViews.add(new TraceView(t.fd(), t.generation(), t.type().name(), name(t.kind()), t.description(), t.thread(),
                         t.timeMillis(), t.stack().frames(interner)));
             }
         }
         List<HandleView> reclaimedViews = new ArrayList<>();
-        for (HandleRecord r : reclaimed) {
-            if (includeRuntime || !RuntimeHandles.isRuntime(r.openStack.frames(interner))) {
-                reclaimedViews.add(view(r, null));
+        if (request.reclaimed()) {
+            for (HandleRecord r : reclaimed) {
+                if (request.includeRuntime() || !RuntimeHandles.isRuntime(r.openStack.frames(interner))) {
+                    reclaimedViews.add(view(r, null));
+                }
             }
         }
         return new LeakReport(ProcessHandle.current().pid(), ProcessInfo.commandLine(), startedAt, System.currentTimeMillis(),
                 traces.size(), dropped.getAsLong(), openViews, traceViews, reclaimedViews, untraced, warnings);
+    }
+
+    /**
+     * Command: remembers which handles are open now, for {@link ReportRequest#sinceSnapshot()} reports.
+     *
+     * @return how many handles were open: traced, and untraced
+     */
+    int[] takeSnapshot() {
+        snapshot.clear();
+        snapshotUntraced.clear();
+        int traced = 0;
+        for (HandleRecord r : open.values()) {
+            snapshot.add(key(r.fd, r.generation));
+            traced += r.agent ? 0 : 1;
+        }
+        for (Integer fd : ProcFds.list(ProcFds.self()).keySet()) {
+            if (!open.containsKey(fd)) {
+                snapshotUntraced.add(fd);
+            }
+        }
+        return new int[] {traced, snapshotUntraced.size()};
+    }
+
+    /**
+     * Command: forgets everything. Used when tracing is disabled: closes are no longer seen, so neither the
+     * handle table nor the traces could be trusted after it; a later enable starts afresh, with the handles
+     * then open listed as untraced.
+     */
+    void clear() {
+        open.values().removeIf(r -> !r.agent); // the agent's own handles stay accounted for
+        traces.clear();
+        reclaimed.clear();
+        closesByDescriptor.clear();
+        snapshot.clear();
+        snapshotUntraced.clear();
+        lastRaw = null;
+        lastStack = null;
+    }
+
+    /** @return the size of the trace database (analyzer thread only) */
+    int traceCount() {
+        return traces.size();
+    }
+
+    /** @return the maximum size of the trace database (analyzer thread only) */
+    int maxTraces() {
+        return maxTraces;
+    }
+
+    private static long key(int fd, long generation) {
+        return ((long) fd << 40) ^ generation;
     }
 
     private HandleView view(HandleRecord r, String osDescription) {

@@ -10,15 +10,17 @@ final class Emitter {
     private final EventRing ring;
     private TraceType type;
     private boolean reclaimed;
+    private boolean agent;
     private Throwable stack;
 
     Emitter(EventRing ring) {
         this.ring = ring;
     }
 
-    void begin(TraceType type, boolean reclaimed) {
+    void begin(TraceType type, boolean reclaimed, boolean agent) {
         this.type = type;
         this.reclaimed = reclaimed;
+        this.agent = agent;
         this.stack = null;
     }
 
@@ -31,11 +33,12 @@ final class Emitter {
      * @param descriptor  the {@link java.io.FileDescriptor} object holding it, or {@code null}
      */
     void fd(int fd, HandleKind kind, String description, Object descriptor) {
-        if (fd < 0 && type != TraceType.BAD_REFERENCE) {
+        if (fd < 0 && type != TraceType.BAD_REFERENCE || agent && type == TraceType.BAD_REFERENCE) {
             return;
         }
-        if (stack == null) {
-            // one capture per hooked call, shared by all its descriptors; resolved lazily off this thread
+        if (stack == null && !agent) {
+            // one capture per hooked call, shared by all its descriptors; resolved lazily off this thread.
+            // The agent's own handles need no stack: they are only accounted for, never shown
             stack = new Throwable();
         }
         long seq = ring.tryClaim();
@@ -53,6 +56,7 @@ final class Emitter {
         e.stack = stack;
         e.descriptorId = descriptor == null ? 0 : System.identityHashCode(descriptor);
         e.reclaimed = reclaimed;
+        e.agent = agent;
         ring.publish(seq);
     }
 

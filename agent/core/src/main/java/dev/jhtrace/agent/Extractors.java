@@ -116,6 +116,16 @@ final class Extractors {
         }
     }
 
+    /** Set when the control channel is on: the MBean to register in the platform MBean server once it exists. */
+    static volatile HtraceMBeanImpl mbean;
+
+    static void platformMBeanServer(Object owner, Object detail, int fd, int flags, Emitter out) {
+        HtraceMBeanImpl m = mbean;
+        if (m != null) {
+            m.register(owner);
+        }
+    }
+
     static void badReference(Object owner, Object detail, int fd, int flags, Emitter out) {
         boolean closed;
         if (owner instanceof Channel) {

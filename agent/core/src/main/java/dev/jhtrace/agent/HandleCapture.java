@@ -32,6 +32,11 @@ final class HandleCapture implements HookSink {
         enabled = on;
     }
 
+    /** @return whether hooks record anything */
+    boolean isEnabled() {
+        return enabled;
+    }
+
     @Override
     public void opened(String site, Object owner, Object detail) {
         capture(site, owner, detail, -1, 0, null);
@@ -61,7 +66,7 @@ final class HandleCapture implements HookSink {
         if (!enabled) {
             return;
         }
-        AgentThreads.State state = AgentThreads.enter();
+        AgentThreads.State state = AgentThreads.enterCapture();
         if (state == null) {
             return;
         }
@@ -76,13 +81,13 @@ final class HandleCapture implements HookSink {
                 state.emitter = out;
             }
             boolean reclaimed = point.trace() == TraceType.CLOSE && CLEANER_THREAD.equals(Thread.currentThread().getName());
-            out.begin(point.trace(), reclaimed);
+            out.begin(point.trace(), reclaimed, state.inAgent);
             point.extractor().extract(owner, thrown != null ? thrown : detail, fd, flags, out);
             out.end();
         } catch (Throwable t) {
             AgentLog.once("capture:" + site, "jhtrace: hook " + site + " failed and is skipped: " + t);
         } finally {
-            AgentThreads.exit(state);
+            AgentThreads.exitCapture(state);
         }
     }
 }

@@ -24,6 +24,8 @@ public final class HandleEvent {
     int descriptorId;
     /** True when the close ran on the GC cleaner: the program dropped the handle without closing it. */
     boolean reclaimed;
+    /** True when agent code opened or closed it: accounted for, never reported as the program's. */
+    boolean agent;
     /** A command to run on the analyzer thread, in order with the events. */
     Runnable command;
 
@@ -36,6 +38,7 @@ public final class HandleEvent {
         command = null;
         descriptorId = 0;
         reclaimed = false;
+        agent = false;
         fd = -1;
     }
 }

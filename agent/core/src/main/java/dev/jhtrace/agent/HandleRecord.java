@@ -11,9 +11,12 @@ final class HandleRecord {
     final String thread;
     final long openedAt;
     final CapturedStack openStack;
+    /** Opened by the agent itself. */
+    final boolean agent;
 
     HandleRecord(int fd, long generation, HandleKind kind, String description, String thread, long openedAt,
-                 CapturedStack openStack) {
+                 CapturedStack openStack, boolean agent) {
+        this.agent = agent;
         this.fd = fd;
         this.generation = generation;
         this.kind = kind;

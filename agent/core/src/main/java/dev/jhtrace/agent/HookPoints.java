@@ -94,6 +94,9 @@ final class HookPoints {
                 TraceType.CLOSE, Extractors::intFd));
         p.add(new HookPoint("sun.nio.fs.UnixDirectoryStream", "closeImpl", ANY, ClosingThis.class, TraceType.CLOSE,
                 Extractors::directoryStreamClose));
+        // not a handle: the moment the platform MBean server exists, to register the Htrace MBean in it
+        p.add(new HookPoint("java.lang.management.ManagementFactory", "getPlatformMBeanServer", takesArguments(0), OpenedReturn.class,
+                TraceType.OPEN, Extractors::platformMBeanServer));
         // references to closed handles
         ElementMatcher<MethodDescription> io = isPublic().and(not(isStatic()));
         p.add(new HookPoint("java.io.FileInputStream", "read", io, FailedThis.class, TraceType.BAD_REFERENCE, Extractors::badReference));

@@ -75,5 +75,22 @@ public final class JhtraceAgent {
         }
         tracer = t;
         new ShutdownReporter(t, options).register();
+        if (options.control()) {
+            CommandProcessor processor = new CommandProcessor(t);
+            try {
+                new ControlServer(processor, ControlServer.socketPath(ControlServer.currentUid(), ProcessHandle.current().pid())).start();
+            } catch (Exception e) {
+                AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
+            }
+            HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor);
+            Extractors.mbean = mbean;
+            for (Class<?> c : inst.getAllLoadedClasses()) {
+                if (c.getName().equals("com.sun.jmx.mbeanserver.JmxMBeanServer")) {
+                    // attached to a JVM that already runs JMX: the platform server exists, register now
+                    mbean.register(java.lang.management.ManagementFactory.getPlatformMBeanServer());
+                    break;
+                }
+            }
+        }
     }
 }

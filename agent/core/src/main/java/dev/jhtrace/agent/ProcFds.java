@@ -19,6 +19,9 @@ final class ProcFds {
     private static final String[] TCP_STATES = {"", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
         "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"};
 
+    /** How {@link #sockets} describes the agent's control channel sockets ({@link ControlServer}). */
+    private static final String CONTROL_SOCKETS = "UNIX /tmp/.jhtrace-";
+
     private ProcFds() {
     }
 
@@ -53,6 +56,9 @@ final class ProcFds {
                     }
                     String inode = target.substring(8, target.length() - 1);
                     target = sockets.getOrDefault(inode, target);
+                }
+                if (target.startsWith(CONTROL_SOCKETS)) {
+                    continue; // the agent's own control channel
                 }
                 fds.put(fd, target);
             }

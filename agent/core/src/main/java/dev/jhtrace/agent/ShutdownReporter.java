@@ -34,8 +34,8 @@ final class ShutdownReporter implements Runnable {
     public void run() {
         try {
             String which = options.traces();
-            LeakReport r = tracer.report(options.includeRuntime(),
-                    t -> which.equals("all") || which.equals("bad") && t.type() == TraceType.BAD_REFERENCE, REPORT_TIMEOUT_MILLIS);
+            LeakReport r = tracer.report(ReportRequest.leaks(options.includeRuntime(),
+                    t -> which.equals("all") || which.equals("bad") && t.type() == TraceType.BAD_REFERENCE), REPORT_TIMEOUT_MILLIS);
             if (r == null) {
                 AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
                 return;

@@ -6,7 +6,6 @@ import dev.jhtrace.bootstrap.HandleHooks;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 
 /**
  * One tracing session in this JVM: the ring, its analyzer, and the capture the hooks call.
@@ -32,16 +31,36 @@ final class Tracer {
     /**
      * Builds a report on the analyzer thread, after every event published before this call.
      *
-     * @param includeRuntime also the JVM's own handles
-     * @param traces         which traces to include
-     * @param timeoutMillis  how long to wait
+     * @param request       what to include
+     * @param timeoutMillis how long to wait
      * @return the report, or null if the analyzer did not answer in time
      */
-    LeakReport report(boolean includeRuntime, Predicate<Trace> traces, long timeoutMillis) {
-        AtomicReference<LeakReport> result = new AtomicReference<>();
-        ring.runInOrder(() -> result.set(analyzer.report(includeRuntime, traces, startedAt, ring::dropped, warnings)),
-                timeoutMillis, TimeUnit.MILLISECONDS);
+    LeakReport report(ReportRequest request, long timeoutMillis) {
+        return onAnalyzer(() -> analyzer.report(request, startedAt, ring::dropped, warnings), timeoutMillis);
+    }
+
+    /**
+     * Runs {@code task} on the analyzer thread after every event published before this call.
+     *
+     * @param task          what to run
+     * @param timeoutMillis how long to wait
+     * @param <T>           its result
+     * @return the result, or null if the analyzer did not answer in time
+     */
+    <T> T onAnalyzer(java.util.function.Supplier<T> task, long timeoutMillis) {
+        AtomicReference<T> result = new AtomicReference<>();
+        ring.runInOrder(() -> result.set(task.get()), timeoutMillis, TimeUnit.MILLISECONDS);
         return result.get();
+    }
+
+    /** @return the analyzer; touch its state only through {@link #onAnalyzer} */
+    Analyzer analyzer() {
+        return analyzer;
+    }
+
+    /** @return the capture, to switch hooks on and off */
+    HandleCapture capture() {
+        return capture;
     }
 
     /** @return events dropped so far */

@@ -29,7 +29,7 @@ class AnalyzerTest {
     }
 
     private LeakReport report() {
-        return analyzer.report(true, t -> true, 0, () -> 7, List.of());
+        return analyzer.report(ReportRequest.leaks(true, t -> true), 0, () -> 7, List.of());
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Writes a {@link LeakReport} in the {@code !htrace} text form: a header naming the process, traces
  * separated by dashed lines, each headed {@code Handle 0x1C - OPEN:}, and the {@code Parsed}/{@code Dumped}
- * footer. Leaked handles opened from the same stack are shown once, with their count.
+ * footer. Open handles opened from the same stack are shown once, with their count.
  */
 public final class TextReportWriter {
     private static final String RULE = "--------------------------------------";
@@ -18,27 +18,67 @@ public final class TextReportWriter {
     }
 
     /**
+     * The shutdown leak report.
+     *
      * @param r the report
      * @return its text form
      */
     public static String write(LeakReport r) {
+        StringBuilder sb = header(r);
+        sb.append("jhtrace report at ").append(Instant.ofEpochMilli(r.generatedAt())).append(", tracing since ")
+                .append(Instant.ofEpochMilli(r.startedAt())).append('\n');
+        int groups = openGroups(sb, r, " handle(s) open, from ", "; " + r.untraced().size() + " untraced; "
+                + r.reclaimed().size() + " reclaimed by GC; " + r.dropped() + " event(s) dropped\n");
+        traces(sb, r.traces());
+        reclaimed(sb, r.reclaimed());
+        untraced(sb, r.untraced(), "Untraced open handles (no stack: open before tracing, or opened by code no hook sees):");
+        return footer(sb, r, groups + r.traces().size() + r.reclaimed().size());
+    }
+
+    /**
+     * The answer to {@code -diff}: handles opened since the last snapshot and still open.
+     *
+     * @param r a report built with the diff request
+     * @return its text form
+     */
+    public static String writeDiff(LeakReport r) {
+        StringBuilder sb = header(r);
+        int groups = openGroups(sb, r, " handle(s) opened since the last snapshot and still open, from ",
+                "; " + r.dropped() + " event(s) dropped\n");
+        untraced(sb, r.untraced(), "Untraced handles opened since the snapshot (no stack: opened by code no hook sees):");
+        return footer(sb, r, groups);
+    }
+
+    /**
+     * The answer to {@code [Handle [Max_Traces]]}: traces, newest first.
+     *
+     * @param r a report built with a traces request
+     * @return its text form
+     */
+    public static String writeTraces(LeakReport r) {
+        StringBuilder sb = header(r);
+        traces(sb, r.traces());
+        untraced(sb, r.untraced(), "Open handles with no trace (open before tracing, or opened by code no hook sees):");
+        return footer(sb, r, r.traces().size());
+    }
+
+    private static StringBuilder header(LeakReport r) {
         StringBuilder sb = new StringBuilder(4096);
         sb.append("Process 0x").append(Long.toHexString(r.pid()).toUpperCase()).append(" (pid ").append(r.pid()).append(") ")
                 .append(r.command()).append('\n');
-        sb.append("jhtrace report at ").append(Instant.ofEpochMilli(r.generatedAt())).append(", tracing since ")
-                .append(Instant.ofEpochMilli(r.startedAt())).append('\n');
+        for (String w : r.warnings()) {
+            sb.append("warning: ").append(w).append('\n');
+        }
+        return sb;
+    }
+
+    private static int openGroups(StringBuilder sb, LeakReport r, String countText, String tail) {
         Map<List<StackTraceElement>, List<HandleView>> groups = new LinkedHashMap<>();
         for (HandleView h : r.openHandles()) {
             groups.computeIfAbsent(h.stack(), k -> new ArrayList<>()).add(h);
         }
-        sb.append(r.openHandles().size()).append(" handle(s) open, from ").append(groups.size()).append(" stack(s); ")
-                .append(r.untraced().size()).append(" untraced; ").append(r.reclaimed().size()).append(" reclaimed by GC; ")
-                .append(r.dropped()).append(" event(s) dropped\n");
-        for (String w : r.warnings()) {
-            sb.append("warning: ").append(w).append('\n');
-        }
-        for (Map.Entry<List<StackTraceElement>, List<HandleView>> g : groups.entrySet()) {
-            List<HandleView> hs = g.getValue();
+        sb.append(r.openHandles().size()).append(countText).append(groups.size()).append(" stack(s)").append(tail);
+        for (List<HandleView> hs : groups.values()) {
             HandleView first = hs.get(0);
             sb.append(RULE).append('\n');
             if (hs.size() > 1) {
@@ -47,43 +87,53 @@ public final class TextReportWriter {
                     sb.append("  ").append(hex(h.handle())).append(' ').append(h.kind()).append(' ').append(h.description()).append('\n');
                 }
             }
-            sb.append("Handle ").append(hex(first.handle())).append(" - OPEN: ").append(first.kind()).append(' ')
-                    .append(first.description()).append('\n');
-            sb.append("Thread \"").append(first.thread()).append("\" at ").append(Instant.ofEpochMilli(first.openedAt())).append('\n');
-            frames(sb, first.stack());
+            entry(sb, first.handle(), "OPEN", first.kind(), first.description(), first.thread(), first.openedAt(), first.stack());
         }
-        for (TraceView t : r.traces()) {
-            sb.append(RULE).append('\n');
-            sb.append("Handle ").append(t.handle() < 0 ? "?" : hex(t.handle())).append(" - ")
-                    .append("BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type()).append(": ").append(t.kind()).append(' ')
-                    .append(t.description()).append('\n');
-            sb.append("Thread \"").append(t.thread()).append("\" at ").append(Instant.ofEpochMilli(t.time())).append('\n');
-            frames(sb, t.stack());
-        }
-        for (HandleView h : r.reclaimed()) {
-            sb.append(RULE).append('\n');
-            sb.append("Handle ").append(hex(h.handle())).append(" - OPEN (never closed; reclaimed by the GC): ").append(h.kind())
-                    .append(' ').append(h.description()).append('\n');
-            sb.append("Thread \"").append(h.thread()).append("\" at ").append(Instant.ofEpochMilli(h.openedAt())).append('\n');
-            frames(sb, h.stack());
-        }
-        if (!r.untraced().isEmpty()) {
-            sb.append(RULE).append('\n').append("Untraced open handles (no stack: open before tracing, or opened by code no hook sees):\n");
-            for (UntracedView u : r.untraced()) {
-                sb.append("  ").append(hex(u.handle())).append("  ").append(u.description()).append('\n');
-            }
-        }
-        sb.append(RULE).append('\n');
-        sb.append("Parsed 0x").append(Long.toHexString(r.parsed()).toUpperCase()).append(" stack traces.\n");
-        sb.append("Dumped 0x").append(Long.toHexString(groups.size() + r.traces().size() + r.reclaimed().size()).toUpperCase())
-                .append(" stack traces.\n");
-        return sb.toString();
+        return groups.size();
     }
 
-    private static void frames(StringBuilder sb, List<StackTraceElement> stack) {
+    private static void traces(StringBuilder sb, List<TraceView> traces) {
+        for (TraceView t : traces) {
+            sb.append(RULE).append('\n');
+            entry(sb, t.handle(), "BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type(), t.kind(), t.description(), t.thread(),
+                    t.time(), t.stack());
+        }
+    }
+
+    private static void reclaimed(StringBuilder sb, List<HandleView> reclaimed) {
+        for (HandleView h : reclaimed) {
+            sb.append(RULE).append('\n');
+            entry(sb, h.handle(), "OPEN (never closed; reclaimed by the GC)", h.kind(), h.description(), h.thread(), h.openedAt(), h.stack());
+        }
+    }
+
+    private static void entry(StringBuilder sb, int handle, String type, String kind, String description, String thread, long time,
+                              List<StackTraceElement> stack) {
+        sb.append("Handle ").append(handle < 0 ? "?" : hex(handle)).append(" - ").append(type).append(": ").append(kind);
+        if (description != null) {
+            sb.append(' ').append(description);
+        }
+        sb.append('\n');
+        sb.append("Thread \"").append(thread).append("\" at ").append(Instant.ofEpochMilli(time)).append('\n');
         for (StackTraceElement f : stack) {
             sb.append("    at ").append(f).append('\n');
         }
+    }
+
+    private static void untraced(StringBuilder sb, List<UntracedView> untraced, String title) {
+        if (!untraced.isEmpty()) {
+            sb.append(RULE).append('\n').append(title).append('\n');
+            for (UntracedView u : untraced) {
+                sb.append("  ").append(hex(u.handle())).append("  ").append(u.description()).append('\n');
+            }
+        }
+    }
+
+    private static String footer(StringBuilder sb, LeakReport r, long dumped) {
+        sb.append(RULE).append('\n');
+        sb.append("Parsed 0x").append(Long.toHexString(r.parsed()).toUpperCase()).append(" stack traces.\n");
+        sb.append("Dumped 0x").append(Long.toHexString(dumped).toUpperCase()).append(" stack traces.\n");
+        return sb.toString();
     }
 
     /**

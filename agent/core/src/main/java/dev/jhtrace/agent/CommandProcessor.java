@@ -1,0 +1,113 @@
+package dev.jhtrace.agent;
+
+import dev.jhtrace.agent.report.JsonReportWriter;
+import dev.jhtrace.agent.report.LeakReport;
+import dev.jhtrace.agent.report.TextReportWriter;
+
+/**
+ * Carries out {@code !htrace} commands in the target JVM, for the control channel and the MBean alike.
+ * State is touched only on the analyzer thread (through {@link Tracer#onAnalyzer}), so a snapshot or a diff
+ * is exact with respect to the events published before the command.
+ */
+final class CommandProcessor {
+    private static final long TIMEOUT_MILLIS = 10_000;
+
+    private final Tracer tracer;
+
+    CommandProcessor(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    /** The outcome of a command: the text to show, or the reason it failed. */
+    record Result(boolean ok, String text) {
+    }
+
+    /**
+     * @param command the command
+     * @return what to show the user
+     */
+    Result execute(HtraceCommand command) {
+        long pid = ProcessHandle.current().pid();
+        String process = "Process 0x" + Long.toHexString(pid).toUpperCase() + " (pid " + pid + ")";
+        switch (command.op()) {
+            case ENABLE -> {
+                tracer.capture().setEnabled(true);
+                int[] counts = onAnalyzer(() -> {
+                    if (command.maxTraces() >= 0) {
+                        tracer.analyzer().setMaxTraces(command.maxTraces());
+                    }
+                    int[] snap = tracer.analyzer().takeSnapshot();
+                    return new int[] {snap[0], snap[1], tracer.analyzer().maxTraces()};
+                });
+                return status(command, process, "handle tracing enabled, Max_Traces 0x" + Integer.toHexString(counts[2]).toUpperCase()
+                        + "; snapshot taken: " + counts[0] + " traced and " + counts[1] + " untraced handle(s) open", true, counts);
+            }
+            case SNAPSHOT -> {
+                requireEnabled();
+                int[] snap = onAnalyzer(() -> tracer.analyzer().takeSnapshot());
+                return status(command, process, "snapshot taken: " + snap[0] + " traced and " + snap[1] + " untraced handle(s) open",
+                        true, new int[] {snap[0], snap[1], -1});
+            }
+            case DISABLE -> {
+                tracer.capture().setEnabled(false);
+                onAnalyzer(() -> {
+                    tracer.analyzer().clear();
+                    return Boolean.TRUE;
+                });
+                return status(command, process, "handle tracing disabled; trace database freed", false, null);
+            }
+            case STATUS -> {
+                boolean on = tracer.capture().isEnabled();
+                int[] counts = onAnalyzer(() -> new int[] {tracer.analyzer().traceCount(), tracer.analyzer().maxTraces()});
+                return status(command, process, "handle tracing " + (on ? "enabled" : "disabled") + ", " + counts[0] + " trace(s) held", on,
+                        null);
+            }
+            case DIFF -> {
+                requireEnabled();
+                LeakReport r = tracer.report(ReportRequest.diff(false), TIMEOUT_MILLIS);
+                return report(r, command, r == null ? null : TextReportWriter.writeDiff(r));
+            }
+            case TRACES -> {
+                requireEnabled();
+                LeakReport r = tracer.report(ReportRequest.traces(command.handle(), command.maxTraces()), TIMEOUT_MILLIS);
+                return report(r, command, r == null ? null : TextReportWriter.writeTraces(r));
+            }
+            default -> throw new IllegalStateException(command.op().name());
+        }
+    }
+
+    private void requireEnabled() {
+        if (!tracer.capture().isEnabled()) {
+            throw new IllegalStateException("handle tracing is disabled in this process; run -enable first");
+        }
+    }
+
+    private <T> T onAnalyzer(java.util.function.Supplier<T> task) {
+        T result = tracer.onAnalyzer(task, TIMEOUT_MILLIS);
+        if (result == null) {
+            throw new IllegalStateException("the analyzer did not answer within " + TIMEOUT_MILLIS + " ms");
+        }
+        return result;
+    }
+
+    private static Result report(LeakReport r, HtraceCommand command, String text) {
+        if (r == null) {
+            return new Result(false, "the analyzer did not answer within " + TIMEOUT_MILLIS + " ms");
+        }
+        return new Result(true, command.json() ? JsonReportWriter.write(r) : text);
+    }
+
+    private static Result status(HtraceCommand command, String process, String text, boolean enabled, int[] counts) {
+        if (!command.json()) {
+            return new Result(true, process + ": " + text + ".\n");
+        }
+        StringBuilder sb = new StringBuilder("{\"pid\":").append(ProcessHandle.current().pid()).append(",\"enabled\":").append(enabled);
+        if (counts != null) {
+            sb.append(",\"snapshot\":{\"traced\":").append(counts[0]).append(",\"untraced\":").append(counts[1]).append('}');
+            if (counts[2] >= 0) {
+                sb.append(",\"maxTraces\":").append(counts[2]);
+            }
+        }
+        return new Result(true, sb.append("}\n").toString());
+    }
+}

@@ -1,0 +1,140 @@
+package dev.jhtrace.agent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One {@code !htrace} command, parsed from the words after the pid ({@code -enable 0x100}, {@code 1C 5},
+ * {@code -diff --format json}). The CLI parses it to reject bad input before touching the target; the agent
+ * parses the same words again when they arrive over the control channel or the MBean.
+ *
+ * @param op        what to do
+ * @param handle    for {@link Op#TRACES}: the handle, 0 for all
+ * @param maxTraces Max_Traces, or -1 when not given
+ * @param json      answer in the JSON report form
+ */
+public record HtraceCommand(Op op, int handle, int maxTraces, boolean json) {
+    /** The commands. */
+    public enum Op {
+        /** {@code -enable [Max_Traces]}. */
+        ENABLE,
+        /** {@code -snapshot}. */
+        SNAPSHOT,
+        /** {@code -diff}. */
+        DIFF,
+        /** {@code -disable}. */
+        DISABLE,
+        /** {@code [Handle [Max_Traces]]}. */
+        TRACES,
+        /** {@code -status}: whether tracing is on (used by {@code jhtrace list}). */
+        STATUS
+    }
+
+    /**
+     * @param words the command's words
+     * @return the command
+     * @throws IllegalArgumentException with a one-line reason for bad input
+     */
+    public static HtraceCommand parse(List<String> words) {
+        List<String> w = new ArrayList<>(words);
+        boolean json = false;
+        for (int i = 0; i < w.size(); i++) {
+            if (w.get(i).equals("--format")) {
+                if (i + 1 >= w.size()) {
+                    throw new IllegalArgumentException("--format needs a value: text or json");
+                }
+                String f = w.get(i + 1).toLowerCase(Locale.ROOT);
+                if (!f.equals("json") && !f.equals("text")) {
+                    throw new IllegalArgumentException("unknown format '" + w.get(i + 1) + "' (expected text or json)");
+                }
+                json = f.equals("json");
+                w.remove(i + 1);
+                w.remove(i);
+                i--;
+            }
+        }
+        if (w.isEmpty()) {
+            return new HtraceCommand(Op.TRACES, 0, Integer.MAX_VALUE, json);
+        }
+        String first = w.get(0);
+        if (first.startsWith("-")) {
+            Op op = switch (first.toLowerCase(Locale.ROOT)) {
+                case "-enable" -> Op.ENABLE;
+                case "-snapshot" -> Op.SNAPSHOT;
+                case "-diff" -> Op.DIFF;
+                case "-disable" -> Op.DISABLE;
+                case "-status" -> Op.STATUS;
+                default -> throw new IllegalArgumentException("unknown command '" + first + "' (see jhtrace -?)");
+            };
+            int max = -1;
+            if (op == Op.ENABLE && w.size() == 2) {
+                max = count(w.get(1));
+            } else if (w.size() > 1) {
+                throw new IllegalArgumentException("unexpected '" + w.get(1) + "' after " + first);
+            }
+            return new HtraceCommand(op, 0, max, json);
+        }
+        if (w.size() > 2) {
+            throw new IllegalArgumentException("unexpected '" + w.get(2) + "': the form is [Handle [Max_Traces]]");
+        }
+        int handle = handle(first);
+        int max = w.size() == 2 ? count(w.get(1)) : Integer.MAX_VALUE;
+        return new HtraceCommand(Op.TRACES, handle, max, json);
+    }
+
+    /**
+     * @param text a handle as WinDbg takes it: hexadecimal, with or without {@code 0x}
+     * @return its value
+     */
+    public static int handle(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        String digits = t.startsWith("0x") ? t.substring(2) : t;
+        try {
+            int v = Integer.parseInt(digits, 16);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a handle: '" + text + "' (handles are hexadecimal, like 0x1C or 1C)");
+        }
+    }
+
+    private static int count(String text) {
+        try {
+            int v = text.toLowerCase(Locale.ROOT).startsWith("0x") ? Integer.parseInt(text.substring(2), 16) : Integer.parseInt(text);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a trace count: '" + text + "' (a number, decimal or 0x hex)");
+        }
+    }
+
+    /** @return the words that {@link #parse} turns back into this command */
+    public List<String> words() {
+        List<String> w = new ArrayList<>();
+        switch (op) {
+            case TRACES -> {
+                w.add("0x" + Integer.toHexString(handle));
+                if (maxTraces != Integer.MAX_VALUE) {
+                    w.add(Integer.toString(maxTraces));
+                }
+            }
+            case ENABLE -> {
+                w.add("-enable");
+                if (maxTraces >= 0) {
+                    w.add(Integer.toString(maxTraces));
+                }
+            }
+            default -> w.add("-" + op.name().toLowerCase(Locale.ROOT));
+        }
+        if (json) {
+            w.add("--format");
+            w.add("json");
+        }
+        return w;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jhtrace.agent;
+
+import java.util.function.Predicate;
+
+/**
+ * What a report includes.
+ *
+ * @param openHandles    list open handles
+ * @param sinceSnapshot  only handles opened since the last snapshot (and, among untraced fds, only new ones): {@code -diff}
+ * @param includeRuntime also the JVM's own handles
+ * @param traces         which traces to list, newest first
+ * @param maxTraces      at most this many traces
+ * @param reclaimed      list handles the GC reclaimed
+ */
+record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean includeRuntime, Predicate<Trace> traces, int maxTraces,
+                     boolean reclaimed) {
+
+    /**
+     * @param includeRuntime also the JVM's own handles
+     * @param traces         which traces
+     * @return the shutdown leak report
+     */
+    static ReportRequest leaks(boolean includeRuntime, Predicate<Trace> traces) {
+        return new ReportRequest(true, false, includeRuntime, traces, Integer.MAX_VALUE, true);
+    }
+
+    /**
+     * @param includeRuntime also the JVM's own handles
+     * @return handles opened since the snapshot and still open
+     */
+    static ReportRequest diff(boolean includeRuntime) {
+        return new ReportRequest(true, true, includeRuntime, t -> false, 0, false);
+    }
+
+    /**
+     * @param handle    the descriptor, or 0 for all
+     * @param maxTraces at most this many
+     * @return traces of one handle, newest first
+     */
+    static ReportRequest traces(int handle, int maxTraces) {
+        return new ReportRequest(false, false, false, t -> handle == 0 || t.fd() == handle, maxTraces, false);
+    }
+}

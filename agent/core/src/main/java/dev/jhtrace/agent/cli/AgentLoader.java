@@ -1,0 +1,80 @@
+package dev.jhtrace.agent.cli;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Loads the agent into a running JVM with the attach API. Done once per target: afterwards every command
+ * goes over the control channel, because JDK 21+ prints a warning for each dynamically loaded agent.
+ */
+final class AgentLoader {
+    private AgentLoader() {
+    }
+
+    /**
+     * @param pid     the target
+     * @param options agent options
+     * @throws Target.Refused with the reason when the target does not let the agent in
+     */
+    static void load(long pid, String options) throws Target.Refused {
+        String cmdline = cmdline(pid);
+        if (cmdline.contains("-XX:-EnableDynamicAgentLoading")) {
+            throw new Target.Refused("process " + pid + " does not allow loading agents (-XX:-EnableDynamicAgentLoading); "
+                    + "start it with -javaagent:" + jar() + " instead");
+        }
+        if (cmdline.contains("-XX:+DisableAttachMechanism")) {
+            throw new Target.Refused("process " + pid + " does not allow attaching (-XX:+DisableAttachMechanism); "
+                    + "start it with -javaagent:" + jar() + " instead");
+        }
+        VirtualMachine vm;
+        try {
+            vm = VirtualMachine.attach(Long.toString(pid));
+        } catch (AttachNotSupportedException | IOException e) {
+            throw new Target.Refused("cannot attach to process " + pid + ": " + e.getMessage());
+        }
+        try {
+            vm.loadAgent(jar().toString(), options);
+        } catch (AgentLoadException | AgentInitializationException e) {
+            String m = String.valueOf(e.getMessage());
+            throw new Target.Refused("process " + pid + " refused the agent: " + m
+                    + (m.contains("EnableDynamicAgentLoading") || m.contains("not enabled")
+                    ? "; start it with -javaagent:" + jar() + " instead" : ""));
+        } catch (IOException e) {
+            throw new Target.Refused("loading the agent into process " + pid + " failed: " + e.getMessage());
+        } finally {
+            try {
+                vm.detach();
+            } catch (IOException e) {
+                // the agent is in; nothing else to do
+            }
+        }
+    }
+
+    /** @return the jar this CLI runs from, which is also the agent */
+    static Path jar() throws Target.Refused {
+        try {
+            Path p = Paths.get(AgentLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+            if (!Files.isRegularFile(p)) {
+                throw new Target.Refused("run the CLI from jhtrace.jar (java -jar jhtrace.jar ...), not from " + p);
+            }
+            return p;
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new Target.Refused("cannot find jhtrace.jar: " + e.getMessage());
+        }
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return new String(Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "cmdline"))).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

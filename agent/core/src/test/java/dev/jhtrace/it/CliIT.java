@@ -1,0 +1,112 @@
+package dev.jhtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jhtrace.it.targets.PhasedTarget;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The debugger side against a live JVM, on JDK 17 and 25, started without the agent (the CLI loads it) and
+ * with {@code -javaagent}: enable, snapshot, leak, diff, traces of a reused handle, disable and enable again.
+ */
+class CliIT {
+    private static final String TARGET = PhasedTarget.class.getName();
+
+    static Stream<Arguments> targets() {
+        return Jdk.all().flatMap(jdk -> Stream.of(Arguments.of(jdk, false), Arguments.of(jdk, true)));
+    }
+
+    static List<String> command(Jdk jdk, boolean agentAtStart) {
+        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString()));
+        if (agentAtStart) {
+            cmd.add("-javaagent:" + TargetJvm.agentJar());
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("jhtrace.targets.classpath", "target/test-classes"), TARGET));
+        return cmd;
+    }
+
+    @ParameterizedTest(name = "{0}, agent at start: {1}")
+    @MethodSource("targets")
+    void htraceSessionOnALiveJvm(Jdk jdk, boolean agentAtStart) throws Exception {
+        try (RunningTarget t = new RunningTarget(command(jdk, agentAtStart))) {
+            Cli.Run enable = Cli.run(jdk, t.pid, "-enable", "5000");
+            assertEquals(0, enable.exit(), enable.err());
+            assertEquals(!agentAtStart, enable.out().startsWith("Agent loaded into process " + t.pid), enable.out());
+            assertTrue(enable.out().contains("handle tracing enabled, Max_Traces 0x1388"), enable.out());
+
+            // handles open before -enable: untraced when the agent came late, traced when it was there from the start
+            JsonNode all = Cli.run(jdk, t.pid, "--format", "json").json();
+            List<Integer> untraced = Reports.handles(all.path("untraced"));
+            for (int fd : t.pre) {
+                assertEquals(!agentAtStart, untraced.contains(fd), "fd " + fd + " opened before -enable; untraced: " + untraced);
+            }
+
+            assertEquals(0, Cli.run(jdk, t.pid, "-snapshot").exit());
+            List<String> leaks = t.send("leak", "LEAK ", "LEAKED");
+            assertEquals(3, leaks.size());
+            Cli.Run diff = Cli.run(jdk, t.pid, "-diff", "--format", "json");
+            assertEquals(0, diff.exit(), diff.err());
+            JsonNode open = diff.json().path("openHandles");
+            assertEquals(3, open.size(), "exactly the three leaked handles: " + open);
+            for (String leak : leaks) {
+                String[] f = leak.split("\\|");
+                List<JsonNode> at = Reports.withFrame(open, TARGET, Integer.parseInt(f[1]));
+                assertEquals(1, at.size(), "leak at line " + f[1] + ": " + open);
+                assertEquals(Integer.parseInt(f[0]), at.get(0).path("handle").asInt());
+            }
+            Cli.Run diffText = Cli.run(jdk, t.pid, "-diff");
+            assertTrue(diffText.out().contains("3 handle(s) opened since the last snapshot and still open, from 3 stack(s)"), diffText.out());
+            assertTrue(diffText.out().contains("at " + TARGET + ".main(PhasedTarget.java:" + leaks.get(2).split("\\|")[1] + ")"),
+                    diffText.out());
+
+            // traces of one handle whose number was used twice: newest first, OPEN and CLOSE in order
+            String[] r = t.send("reuse", "REUSE ", null).get(0).split("\\|");
+            int fd = Integer.parseInt(r[0]);
+            assertEquals(r[0], r[5], "the target's second open should reuse the number");
+            Cli.Run traces = Cli.run(jdk, t.pid, "0x" + Integer.toHexString(fd), "--format", "json");
+            assertEquals(0, traces.exit(), traces.err());
+            List<String> seen = new ArrayList<>();
+            for (JsonNode tr : traces.json().path("traces")) {
+                assertEquals(fd, tr.path("handle").asInt());
+                for (int i = 1; i <= 4; i++) {
+                    if (Reports.hasFrame(tr, TARGET, Integer.parseInt(r[i]))) {
+                        seen.add(tr.path("type").asText() + "@" + r[i]);
+                    }
+                }
+            }
+            assertEquals(List.of("CLOSE@" + r[4], "OPEN@" + r[3], "CLOSE@" + r[2], "OPEN@" + r[1]), seen.subList(0, 4));
+            Cli.Run text = Cli.run(jdk, t.pid, Integer.toHexString(fd).toUpperCase(), "2");
+            assertTrue(text.out().contains("Handle 0x" + Integer.toHexString(fd).toUpperCase() + " - CLOSE: FILE"), text.out());
+            assertTrue(text.out().endsWith("Dumped 0x2 stack traces.\n"), text.out());
+
+            // -disable frees everything; -enable works again without loading the agent twice
+            Cli.Run disable = Cli.run(jdk, t.pid, "-disable");
+            assertEquals(0, disable.exit(), disable.err());
+            Cli.Run refused = Cli.run(jdk, t.pid, "-diff");
+            assertEquals(1, refused.exit());
+            assertTrue(refused.err().contains("disabled"), refused.err());
+            Cli.Run again = Cli.run(jdk, t.pid, "-enable");
+            assertEquals(0, again.exit(), again.err());
+            assertFalse(again.out().contains("Agent loaded"), again.out());
+            List<String> more = t.send("leak", "LEAK ", "LEAKED");
+            JsonNode open2 = Cli.run(jdk, t.pid, "-diff", "--format", "json").json().path("openHandles");
+            assertEquals(3, open2.size(), open2.toString());
+            assertEquals(Integer.parseInt(more.get(0).split("\\|")[0]), open2.get(0).path("handle").asInt());
+
+            assertEquals(List.of(""), t.send("ping", "PONG", null), "the target still works");
+            long warnings = t.stderrText().lines().filter(l -> l.contains("has been loaded dynamically")).count();
+            assertTrue(warnings <= 1, "the agent was loaded more than once: " + t.stderrText());
+            assertEquals(0, t.exit(), t.stderrText());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.jhtrace.it.targets;
+
+import java.io.FileInputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import static dev.jhtrace.it.targets.Scenario.line;
+
+/** Uses the jhtrace MBean the way JConsole would, through the platform MBean server; prints what it answers. */
+public final class MBeanTarget {
+    public static void main(String[] args) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName("dev.jhtrace:type=Htrace");
+        System.out.println("REGISTERED " + server.isRegistered(name));
+        System.out.println("SNAPSHOT " + call(server, name, "-snapshot"));
+        Path file = Files.writeString(Files.createTempFile("jhtrace-mbean", ".txt"), "x");
+        Scenario.KEEP.add(new FileInputStream(file.toFile())); System.out.println("LEAKLINE " + line());
+        System.out.println("DIFF " + call(server, name, "-diff --format json").replace('\n', ' '));
+        System.out.println("BAD " + call(server, name, "-nonsense"));
+    }
+
+    private static String call(MBeanServer server, ObjectName name, String command) throws Exception {
+        return (String) server.invoke(name, "execute", new Object[] {command}, new String[] {String.class.getName()});
+    }
+}

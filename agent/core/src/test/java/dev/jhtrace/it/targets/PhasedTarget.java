@@ -1,0 +1,124 @@
+package dev.jhtrace.it.targets;
+
+import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A long-running target driven through stdin, for the CLI tests. Self-contained (no other test class), so it
+ * can be copied where another user can run it.
+ *
+ * <p>At start it opens a file and a server socket (before any {@code -enable}) and prints {@code PRE fd,fd} and
+ * {@code READY pid}. Then, per line on stdin: {@code leak} opens two files and a socket and keeps them
+ * ({@code LEAK fd|line} each); {@code reuse} opens and closes a file twice ({@code REUSE fd|open1|close1|open2|close2});
+ * {@code ping} answers {@code PONG}; {@code exit} ends.
+ */
+public final class PhasedTarget {
+    private static final List<Object> KEEP = new ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        Path file = Files.createTempFile("jhtrace-phased", ".txt");
+        file.toFile().deleteOnExit();
+        TreeSet<Integer> before = fds();
+        KEEP.add(new FileInputStream(file.toFile()));
+        KEEP.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        TreeSet<Integer> pre = fds();
+        pre.removeAll(before);
+        say("PRE " + join(pre));
+        say("READY " + ProcessHandle.current().pid());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            switch (line.trim()) {
+                case "leak" -> {
+                    TreeSet<Integer> mark = fds();
+                    KEEP.add(new FileInputStream(file.toFile())); int l1 = line();
+                    int fd1 = newFd(mark);
+                    mark = fds();
+                    KEEP.add(new FileInputStream(file.toFile())); int l2 = line();
+                    int fd2 = newFd(mark);
+                    mark = fds();
+                    KEEP.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress())); int l3 = line();
+                    int fd3 = newFd(mark);
+                    say("LEAK " + fd1 + "|" + l1);
+                    say("LEAK " + fd2 + "|" + l2);
+                    say("LEAK " + fd3 + "|" + l3);
+                    say("LEAKED");
+                }
+                case "reuse" -> {
+                    TreeSet<Integer> mark = fds();
+                    FileInputStream a = new FileInputStream(file.toFile()); int o1 = line();
+                    int fd = newFd(mark);
+                    a.close(); int c1 = line();
+                    FileInputStream b = new FileInputStream(file.toFile()); int o2 = line();
+                    int again = newFd(mark);
+                    b.close(); int c2 = line();
+                    say("REUSE " + fd + "|" + o1 + "|" + c1 + "|" + o2 + "|" + c2 + "|" + again);
+                }
+                case "ping" -> say("PONG");
+                case "exit" -> {
+                    return;
+                }
+                default -> say("UNKNOWN " + line);
+            }
+        }
+    }
+
+    private static void say(String s) {
+        System.out.println(s);
+        System.out.flush();
+    }
+
+    private static int newFd(TreeSet<Integer> mark) throws IOException {
+        TreeSet<Integer> now = fds();
+        now.removeAll(mark);
+        if (now.size() != 1) {
+            throw new IllegalStateException("expected one new fd, got " + now);
+        }
+        return now.first();
+    }
+
+    private static int line() {
+        return StackWalker.getInstance().walk(s -> s.skip(1).findFirst()).orElseThrow().getLineNumber();
+    }
+
+    private static TreeSet<Integer> fds() throws IOException {
+        TreeSet<Integer> a = listOnce();
+        a.retainAll(listOnce());
+        return a;
+    }
+
+    private static TreeSet<Integer> listOnce() throws IOException {
+        List<String> names = new ArrayList<>();
+        Path dir = Paths.get("/proc/self/fd");
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                names.add(p.getFileName().toString());
+            }
+        }
+        TreeSet<Integer> fds = new TreeSet<>();
+        for (String n : names) {
+            if (Files.exists(dir.resolve(n))) {
+                fds.add(Integer.parseInt(n));
+            }
+        }
+        return fds;
+    }
+
+    private static String join(TreeSet<Integer> s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i : s) {
+            sb.append(sb.length() == 0 ? "" : ",").append(i);
+        }
+        return sb.toString();
+    }
+}
