@@ -131,12 +131,24 @@ final class ProcFds {
             try {
                 java.net.InetAddress a = java.net.InetAddress.getByAddress(b);
                 // IPv4-mapped addresses come back as Inet4Address: print them as IPv4
-                sb.append(a instanceof java.net.Inet4Address ? a.getHostAddress() : "[" + a.getHostAddress() + "]");
+                sb.append(a instanceof java.net.Inet4Address ? a.getHostAddress() : "[" + compress(a.getHostAddress()) + "]");
             } catch (java.net.UnknownHostException e) {
                 sb.append(ip);
             }
         }
         return sb.append(':').append(port).toString();
+    }
+
+    /** Shortens the longest run of zero groups of an IPv6 address to {@code ::}, as people write it. */
+    static String compress(String full) {
+        String best = null;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^|:)(0(?::0)+)(?::|$)").matcher(full);
+        while (m.find()) {
+            if (best == null || m.group().length() > best.length()) {
+                best = m.group();
+            }
+        }
+        return best == null ? full : full.replaceFirst(java.util.regex.Pattern.quote(best), "::");
     }
 
     /** @return {@code /proc/self} */

@@ -17,7 +17,9 @@ class ProcFdsTest {
         assertEquals("127.0.0.1:8080", ProcFds.address("0100007F:1F90"));
         assertEquals("0.0.0.0:0", ProcFds.address("00000000:0000"));
         assertEquals("127.0.0.1:443", ProcFds.address("0000000000000000FFFF00000100007F:01BB"), "IPv4-mapped IPv6 prints as IPv4");
-        assertEquals("[0:0:0:0:0:0:0:1]:22", ProcFds.address("00000000000000000000000001000000:0016"));
+        assertEquals("[::1]:22", ProcFds.address("00000000000000000000000001000000:0016"));
+        assertEquals("[::]:8080", ProcFds.address("00000000000000000000000000000000:1F90"));
+        assertEquals("[fe80::1]:1", ProcFds.address("000080FE000000000000000001000000:0001"));
     }
 
     @Test

@@ -44,6 +44,10 @@ class CliIT {
             assertEquals(!agentAtStart, enable.out().startsWith("Agent loaded into process " + t.pid), enable.out());
             assertTrue(enable.out().contains("handle tracing enabled, Max_Traces 0x1388"), enable.out());
 
+            Cli.Run list = Cli.run(jdk, "list");
+            assertEquals(0, list.exit(), list.err());
+            assertTrue(list.out().lines().anyMatch(l -> l.matches(t.pid + "\\s+enabled\\s+.*PhasedTarget.*")), list.out());
+
             // handles open before -enable: untraced when the agent came late, traced when it was there from the start
             JsonNode all = Cli.run(jdk, t.pid, "--format", "json").json();
             List<Integer> untraced = Reports.handles(all.path("untraced"));
