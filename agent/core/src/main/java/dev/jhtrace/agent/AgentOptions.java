@@ -13,9 +13,10 @@ import java.util.Locale;
  * @param traces         {@code traces=}: which traces the shutdown report lists besides open handles:
  *                       {@code bad} (bad references, the default), {@code all} (the whole trace database) or {@code none}
  * @param control        {@code control=false}: no control channel and no MBean (the CLI cannot reach the process)
+ * @param nativeHooks    {@code native=false}: do not load the native module (descriptors of native code stay untraced)
  */
 record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled, String traces,
-                    boolean control) {
+                    boolean control, boolean nativeHooks) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
 
@@ -39,6 +40,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
         boolean enabled = true;
         String traces = "bad";
         boolean control = true;
+        boolean nativeHooks = true;
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -64,6 +66,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                     }
                     case "internal" -> internal = bool(key, value);
                     case "control" -> control = bool(key, value);
+                    case "native" -> nativeHooks = bool(key, value);
                     case "traces" -> {
                         traces = required(key, value).toLowerCase(Locale.ROOT);
                         if (!traces.equals("bad") && !traces.equals("all") && !traces.equals("none")) {
@@ -80,7 +83,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
             String lower = report.toLowerCase(Locale.ROOT);
             format = lower.endsWith(".json") ? "json" : lower.endsWith(".html") || lower.endsWith(".htm") ? "html" : "txt";
         }
-        return new AgentOptions(report, format, max, internal, enabled, traces, control);
+        return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks);
     }
 
     private static String required(String key, String value) throws BadOption {

@@ -33,6 +33,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
     private long[] generations = new long[1024];
     private final ArrayDeque<Trace> traces = new ArrayDeque<>();
     private final ArrayDeque<HandleRecord> reclaimed = new ArrayDeque<>();
+    private final Map<Integer, Trace> lastCloseByFd = new HashMap<>();
     private final LinkedHashMap<Integer, Trace> closesByDescriptor = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, Trace> eldest) {
@@ -66,26 +67,34 @@ final class Analyzer implements EventHandler<HandleEvent> {
 
     private void process(HandleEvent e) {
         processed++;
-        CapturedStack stack = stackOf(e.stack);
+        CapturedStack stack = e.stack != null || e.frames == null ? stackOf(e.stack) : CapturedStack.of(e.frames);
+        HandleRecord current = open.get(e.fd);
+        // a native event drained late may concern an earlier use of a number a Java hook has seen reused since
+        boolean stale = current != null && current.openedNanos > e.nanos;
         switch (e.type) {
             case OPEN -> {
                 long gen = nextGeneration(e.fd);
-                HandleRecord r = new HandleRecord(e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack, e.agent);
-                open.put(e.fd, r);
+                HandleRecord r = new HandleRecord(e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, e.nanos, stack, e.agent);
+                if (!stale) {
+                    open.put(e.fd, r);
+                }
                 if (!e.agent) {
-                    record(new Trace(TraceType.OPEN, e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack, false));
+                    record(new Trace(TraceType.OPEN, e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack, false, null, null));
                 }
             }
             case CLOSE -> {
-                HandleRecord r = open.remove(e.fd);
+                HandleRecord r = stale ? null : open.remove(e.fd);
                 HandleKind kind = r != null ? r.kind : e.kind;
                 String description = r != null ? r.description : e.description;
                 long gen = r != null ? r.generation : 0;
-                Trace t = new Trace(TraceType.CLOSE, e.fd, gen, kind, description, e.thread, e.timeMillis, stack, e.reclaimed);
+                Trace t = new Trace(TraceType.CLOSE, e.fd, gen, kind, description, e.thread, e.timeMillis, stack, e.reclaimed, r, null);
                 if (e.agent || r != null && r.agent) {
                     return; // the agent's own handle: accounted for, not traced
                 }
                 record(t);
+                if (!stale) {
+                    lastCloseByFd.put(e.fd, t);
+                }
                 if (e.descriptorId != 0) {
                     closesByDescriptor.put(e.descriptorId, t);
                 }
@@ -97,11 +106,12 @@ final class Analyzer implements EventHandler<HandleEvent> {
                 }
             }
             case BAD_REFERENCE -> {
-                Trace closed = e.descriptorId == 0 ? null : closesByDescriptor.get(e.descriptorId);
+                // Java level: the stream's descriptor object names the handle; native level: the number does
+                Trace closed = e.descriptorId != 0 ? closesByDescriptor.get(e.descriptorId) : current == null ? lastCloseByFd.get(e.fd) : null;
                 int fd = closed != null ? closed.fd() : e.fd;
                 record(new Trace(TraceType.BAD_REFERENCE, fd, closed != null ? closed.generation() : 0,
                         closed != null ? closed.kind() : e.kind, closed != null ? closed.description() : e.description,
-                        e.thread, e.timeMillis, stack, false));
+                        e.thread, e.timeMillis, stack, false, closed != null ? closed.opened() : null, closed));
             }
             default -> {
             }
@@ -188,8 +198,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
         for (Iterator<Trace> it = traces.descendingIterator(); it.hasNext() && traceViews.size() < request.maxTraces(); ) {
             Trace t = it.next();
             if (request.traces().test(t)) {
-                traceViews.add(new TraceView(t.fd(), t.generation(), t.type().name(), name(t.kind()), t.description(), t.thread(),
-                        t.timeMillis(), t.stack().frames(interner)));
+                traceViews.add(traceView(t));
             }
         }
         List<HandleView> reclaimedViews = new ArrayList<>();
@@ -235,6 +244,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
         traces.clear();
         reclaimed.clear();
         closesByDescriptor.clear();
+        lastCloseByFd.clear();
         snapshot.clear();
         snapshotUntraced.clear();
         lastRaw = null;
@@ -253,6 +263,13 @@ final class Analyzer implements EventHandler<HandleEvent> {
 
     private static long key(int fd, long generation) {
         return ((long) fd << 40) ^ generation;
+    }
+
+    private TraceView traceView(Trace t) {
+        TraceView previous = t.previous() == null ? null : traceView(t.previous());
+        HandleView opened = t.type() == TraceType.BAD_REFERENCE && t.opened() != null ? view(t.opened(), null) : null;
+        return new TraceView(t.fd(), t.generation(), t.type().name(), name(t.kind()), t.description(), t.thread(), t.timeMillis(),
+                t.stack().frames(interner), previous, opened);
     }
 
     private HandleView view(HandleRecord r, String osDescription) {

@@ -45,6 +45,16 @@ final class CapturedStack {
         return false;
     }
 
+    /**
+     * @param frames frames resolved already (native events)
+     * @return a stack holding them
+     */
+    static CapturedStack of(List<StackTraceElement> frames) {
+        CapturedStack s = new CapturedStack(null);
+        s.frames = List.copyOf(frames);
+        return s;
+    }
+
     /** @return an empty stack, for handles whose stack is unknown */
     static CapturedStack none() {
         CapturedStack s = new CapturedStack(null);

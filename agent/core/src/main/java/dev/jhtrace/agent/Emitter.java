@@ -53,6 +53,8 @@ final class Emitter {
         e.description = description;
         e.thread = Thread.currentThread().getName();
         e.timeMillis = System.currentTimeMillis();
+        e.nanos = System.nanoTime();
+        e.frames = null;
         e.stack = stack;
         e.descriptorId = descriptor == null ? 0 : System.identityHashCode(descriptor);
         e.reclaimed = reclaimed;

@@ -19,6 +19,7 @@ final class HandleCapture implements HookSink {
     private final Map<String, HookPoint> points = new HashMap<>();
     private final EventRing ring;
     private volatile boolean enabled = true;
+    private volatile boolean nativeHooks;
 
     HandleCapture(List<HookPoint> hookPoints, EventRing ring) {
         for (HookPoint p : hookPoints) {
@@ -30,6 +31,17 @@ final class HandleCapture implements HookSink {
     /** @param on whether hooks record anything */
     void setEnabled(boolean on) {
         enabled = on;
+        if (nativeHooks) {
+            NativeHooks.setEnabled0(on);
+        }
+    }
+
+    /** @param on whether the native module is loaded, so that {@link #setEnabled} switches it too */
+    void setNative(boolean on) {
+        nativeHooks = on;
+        if (on) {
+            NativeHooks.setEnabled0(enabled);
+        }
     }
 
     /** @return whether hooks record anything */

@@ -18,6 +18,10 @@ public final class HandleEvent {
     String thread;
     /** Wall-clock time in milliseconds. */
     long timeMillis;
+    /** {@link System#nanoTime()} when it happened: orders native events against Java ones that overtook them. */
+    long nanos;
+    /** Already resolved frames (native events), used when {@link #stack} is null. */
+    java.util.List<StackTraceElement> frames;
     /** The stack, captured but not yet resolved to frames. */
     Throwable stack;
     /** Identity of the {@link java.io.FileDescriptor} object involved (0 if none): links a bad reference to its close. */
@@ -35,6 +39,7 @@ public final class HandleEvent {
         description = null;
         thread = null;
         stack = null;
+        frames = null;
         command = null;
         descriptorId = 0;
         reclaimed = false;

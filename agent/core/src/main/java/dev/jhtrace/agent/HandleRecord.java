@@ -10,12 +10,15 @@ final class HandleRecord {
     final String description;
     final String thread;
     final long openedAt;
+    /** {@link System#nanoTime()} of the open, to tell a late-arriving event about an earlier use of the number. */
+    final long openedNanos;
     final CapturedStack openStack;
     /** Opened by the agent itself. */
     final boolean agent;
 
     HandleRecord(int fd, long generation, HandleKind kind, String description, String thread, long openedAt,
-                 CapturedStack openStack, boolean agent) {
+                 long openedNanos, CapturedStack openStack, boolean agent) {
+        this.openedNanos = openedNanos;
         this.agent = agent;
         this.fd = fd;
         this.generation = generation;

@@ -84,6 +84,27 @@ public final class JdkAccess {
     }
 
     /**
+     * Loads a native library for {@code owner}'s class loader the way {@code System.load} does, minus the
+     * "restricted method" warning that JDK 24+ prints on stderr when a module without native access calls it:
+     * the application's output must not change because an agent is present. Granting native access to all
+     * unnamed modules instead would silence the warnings the JDK owes the application itself.
+     *
+     * @param owner the class whose loader the library belongs to
+     * @param path  the library
+     */
+    public static void loadLibrary(Class<?> owner, String path) {
+        try {
+            java.lang.invoke.MethodHandle load0 = MethodHandles.privateLookupIn(Runtime.class, MethodHandles.lookup())
+                    .findVirtual(Runtime.class, "load0", java.lang.invoke.MethodType.methodType(void.class, Class.class, String.class));
+            load0.invoke(Runtime.getRuntime(), owner, path);
+        } catch (UnsatisfiedLinkError e) {
+            throw e;
+        } catch (Throwable t) {
+            System.load(path); // the JDK's internals moved: load the ordinary way
+        }
+    }
+
+    /**
      * Reads an int from native memory (glibc's {@code DIR} structure).
      *
      * @param address a live native address

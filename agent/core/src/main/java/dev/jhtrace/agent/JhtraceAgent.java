@@ -74,6 +74,14 @@ public final class JhtraceAgent {
             AgentLog.warn("jhtrace: " + w);
         }
         tracer = t;
+        if (options.nativeHooks()) {
+            String unavailable = NativeHooks.load();
+            if (unavailable == null) {
+                t.startNativeDrain();
+            } else {
+                AgentLog.warn("jhtrace: " + unavailable + "; descriptors opened by native code (JNI, JNA, FFM) stay untraced");
+            }
+        }
         new ShutdownReporter(t, options).register();
         if (options.control()) {
             CommandProcessor processor = new CommandProcessor(t);

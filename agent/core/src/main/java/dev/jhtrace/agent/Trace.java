@@ -12,7 +12,9 @@ package dev.jhtrace.agent;
  * @param timeMillis  when
  * @param stack       the stack
  * @param reclaimed   for a CLOSE: run by the GC's cleaner, not by the program
+ * @param opened      for a CLOSE: the handle it closed; for a BAD_REFERENCE: where the handle was opened
+ * @param previous    for a BAD_REFERENCE: the last CLOSE of that handle
  */
 record Trace(TraceType type, int fd, long generation, HandleKind kind, String description, String thread,
-             long timeMillis, CapturedStack stack, boolean reclaimed) {
+             long timeMillis, CapturedStack stack, boolean reclaimed, HandleRecord opened, Trace previous) {
 }

@@ -18,6 +18,7 @@ final class Tracer {
     private final HandleCapture capture;
     private final long startedAt = System.currentTimeMillis();
     private final List<String> warnings;
+    private volatile NativeDrain nativeDrain;
 
     Tracer(AgentOptions options, List<HookPoint> points, List<String> warnings) {
         this.analyzer = new Analyzer(options.maxTraces());
@@ -36,6 +37,10 @@ final class Tracer {
      * @return the report, or null if the analyzer did not answer in time
      */
     LeakReport report(ReportRequest request, long timeoutMillis) {
+        NativeDrain drain = nativeDrain;
+        if (drain != null) {
+            drain.flush(); // native events recorded before this call belong in the report
+        }
         return onAnalyzer(() -> analyzer.report(request, startedAt, ring::dropped, warnings), timeoutMillis);
     }
 
@@ -51,6 +56,19 @@ final class Tracer {
         AtomicReference<T> result = new AtomicReference<>();
         ring.runInOrder(() -> result.set(task.get()), timeoutMillis, TimeUnit.MILLISECONDS);
         return result.get();
+    }
+
+    /**
+     * Starts moving native events into the ring.
+     *
+     * @return the drain
+     */
+    NativeDrain startNativeDrain() {
+        NativeDrain drain = new NativeDrain(ring);
+        drain.start();
+        nativeDrain = drain;
+        capture.setNative(true);
+        return drain;
     }
 
     /** @return the analyzer; touch its state only through {@link #onAnalyzer} */

@@ -26,6 +26,14 @@ final class RunningTarget implements AutoCloseable {
     final List<Integer> pre;
 
     RunningTarget(List<String> command) throws Exception {
+        this(command, "PRE ");
+    }
+
+    /**
+     * @param command   the target's command line
+     * @param prePrefix the prefix of its first line, which lists descriptors it opened before READY
+     */
+    RunningTarget(List<String> command, String prePrefix) throws Exception {
         stderr = Files.createTempFile("jhtrace-target", ".err");
         process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -40,7 +48,7 @@ final class RunningTarget implements AutoCloseable {
         });
         reader.setDaemon(true);
         reader.start();
-        String preLine = expect("PRE ").get(0);
+        String preLine = expect(prePrefix).get(0);
         pre = new ArrayList<>();
         for (String s : preLine.split(",")) {
             pre.add(Integer.parseInt(s));

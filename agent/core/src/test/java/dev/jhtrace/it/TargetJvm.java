@@ -83,11 +83,26 @@ public final class TargetJvm {
      * @throws Exception on I/O failure or timeout
      */
     public static Result run(Jdk jdk, List<String> jvmArgs, Class<?> mainClass, String... args) throws Exception {
+        return run(jdk, jvmArgs, System.getProperty("jhtrace.targets.classpath", "target/test-classes"), mainClass, args);
+    }
+
+    /**
+     * Runs a target main class with the given JVM options and class path.
+     *
+     * @param jdk       which JDK
+     * @param jvmArgs   options before the class name
+     * @param classpath the target's class path
+     * @param mainClass the target
+     * @param args      its arguments
+     * @return what happened (no report parsed)
+     * @throws Exception on I/O failure or timeout
+     */
+    public static Result run(Jdk jdk, List<String> jvmArgs, String classpath, Class<?> mainClass, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(jdk.java().toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("jhtrace.targets.classpath", "target/test-classes"));
+        cmd.add(classpath);
         cmd.add(mainClass.getName());
         cmd.addAll(Arrays.asList(args));
         Path dir = Files.createTempDirectory("jhtrace-target");

@@ -8,6 +8,9 @@ import java.util.List;
  * so that the agent carries no JSON library onto the application's class path.
  */
 public final class JsonReportWriter {
+    /** Class name of a native frame ({@code lib.so!symbol+0x1a} in its method name). */
+    public static final String NATIVE_FRAME = "<native>";
+
     private JsonReportWriter() {
     }
 
@@ -28,13 +31,8 @@ public final class JsonReportWriter {
         handles(sb, r.openHandles());
         sb.append(",\n\"traces\":[");
         for (int i = 0; i < r.traces().size(); i++) {
-            TraceView t = r.traces().get(i);
-            sb.append(i == 0 ? "\n " : ",\n ").append("{\"handle\":").append(t.handle()).append(",\"generation\":").append(t.generation())
-                    .append(",\"type\":").append(str(t.type())).append(",\"kind\":").append(str(t.kind()))
-                    .append(",\"description\":").append(str(t.description())).append(",\"thread\":").append(str(t.thread()))
-                    .append(",\"time\":").append(str(Instant.ofEpochMilli(t.time()).toString())).append(",\"stack\":");
-            frames(sb, t.stack());
-            sb.append('}');
+            sb.append(i == 0 ? "\n " : ",\n ");
+            trace(sb, r.traces().get(i));
         }
         sb.append("],\n\"reclaimed\":");
         handles(sb, r.reclaimed());
@@ -51,24 +49,51 @@ public final class JsonReportWriter {
         return sb.append("]}\n").toString();
     }
 
+    private static void trace(StringBuilder sb, TraceView t) {
+        sb.append("{\"handle\":").append(t.handle()).append(",\"generation\":").append(t.generation())
+                .append(",\"type\":").append(str(t.type())).append(",\"kind\":").append(str(t.kind()))
+                .append(",\"description\":").append(str(t.description())).append(",\"thread\":").append(str(t.thread()))
+                .append(",\"time\":").append(str(Instant.ofEpochMilli(t.time()).toString())).append(",\"stack\":");
+        frames(sb, t.stack());
+        if (t.previousClose() != null) {
+            sb.append(",\"previousClose\":");
+            trace(sb, t.previousClose());
+        }
+        if (t.opened() != null) {
+            sb.append(",\"opened\":");
+            handle(sb, t.opened());
+        }
+        sb.append('}');
+    }
+
     private static void handles(StringBuilder sb, List<HandleView> handles) {
         sb.append('[');
         for (int i = 0; i < handles.size(); i++) {
-            HandleView h = handles.get(i);
-            sb.append(i == 0 ? "\n " : ",\n ").append("{\"handle\":").append(h.handle()).append(",\"generation\":").append(h.generation())
+            sb.append(i == 0 ? "\n " : ",\n ");
+            handle(sb, handles.get(i));
+        }
+        sb.append(']');
+    }
+
+    private static void handle(StringBuilder sb, HandleView h) {
+        {
+            sb.append("{\"handle\":").append(h.handle()).append(",\"generation\":").append(h.generation())
                     .append(",\"kind\":").append(str(h.kind())).append(",\"description\":").append(str(h.description()))
                     .append(",\"thread\":").append(str(h.thread()))
                     .append(",\"openedAt\":").append(str(Instant.ofEpochMilli(h.openedAt()).toString())).append(",\"stack\":");
             frames(sb, h.stack());
             sb.append('}');
         }
-        sb.append(']');
     }
 
     private static void frames(StringBuilder sb, List<StackTraceElement> stack) {
         sb.append('[');
         for (int i = 0; i < stack.size(); i++) {
             StackTraceElement f = stack.get(i);
+            if (NATIVE_FRAME.equals(f.getClassName())) {
+                sb.append(i == 0 ? "" : ",").append("{\"native\":").append(str(f.getMethodName())).append('}');
+                continue;
+            }
             sb.append(i == 0 ? "" : ",").append("{\"class\":").append(str(f.getClassName())).append(",\"method\":")
                     .append(str(f.getMethodName())).append(",\"file\":").append(str(f.getFileName()))
                     .append(",\"line\":").append(f.getLineNumber()).append('}');

@@ -97,6 +97,22 @@ public final class TextReportWriter {
             sb.append(RULE).append('\n');
             entry(sb, t.handle(), "BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type(), t.kind(), t.description(), t.thread(),
                     t.time(), t.stack());
+            if (t.previousClose() != null) {
+                sb.append("  Previously closed, by thread \"").append(t.previousClose().thread()).append("\" at ")
+                        .append(Instant.ofEpochMilli(t.previousClose().time())).append(":\n");
+                frames(sb, t.previousClose().stack(), "      at ");
+            }
+            if (t.opened() != null) {
+                sb.append("  Originally opened, by thread \"").append(t.opened().thread()).append("\" at ")
+                        .append(Instant.ofEpochMilli(t.opened().openedAt())).append(":\n");
+                frames(sb, t.opened().stack(), "      at ");
+            }
+        }
+    }
+
+    private static void frames(StringBuilder sb, List<StackTraceElement> stack, String indent) {
+        for (StackTraceElement f : stack) {
+            sb.append(indent).append(JsonReportWriter.NATIVE_FRAME.equals(f.getClassName()) ? f.getMethodName() : f.toString()).append('\n');
         }
     }
 
@@ -115,9 +131,7 @@ public final class TextReportWriter {
         }
         sb.append('\n');
         sb.append("Thread \"").append(thread).append("\" at ").append(Instant.ofEpochMilli(time)).append('\n');
-        for (StackTraceElement f : stack) {
-            sb.append("    at ").append(f).append('\n');
-        }
+        frames(sb, stack, "    at ");
     }
 
     private static void untraced(StringBuilder sb, List<UntracedView> untraced, String title) {

@@ -1,0 +1,171 @@
+package dev.jhtrace.agent;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Moves events from the native ring to the Disruptor ring, on one agent thread.
+ *
+ * <p>Everything the hooks recorded raw is resolved here, off the application threads: method ids to
+ * class/method/file/line (cached per method), the caller's address to {@code lib.so!symbol+0x1a}, the thread id
+ * to the thread's name. Events keep the time the hook took (the clock of {@link System#nanoTime()}), so the
+ * analyzer can order them against events of the Java hooks that overtook them.
+ */
+final class NativeDrain implements Runnable {
+    /** Class name marking a native frame in a stack; its method name is {@code lib.so!symbol+0x1a}. */
+    static final String NATIVE_FRAME = dev.jhtrace.agent.report.JsonReportWriter.NATIVE_FRAME;
+
+    private final EventRing ring;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.nativeOrder());
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Long, String[]> methods = new HashMap<>();
+    private final Map<Integer, String> threads = new HashMap<>();
+    private final Map<Integer, String> calls = new HashMap<>();
+    private volatile boolean running = true;
+
+    NativeDrain(EventRing ring) {
+        this.ring = ring;
+    }
+
+    /** Starts the drain thread. */
+    void start() {
+        Thread t = new Thread(AgentThreads.wrap(this), "jhtrace-native-drain");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            if (drainOnce() == 0) {
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+    }
+
+    /** Moves everything the hooks recorded so far; used before a report so that it includes native events. */
+    void flush() {
+        while (drainOnce() > 0) {
+            // until the native ring is empty
+        }
+    }
+
+    private int drainOnce() {
+        lock.lock();
+        try {
+            buffer.clear();
+            int bytes = NativeHooks.drain0(buffer);
+            buffer.limit(bytes);
+            int events = 0;
+            while (buffer.remaining() >= 48) {
+                publish();
+                events++;
+            }
+            return events;
+        } catch (RuntimeException | LinkageError e) {
+            AgentLog.once("native-drain", "jhtrace: native event drain failed (native events are lost): " + e);
+            running = false;
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void publish() {
+        int type = buffer.getInt();
+        int fd = buffer.getInt();
+        buffer.getInt(); // errno
+        int tid = buffer.getInt();
+        int call = buffer.getInt();
+        int nframes = buffer.getInt();
+        int pathLength = buffer.getInt();
+        buffer.getInt();
+        long nanos = buffer.getLong();
+        long caller = buffer.getLong();
+        byte[] path = new byte[pathLength];
+        buffer.get(path);
+        buffer.position(buffer.position() + ((pathLength + 7) & ~7) - pathLength);
+        List<StackTraceElement> frames = new ArrayList<>(nframes + 1);
+        String symbol = NativeHooks.symbol0(caller);
+        String callName = calls.computeIfAbsent(call, NativeHooks::hookName0);
+        frames.add(new StackTraceElement(NATIVE_FRAME, (symbol != null ? symbol : "(FFM downcall)") + " -> " + callName, null, -2));
+        for (int i = 0; i < nframes; i++) {
+            long method = buffer.getLong();
+            long location = buffer.getLong();
+            StackTraceElement f = frame(method, location);
+            if (!hidden(f.getClassName())) {
+                frames.add(f);
+            }
+        }
+        long seq = ring.tryClaim();
+        if (seq < 0) {
+            return;
+        }
+        HandleEvent e = ring.slot(seq);
+        e.command = null;
+        e.type = type == 1 ? TraceType.OPEN : type == 2 ? TraceType.CLOSE : TraceType.BAD_REFERENCE;
+        e.fd = fd;
+        e.kind = kind(callName);
+        e.description = pathLength > 0 ? new String(path, StandardCharsets.UTF_8) : null;
+        e.thread = threads.computeIfAbsent(tid, NativeDrain::threadName);
+        e.timeMillis = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
+        e.nanos = nanos;
+        e.stack = null;
+        e.frames = frames;
+        e.descriptorId = 0;
+        e.reclaimed = false;
+        e.agent = false;
+        ring.publish(seq);
+    }
+
+    private StackTraceElement frame(long method, long location) {
+        String[] m = methods.computeIfAbsent(method, NativeHooks::method0);
+        if (m == null) {
+            return new StackTraceElement("?", "?", null, -1);
+        }
+        String signature = m[0] == null ? "L?;" : m[0];
+        String cls = signature.startsWith("L") && signature.endsWith(";")
+                ? signature.substring(1, signature.length() - 1).replace('/', '.') : signature;
+        return new StackTraceElement(cls, m[1] == null ? "?" : m[1], m[2], NativeHooks.line0(method, location));
+    }
+
+    /** Frames Java's own stack traces hide: method-handle plumbing between the program and an FFM downcall. */
+    private static boolean hidden(String cls) {
+        return cls.contains("LambdaForm$") || cls.startsWith("java.lang.invoke.") && cls.contains("$Holder")
+                || cls.startsWith("jdk.internal.foreign.abi.DowncallStub");
+    }
+
+    static HandleKind kind(String call) {
+        if (call == null) {
+            return HandleKind.UNKNOWN;
+        }
+        return switch (call) {
+            case "socket", "socketpair", "accept", "accept4", "recvmsg" -> HandleKind.SOCKET;
+            case "pipe", "pipe2" -> HandleKind.PIPE;
+            case "eventfd" -> HandleKind.EVENTFD;
+            case "epoll_create", "epoll_create1" -> HandleKind.EPOLL;
+            case "inotify_init", "inotify_init1" -> HandleKind.INOTIFY;
+            case "opendir" -> HandleKind.DIRECTORY;
+            case "close", "fclose", "closedir", "dup", "dup2", "dup3", "fcntl", "fcntl64" -> HandleKind.UNKNOWN;
+            default -> HandleKind.FILE;
+        };
+    }
+
+    private static String threadName(int tid) {
+        try {
+            return Files.readString(Paths.get("/proc/self/task/" + tid + "/comm")).trim();
+        } catch (IOException e) {
+            return "tid " + tid;
+        }
+    }
+}

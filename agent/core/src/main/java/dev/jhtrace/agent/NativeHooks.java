@@ -1,0 +1,74 @@
+package dev.jhtrace.agent;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The native module ({@code native/}, libjhtrace.so): libc hooks in native code (JNI libraries, JNA, FFM),
+ * with Java stacks. Loaded from the agent jar when one is built for this OS and CPU; otherwise jhtrace works
+ * in pure Java and says so once.
+ */
+final class NativeHooks {
+    private static final String[] START_ERRORS = {"", "no JVMTI environment", "dlopen/dlsym not found", "ring setup failed",
+        "already started"};
+
+    private NativeHooks() {
+    }
+
+    /**
+     * Loads and starts the native module.
+     *
+     * @return null on success, else the reason it is not available
+     */
+    static String load() {
+        String arch = System.getProperty("os.arch");
+        String resource = "/dev/jhtrace/native/linux-" + arch + "/libjhtrace.so";
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return "no native module for " + System.getProperty("os.name");
+        }
+        try (InputStream in = NativeHooks.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                return "no native module for linux-" + arch + " in the agent jar";
+            }
+            // a name of our own rather than createTempDirectory's: that one initialises SecureRandom, which would
+            // open /dev/urandom on the program's behalf before the program does
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jhtrace-native-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path lib = dir.resolve("libjhtrace.so");
+            try {
+                Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
+                JdkAccess.loadLibrary(NativeHooks.class, lib.toString());
+            } finally {
+                // mapped now: the file is not needed any more, and nothing is left in /tmp
+                Files.deleteIfExists(lib);
+                Files.deleteIfExists(dir);
+            }
+        } catch (Exception | LinkageError e) {
+            return "the native module did not load: " + e;
+        }
+        int code = start0(System.getProperty("java.home"));
+        return code == 0 ? null : "the native module did not start: " + (code < START_ERRORS.length ? START_ERRORS[code] : "error " + code);
+    }
+
+    static native int start0(String javaHome);
+
+    static native void setEnabled0(boolean on);
+
+    static native long dropped0();
+
+    static native int drain0(ByteBuffer buffer);
+
+    static native String[] method0(long methodId);
+
+    static native int line0(long methodId, long location);
+
+    static native String symbol0(long address);
+
+    static native String hookName0(int call);
+
+    static native int rescan0();
+}

@@ -1,0 +1,34 @@
+/* A JNI library for the native-hook tests: it opens and closes descriptors itself, with libc. */
+#include <fcntl.h>
+#include <jni.h>
+#include <unistd.h>
+
+/* Opens path and never closes it; returns the fd. */
+JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_openAndLeak(JNIEnv *env, jclass cls, jstring path) {
+    (void) cls;
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    int fd = open(p, O_RDONLY);
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    return fd;
+}
+
+/* Opens path and closes the fd twice, as a buggy library would; returns the fd. */
+JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_closeTwice(JNIEnv *env, jclass cls, jstring path) {
+    (void) cls;
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    int fd = open(p, O_RDONLY);
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    close(fd);
+    close(fd); /* EBADF: the bug */
+    return fd;
+}
+
+/* Opens path and closes it properly; returns the fd. */
+JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_openAndClose(JNIEnv *env, jclass cls, jstring path) {
+    (void) cls;
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    int fd = open(p, O_RDONLY);
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    close(fd);
+    return fd;
+}

@@ -1,0 +1,126 @@
+package dev.jhtrace.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jhtrace.it.targets.NativeTarget;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Descriptors opened and closed by native code, seen by the native module: a JNI library built by the test
+ * build, libc through JNA, and (JDK 25) libc through the FFM API.
+ */
+class NativeIT {
+    private static final String TARGET = NativeTarget.class.getName();
+
+    static java.util.stream.Stream<Jdk> jdks() {
+        return Jdk.all();
+    }
+
+    private static String classpath() {
+        return System.getProperty("jhtrace.targets.classpath") + File.pathSeparator + System.getProperty("jhtrace.test.jna");
+    }
+
+    /** Checks a native leak: in openHandles with the Java line that called into native code and the library that opened it. */
+    static void assertLeak(JsonNode report, String javaClass, String record, String library) {
+        String[] f = record.split("\\|");
+        List<JsonNode> at = Reports.withFrame(report.path("openHandles"), javaClass, Integer.parseInt(f[1]));
+        assertEquals(1, at.size(), "leak at line " + f[1] + ": " + report.path("openHandles"));
+        assertEquals(Integer.parseInt(f[0]), at.get(0).path("handle").asInt());
+        String nativeFrame = at.get(0).path("stack").get(0).path("native").asText();
+        assertTrue(nativeFrame.contains(library) && nativeFrame.endsWith("-> open"), "native frame: " + nativeFrame);
+    }
+
+    /** Checks a double close: a BAD_REFERENCE at the line, with the previous close and the open. */
+    static void assertDoubleClose(JsonNode report, String javaClass, String record, int closeLine, int openLine) {
+        String[] f = record.split("\\|");
+        int fd = Integer.parseInt(f[0]);
+        JsonNode bad = null;
+        for (JsonNode t : report.path("traces")) {
+            if ("BAD_REFERENCE".equals(t.path("type").asText()) && t.path("handle").asInt() == fd
+                    && Reports.hasFrame(t, javaClass, Integer.parseInt(f[1]))) {
+                bad = t;
+            }
+        }
+        assertNotNull(bad, "no BAD_REFERENCE of fd " + fd + " at line " + f[1] + ": " + report.path("traces"));
+        assertTrue(Reports.hasFrame(bad.path("previousClose"), javaClass, closeLine), "previous close: " + bad.path("previousClose"));
+        assertEquals("CLOSE", bad.path("previousClose").path("type").asText());
+        assertTrue(Reports.hasFrame(bad.path("opened"), javaClass, openLine), "opened: " + bad.path("opened"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void jniAndJnaDescriptorsAreTraced(Jdk jdk) throws Exception {
+        java.nio.file.Path report = java.nio.file.Files.createTempDirectory("jhtrace-native").resolve("r.json");
+        TargetJvm.Result r = TargetJvm.run(jdk, List.of("-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
+                "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all"), classpath(), NativeTarget.class, "jna");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertFalse(r.stderr().contains("native module"), "the native module should load: " + r.stderr());
+        JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+
+        assertLeak(rep, TARGET, r.lines("JNILEAK ").get(0), "libleakyjni.so!Java_dev_jhtrace_it_targets_NativeTarget_openAndLeak");
+        String[] closed = r.lines("JNICLOSED ").get(0).split("\\|");
+        assertTrue(Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(closed[1])).isEmpty(), "closed by JNI, yet open");
+        int twiceLine = Integer.parseInt(r.lines("JNITWICE ").get(0).split("\\|")[1]);
+        assertDoubleClose(rep, TARGET, r.lines("JNITWICE ").get(0), twiceLine, twiceLine);
+
+        assertLeak(rep, TARGET, r.lines("JNALEAK ").get(0), "jna");
+        int jnaClose = Integer.parseInt(r.lines("JNACLOSE ").get(0).split("\\|")[1]);
+        assertDoubleClose(rep, TARGET, r.lines("JNATWICE ").get(0), jnaClose, jnaClose - 1);
+        assertEquals(0, rep.path("stats").path("dropped").asInt());
+    }
+
+    @Test
+    void ffmDowncallsAreTracedOnJdk25() throws Exception {
+        Jdk jdk25 = Jdk.all().filter(j -> j.name().equals("jdk25")).findFirst().orElseThrow();
+        java.nio.file.Path report = java.nio.file.Files.createTempDirectory("jhtrace-ffm").resolve("r.json");
+        String source = System.getProperty("jhtrace.test.ffm");
+        Assumptions.assumeTrue(source != null, "jhtrace.test.ffm not set");
+        List<String> cmd = new ArrayList<>(List.of(jdk25.java().toString(), "--enable-native-access=ALL-UNNAMED",
+                "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all", source));
+        java.nio.file.Path out = report.resolveSibling("out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        String stdout = java.nio.file.Files.readString(out);
+        assertEquals(0, p.exitValue(), stdout);
+        JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+        String leak = stdout.lines().filter(l -> l.startsWith("FFMLEAK ")).findFirst().orElseThrow().substring(8);
+        assertLeak(rep, "FfmTarget", leak, "FFM downcall");
+        String close = stdout.lines().filter(l -> l.startsWith("FFMCLOSE ")).findFirst().orElseThrow().substring(9);
+        String twice = stdout.lines().filter(l -> l.startsWith("FFMTWICE ")).findFirst().orElseThrow().substring(9);
+        int closeLine = Integer.parseInt(close.split("\\|")[1]);
+        assertDoubleClose(rep, "FfmTarget", twice, closeLine, closeLine - 1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void nativeDescriptorOpenedBeforeAttachIsUntracedAndItsCloseIsNoBadReference(Jdk jdk) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
+                "-cp", classpath(), TARGET, "phased"));
+        try (RunningTarget t = new RunningTarget(cmd, "EARLY ")) {
+            int early = t.pre.get(0);
+            assertEquals(0, Cli.run(jdk, t.pid, "-enable").exit());
+            JsonNode before = Cli.run(jdk, t.pid, "--format", "json").json();
+            assertTrue(Reports.handles(before.path("untraced")).contains(early), "untraced: " + before.path("untraced"));
+            t.send("close", "CLOSED", null);
+            JsonNode after = Cli.run(jdk, t.pid, "0x" + Integer.toHexString(early), "--format", "json").json();
+            List<String> types = new ArrayList<>();
+            for (JsonNode tr : after.path("traces")) {
+                types.add(tr.path("type").asText());
+            }
+            assertEquals(List.of("CLOSE"), types, "the close of a pre-existing native fd: " + after.path("traces"));
+            assertFalse(Reports.handles(after.path("untraced")).contains(early));
+            assertEquals(0, t.exit());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.jhtrace.it.targets;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.jhtrace.it.targets.Scenario.line;
+
+/**
+ * Descriptors opened and closed by native code: a JNI library built by the test build ({@code libleakyjni.so})
+ * and libc called through JNA. Prints {@code NAME fd|line} for each call, the call on the same line.
+ *
+ * <p>With argument {@code phased}: opens a descriptor through JNI first, prints {@code READY pid}, and closes it
+ * through JNI when {@code close} arrives on stdin (for the attach-later test).
+ */
+public final class NativeTarget {
+    static native int openAndLeak(String path);
+
+    static native int closeTwice(String path);
+
+    static native int openAndClose(String path);
+
+    /** libc through JNA. */
+    public interface CLib extends Library {
+        int open(String path, int flags);
+
+        int close(int fd);
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.load(System.getProperty("jhtrace.test.jni"));
+        Path file = Files.writeString(Files.createTempFile("jhtrace-native", ".txt"), "x");
+        String f = file.toString();
+        if (args.length > 0 && args[0].equals("phased")) {
+            int early = openAndLeak(f);
+            System.out.println("EARLY " + early);
+            System.out.println("READY " + ProcessHandle.current().pid());
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                if (l.equals("close")) {
+                    Native.load("c", CLib.class).close(early);
+                    System.out.println("CLOSED");
+                    System.out.flush();
+                } else if (l.equals("exit")) {
+                    return;
+                }
+            }
+            return;
+        }
+        int fd;
+        fd = openAndClose(f); System.out.println("JNICLOSED " + fd + "|" + line());
+        fd = openAndLeak(f); System.out.println("JNILEAK " + fd + "|" + line());
+        fd = closeTwice(f); System.out.println("JNITWICE " + fd + "|" + line());
+        if (args.length > 0 && args[0].equals("jna")) {
+            CLib c = Native.load("c", CLib.class);
+            fd = c.open(f, 0); System.out.println("JNALEAK " + fd + "|" + line());
+            int g = c.open(f, 0);
+            c.close(g); System.out.println("JNACLOSE " + g + "|" + line());
+            c.close(g); System.out.println("JNATWICE " + g + "|" + line());
+        }
+    }
+}

@@ -1,0 +1,541 @@
+#define _GNU_SOURCE
+#include "fd_hooks.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+_Static_assert(sizeof(jh_frame) == sizeof(jvmtiFrameInfo), "frames are captured in place");
+
+static jh_ring *volatile g_ring;
+static jvmtiEnv *volatile g_jvmti;
+static volatile int g_enabled;
+static pid_t g_pid;
+static __thread int t_busy __attribute__((tls_model("initial-exec")));
+
+enum {
+    H_OPEN, H_OPEN64, H_OPENAT, H_OPENAT64, H_OPEN_2, H_OPEN64_2, H_CREAT, H_CLOSE, H_DUP, H_DUP2, H_DUP3, H_FCNTL,
+    H_FCNTL64, H_SOCKET, H_SOCKETPAIR, H_ACCEPT, H_ACCEPT4, H_PIPE, H_PIPE2, H_EVENTFD, H_EPOLL_CREATE,
+    H_EPOLL_CREATE1, H_INOTIFY_INIT, H_INOTIFY_INIT1, H_TIMERFD_CREATE, H_MEMFD_CREATE, H_RECVMSG, H_FOPEN,
+    H_FOPEN64, H_FDOPEN, H_FCLOSE, H_OPENDIR, H_FDOPENDIR, H_CLOSEDIR, H_COUNT
+};
+
+static const char *const NAMES[H_COUNT] = {
+    "open", "open64", "openat", "openat64", "__open_2", "__open64_2", "creat", "close", "dup", "dup2", "dup3", "fcntl",
+    "fcntl64", "socket", "socketpair", "accept", "accept4", "pipe", "pipe2", "eventfd", "epoll_create",
+    "epoll_create1", "inotify_init", "inotify_init1", "timerfd_create", "memfd_create", "recvmsg", "fopen",
+    "fopen64", "fdopen", "fclose", "opendir", "fdopendir", "closedir"
+};
+
+static void *real[H_COUNT];
+
+const char *jh_hook_name(int i) {
+    return i >= 0 && i < H_COUNT ? NAMES[i] : NULL;
+}
+
+/* ---- recording ---- */
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Whether this call should be recorded; sets the re-entry guard when it returns 1. */
+static int enter(void) {
+    if (!g_enabled || t_busy || g_ring == NULL) {
+        return 0;
+    }
+    if (getpid() != g_pid) {
+        return 0; /* a vfork child shares our memory: record nothing there */
+    }
+    t_busy = 1;
+    return 1;
+}
+
+static void leave(void) {
+    t_busy = 0;
+}
+
+static void record(int type, int fd, int err, int call, const char *path, int64_t time_ns, void *caller) {
+    size_t ticket;
+    jh_event *e = jh_ring_claim(g_ring, &ticket);
+    if (e == NULL) {
+        return;
+    }
+    e->type = type;
+    e->fd = fd;
+    e->err = err;
+    e->tid = (int32_t) syscall(SYS_gettid);
+    e->time_ns = time_ns;
+    e->caller = (int64_t) (intptr_t) caller;
+    e->call = call;
+    e->path[0] = '\0';
+    if (path != NULL) {
+        strncpy(e->path, path, JH_MAX_PATH - 1);
+        e->path[JH_MAX_PATH - 1] = '\0';
+    }
+    e->nframes = 0;
+    jvmtiEnv *jvmti = g_jvmti;
+    if (jvmti != NULL) {
+        jint count = 0;
+        /* the caller came from Java through JNI/FFM/JNA, so the thread is in native state: safe to walk */
+        if ((*jvmti)->GetStackTrace(jvmti, NULL, 0, JH_MAX_FRAMES, (jvmtiFrameInfo *) e->frames, &count) == JVMTI_ERROR_NONE) {
+            e->nframes = count;
+        }
+    }
+    jh_ring_publish(g_ring, ticket);
+}
+
+static void opened(int fd, int call, const char *path, void *caller) {
+    if (fd >= 0) {
+        record(JH_OPEN, fd, 0, call, path, now_ns(), caller);
+    }
+}
+
+#define CALLER __builtin_return_address(0)
+#define REAL(i, type) ((type) real[i])
+
+/* ---- replacements ---- */
+
+static int has_mode(int flags) {
+    return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+static int jh_open(const char *path, int flags, ...) {
+    mode_t mode = 0;
+    if (has_mode(flags)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    int fd = REAL(H_OPEN, int (*)(const char *, int, ...))(path, flags, mode);
+    int saved = errno;
+    if (enter()) {
+        opened(fd, H_OPEN, path, CALLER);
+        leave();
+    }
+    errno = saved;
+    return fd;
+}
+
+static int jh_open64(const char *path, int flags, ...) {
+    mode_t mode = 0;
+    if (has_mode(flags)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    int fd = REAL(H_OPEN64, int (*)(const char *, int, ...))(path, flags, mode);
+    int saved = errno;
+    if (enter()) {
+        opened(fd, H_OPEN64, path, CALLER);
+        leave();
+    }
+    errno = saved;
+    return fd;
+}
+
+static int jh_openat_impl(int i, int dirfd, const char *path, int flags, mode_t mode, void *caller) {
+    int fd = REAL(i, int (*)(int, const char *, int, ...))(dirfd, path, flags, mode);
+    int saved = errno;
+    if (enter()) {
+        opened(fd, i, path, caller);
+        leave();
+    }
+    errno = saved;
+    return fd;
+}
+
+static int jh_openat(int dirfd, const char *path, int flags, ...) {
+    mode_t mode = 0;
+    if (has_mode(flags)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    return jh_openat_impl(H_OPENAT, dirfd, path, flags, mode, CALLER);
+}
+
+static int jh_openat64(int dirfd, const char *path, int flags, ...) {
+    mode_t mode = 0;
+    if (has_mode(flags)) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, mode_t);
+        va_end(ap);
+    }
+    return jh_openat_impl(H_OPENAT64, dirfd, path, flags, mode, CALLER);
+}
+
+static int jh_open_2(const char *path, int flags) {
+    int fd = REAL(H_OPEN_2, int (*)(const char *, int))(path, flags);
+    int saved = errno;
+    if (enter()) {
+        opened(fd, H_OPEN_2, path, CALLER);
+        leave();
+    }
+    errno = saved;
+    return fd;
+}
+
+static int jh_open64_2(const char *path, int flags) {
+    int fd = REAL(H_OPEN64_2, int (*)(const char *, int))(path, flags);
+    int saved = errno;
+    if (enter()) {
+        opened(fd, H_OPEN64_2, path, CALLER);
+        leave();
+    }
+    errno = saved;
+    return fd;
+}
+
+static int jh_creat(const char *path, mode_t mode) {
+    int fd = REAL(H_CREAT, int (*)(const char *, mode_t))(path, mode);
+    int saved = errno;
+    if (enter()) {
+        opened(fd, H_CREAT, path, CALLER);
+        leave();
+    }
+    errno = saved;
+    return fd;
+}
+
+static int jh_close(int fd) {
+    int64_t t = now_ns(); /* before the number is freed for reuse */
+    int r = REAL(H_CLOSE, int (*)(int))(fd);
+    int saved = errno;
+    if (enter()) {
+        if (r == 0 || saved == EINTR) {
+            record(JH_CLOSE, fd, 0, H_CLOSE, NULL, t, CALLER);
+        } else if (saved == EBADF) {
+            record(JH_BAD_REFERENCE, fd, EBADF, H_CLOSE, NULL, t, CALLER);
+        }
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+/* For dup2/dup3 onto a live descriptor: the target is replaced (closed and reopened), not misused. */
+static int is_open(int fd) {
+    return fcntl(fd, F_GETFD) != -1;
+}
+
+static int dup_into(int i, int oldfd, int newfd, int flags, void *caller) {
+    int64_t t = now_ns();
+    int replaced = newfd != oldfd && is_open(newfd);
+    int r = i == H_DUP2 ? REAL(H_DUP2, int (*)(int, int))(oldfd, newfd) : REAL(H_DUP3, int (*)(int, int, int))(oldfd, newfd, flags);
+    int saved = errno;
+    if (enter()) {
+        if (r >= 0) {
+            if (replaced) {
+                record(JH_CLOSE, newfd, 0, i, NULL, t, caller);
+            }
+            if (newfd != oldfd) {
+                record(JH_OPEN, newfd, 0, i, NULL, now_ns(), caller);
+            }
+        } else if (saved == EBADF) {
+            record(JH_BAD_REFERENCE, oldfd, EBADF, i, NULL, t, caller);
+        }
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+static int jh_dup2(int oldfd, int newfd) {
+    return dup_into(H_DUP2, oldfd, newfd, 0, CALLER);
+}
+
+static int jh_dup3(int oldfd, int newfd, int flags) {
+    return dup_into(H_DUP3, oldfd, newfd, flags, CALLER);
+}
+
+static int jh_dup(int oldfd) {
+    int64_t t = now_ns();
+    int fd = REAL(H_DUP, int (*)(int))(oldfd);
+    int saved = errno;
+    if (enter()) {
+        if (fd >= 0) {
+            opened(fd, H_DUP, NULL, CALLER);
+        } else if (saved == EBADF) {
+            record(JH_BAD_REFERENCE, oldfd, EBADF, H_DUP, NULL, t, CALLER);
+        }
+        leave();
+    }
+    errno = saved;
+    return fd;
+}
+
+static int fcntl_impl(int i, int fd, int cmd, long arg, void *caller) {
+    int r = REAL(i, int (*)(int, int, ...))(fd, cmd, arg);
+    int saved = errno;
+    if ((cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && enter()) {
+        opened(r, i, NULL, caller);
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+static int jh_fcntl(int fd, int cmd, ...) {
+    va_list ap;
+    va_start(ap, cmd);
+    long arg = va_arg(ap, long);
+    va_end(ap);
+    return fcntl_impl(H_FCNTL, fd, cmd, arg, CALLER);
+}
+
+static int jh_fcntl64(int fd, int cmd, ...) {
+    va_list ap;
+    va_start(ap, cmd);
+    long arg = va_arg(ap, long);
+    va_end(ap);
+    return fcntl_impl(H_FCNTL64, fd, cmd, arg, CALLER);
+}
+
+static int jh_socket(int domain, int type, int protocol) {
+    int fd = REAL(H_SOCKET, int (*)(int, int, int))(domain, type, protocol);
+    int saved = errno;
+    if (enter()) {
+        opened(fd, H_SOCKET, NULL, CALLER);
+        leave();
+    }
+    errno = saved;
+    return fd;
+}
+
+static void opened_pair(int r, const int *fds, int call, void *caller) {
+    if (r == 0) {
+        opened(fds[0], call, NULL, caller);
+        opened(fds[1], call, NULL, caller);
+    }
+}
+
+static int jh_socketpair(int domain, int type, int protocol, int sv[2]) {
+    int r = REAL(H_SOCKETPAIR, int (*)(int, int, int, int *))(domain, type, protocol, sv);
+    int saved = errno;
+    if (enter()) {
+        opened_pair(r, sv, H_SOCKETPAIR, CALLER);
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+static int jh_accept(int fd, struct sockaddr *addr, socklen_t *len) {
+    int r = REAL(H_ACCEPT, int (*)(int, struct sockaddr *, socklen_t *))(fd, addr, len);
+    int saved = errno;
+    if (enter()) {
+        opened(r, H_ACCEPT, NULL, CALLER);
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+static int jh_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    int r = REAL(H_ACCEPT4, int (*)(int, struct sockaddr *, socklen_t *, int))(fd, addr, len, flags);
+    int saved = errno;
+    if (enter()) {
+        opened(r, H_ACCEPT4, NULL, CALLER);
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+static int jh_pipe(int fds[2]) {
+    int r = REAL(H_PIPE, int (*)(int *))(fds);
+    int saved = errno;
+    if (enter()) {
+        opened_pair(r, fds, H_PIPE, CALLER);
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+static int jh_pipe2(int fds[2], int flags) {
+    int r = REAL(H_PIPE2, int (*)(int *, int))(fds, flags);
+    int saved = errno;
+    if (enter()) {
+        opened_pair(r, fds, H_PIPE2, CALLER);
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+#define SIMPLE_OPENER(fn, idx, params, args) \
+    static int fn params { \
+        int fd = ((int (*) params) real[idx]) args; \
+        int saved = errno; \
+        if (enter()) { \
+            opened(fd, idx, NULL, CALLER); \
+            leave(); \
+        } \
+        errno = saved; \
+        return fd; \
+    }
+
+SIMPLE_OPENER(jh_eventfd, H_EVENTFD, (unsigned int initval, int flags), (initval, flags))
+SIMPLE_OPENER(jh_epoll_create, H_EPOLL_CREATE, (int size), (size))
+SIMPLE_OPENER(jh_epoll_create1, H_EPOLL_CREATE1, (int flags), (flags))
+SIMPLE_OPENER(jh_inotify_init, H_INOTIFY_INIT, (void), ())
+SIMPLE_OPENER(jh_inotify_init1, H_INOTIFY_INIT1, (int flags), (flags))
+SIMPLE_OPENER(jh_timerfd_create, H_TIMERFD_CREATE, (int clockid, int flags), (clockid, flags))
+SIMPLE_OPENER(jh_memfd_create, H_MEMFD_CREATE, (const char *name, unsigned int flags), (name, flags))
+
+static ssize_t jh_recvmsg(int fd, struct msghdr *msg, int flags) {
+    ssize_t r = REAL(H_RECVMSG, ssize_t (*)(int, struct msghdr *, int))(fd, msg, flags);
+    int saved = errno;
+    if (r >= 0 && msg != NULL && msg->msg_controllen > 0 && enter()) {
+        /* descriptors passed with SCM_RIGHTS arrive as new fds in this process */
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                const int *fds = (const int *) CMSG_DATA(c);
+                for (size_t k = 0; k < n; k++) {
+                    opened(fds[k], H_RECVMSG, NULL, CALLER);
+                }
+            }
+        }
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+static FILE *stream_opened(FILE *f, int call, const char *path, void *caller) {
+    int saved = errno;
+    if (f != NULL && enter()) {
+        opened(fileno(f), call, path, caller);
+        leave();
+    }
+    errno = saved;
+    return f;
+}
+
+static FILE *jh_fopen(const char *path, const char *mode) {
+    return stream_opened(REAL(H_FOPEN, FILE * (*)(const char *, const char *))(path, mode), H_FOPEN, path, CALLER);
+}
+
+static FILE *jh_fopen64(const char *path, const char *mode) {
+    return stream_opened(REAL(H_FOPEN64, FILE * (*)(const char *, const char *))(path, mode), H_FOPEN64, path, CALLER);
+}
+
+static FILE *jh_fdopen(int fd, const char *mode) {
+    /* the fd was already open: the stream takes it over, no new descriptor */
+    return REAL(H_FDOPEN, FILE * (*)(int, const char *))(fd, mode);
+}
+
+static int jh_fclose(FILE *f) {
+    int fd = f != NULL ? fileno(f) : -1;
+    int64_t t = now_ns();
+    int r = REAL(H_FCLOSE, int (*)(FILE *))(f);
+    int saved = errno;
+    if (fd >= 0 && enter()) {
+        record(JH_CLOSE, fd, 0, H_FCLOSE, NULL, t, CALLER);
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+static DIR *jh_opendir(const char *path) {
+    DIR *d = REAL(H_OPENDIR, DIR * (*)(const char *))(path);
+    int saved = errno;
+    if (d != NULL && enter()) {
+        opened(dirfd(d), H_OPENDIR, path, CALLER);
+        leave();
+    }
+    errno = saved;
+    return d;
+}
+
+static DIR *jh_fdopendir(int fd) {
+    return REAL(H_FDOPENDIR, DIR * (*)(int))(fd); /* takes over an fd that is already traced */
+}
+
+static int jh_closedir(DIR *d) {
+    int fd = d != NULL ? dirfd(d) : -1;
+    int64_t t = now_ns();
+    int r = REAL(H_CLOSEDIR, int (*)(DIR *))(d);
+    int saved = errno;
+    if (fd >= 0 && enter()) {
+        record(JH_CLOSE, fd, 0, H_CLOSEDIR, NULL, t, CALLER);
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
+const jh_import_patch jh_fd_patches[] = {
+    {"open", (void *) jh_open}, {"open64", (void *) jh_open64}, {"openat", (void *) jh_openat},
+    {"openat64", (void *) jh_openat64}, {"__open_2", (void *) jh_open_2}, {"__open64_2", (void *) jh_open64_2},
+    {"creat", (void *) jh_creat}, {"close", (void *) jh_close}, {"dup", (void *) jh_dup}, {"dup2", (void *) jh_dup2},
+    {"dup3", (void *) jh_dup3}, {"fcntl", (void *) jh_fcntl}, {"fcntl64", (void *) jh_fcntl64},
+    {"socket", (void *) jh_socket}, {"socketpair", (void *) jh_socketpair}, {"accept", (void *) jh_accept},
+    {"accept4", (void *) jh_accept4}, {"pipe", (void *) jh_pipe}, {"pipe2", (void *) jh_pipe2},
+    {"eventfd", (void *) jh_eventfd}, {"epoll_create", (void *) jh_epoll_create},
+    {"epoll_create1", (void *) jh_epoll_create1}, {"inotify_init", (void *) jh_inotify_init},
+    {"inotify_init1", (void *) jh_inotify_init1}, {"timerfd_create", (void *) jh_timerfd_create},
+    {"memfd_create", (void *) jh_memfd_create}, {"recvmsg", (void *) jh_recvmsg}, {"fopen", (void *) jh_fopen},
+    {"fopen64", (void *) jh_fopen64}, {"fdopen", (void *) jh_fdopen}, {"fclose", (void *) jh_fclose},
+    {"opendir", (void *) jh_opendir}, {"fdopendir", (void *) jh_fdopendir}, {"closedir", (void *) jh_closedir},
+};
+const size_t jh_fd_patch_count = sizeof(jh_fd_patches) / sizeof(jh_fd_patches[0]);
+
+_Static_assert(sizeof(jh_fd_patches) / sizeof(jh_fd_patches[0]) == H_COUNT, "one patch per hooked name");
+
+int jh_hooks_resolve(void) {
+    int missing = 0;
+    for (int i = 0; i < H_COUNT; i++) {
+        real[i] = dlsym(RTLD_DEFAULT, NAMES[i]);
+        if (real[i] == NULL) {
+            missing++;
+        }
+    }
+    return missing;
+}
+
+void jh_hooks_start(jh_ring *ring, jvmtiEnv *jvmti) {
+    g_pid = getpid();
+    g_jvmti = jvmti;
+    g_ring = ring;
+}
+
+void jh_hooks_set_enabled(int on) {
+    __atomic_store_n(&g_enabled, on, __ATOMIC_RELEASE);
+}
+
+void *jh_hooks_dlsym_answer(const char *name, void *resolved) {
+    if (name == NULL || resolved == NULL) {
+        return resolved;
+    }
+    for (int i = 0; i < H_COUNT; i++) {
+        /* only libc's own function is replaced: a library's private "open" is left alone */
+        if (real[i] == resolved && strcmp(NAMES[i], name) == 0) {
+            return jh_fd_patches[i].replacement;
+        }
+    }
+    return resolved;
+}

@@ -1,0 +1,66 @@
+/*
+ * A bounded multi-producer, single-consumer ring of fd events (Vyukov's queue).
+ *
+ * Producers are libc hooks running on any thread: they claim a cell with one CAS, fill it in place (the
+ * stack is captured straight into the cell, so nothing is copied or allocated) and publish it with a
+ * release store. When the ring is full the event is dropped and counted: a hook never waits.
+ */
+#ifndef JHTRACE_FD_RING_H
+#define JHTRACE_FD_RING_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#define JH_MAX_FRAMES 64
+#define JH_MAX_PATH 256
+
+enum jh_event_type { JH_OPEN = 1, JH_CLOSE = 2, JH_BAD_REFERENCE = 3 };
+
+typedef struct {
+    int64_t method;   /* jmethodID */
+    int64_t location; /* jlocation (bytecode index) */
+} jh_frame;
+
+typedef struct {
+    int32_t type;
+    int32_t fd;
+    int32_t err;       /* errno of a failed call, for bad references */
+    int32_t tid;
+    int64_t time_ns;   /* CLOCK_MONOTONIC, the clock of System.nanoTime() */
+    int64_t caller;    /* return address of the hooked call: which library made it */
+    int32_t call;      /* index of the hooked function (jh_hook_names) */
+    int32_t nframes;
+    char path[JH_MAX_PATH];
+    jh_frame frames[JH_MAX_FRAMES];
+} jh_event;
+
+typedef struct {
+    _Atomic size_t seq;
+    jh_event event;
+} jh_cell;
+
+typedef struct {
+    jh_cell *cells;
+    size_t mask;
+    _Atomic size_t tail; /* next cell producers claim */
+    size_t head;         /* next cell the consumer reads */
+    _Atomic uint64_t dropped;
+} jh_ring;
+
+/* Initialises a ring over caller-provided cells; capacity must be a power of two. Returns 0 or -1. */
+int jh_ring_init(jh_ring *ring, jh_cell *cells, size_t capacity);
+
+/* Claims a cell to fill, or returns NULL (and counts a drop) when the ring is full. */
+jh_event *jh_ring_claim(jh_ring *ring, size_t *ticket);
+
+/* Publishes a claimed cell. */
+void jh_ring_publish(jh_ring *ring, size_t ticket);
+
+/* Single consumer: the next published event, or NULL when none is ready. Call jh_ring_release after use. */
+jh_event *jh_ring_peek(jh_ring *ring);
+
+/* Single consumer: returns the cell read by jh_ring_peek to the producers. */
+void jh_ring_release(jh_ring *ring);
+
+#endif

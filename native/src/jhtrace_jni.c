@@ -1,0 +1,212 @@
+/*
+ * The JNI face of the native module, for dev.jhtrace.agent.NativeHooks (registered from JNI_OnLoad, not linked
+ * by name: JDK 24+ warns on stderr when it links a native method of a module without native access): start-up, the switch, draining the
+ * ring into a direct ByteBuffer, and resolving what hooks recorded (method ids, return addresses) into names,
+ * which is done here on the agent's drain thread, never in a hook.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <jni.h>
+#include <jvmti.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fd_hooks.h"
+#include "fd_ring.h"
+#include "lib_scan.h"
+
+#define RING_CAPACITY 4096
+
+static jh_cell g_cells[RING_CAPACITY];
+static jh_ring g_ring;
+static jvmtiEnv *g_jvmti;
+static int g_started;
+
+/* Errors as values: 0 on success, else a code NativeHooks turns into a sentence. */
+enum { OK = 0, E_JVMTI = 1, E_LOADER = 2, E_RING = 3, E_TWICE = 4 };
+
+static jint JNICALL nh_start0(JNIEnv *env, jclass cls, jstring javaHome) {
+    (void) cls;
+    if (g_started) {
+        return E_TWICE;
+    }
+    JavaVM *vm;
+    if ((*env)->GetJavaVM(env, &vm) != 0 || (*vm)->GetEnv(vm, (void **) &g_jvmti, JVMTI_VERSION_1_2) != JNI_OK) {
+        return E_JVMTI;
+    }
+    jvmtiCapabilities caps;
+    memset(&caps, 0, sizeof(caps));
+    caps.can_get_line_numbers = 1;
+    caps.can_get_source_file_name = 1;
+    (*g_jvmti)->AddCapabilities(g_jvmti, &caps); /* without them frames just lack lines and files */
+    if (jh_ring_init(&g_ring, g_cells, RING_CAPACITY) != 0) {
+        return E_RING;
+    }
+    const char *home = (*env)->GetStringUTFChars(env, javaHome, NULL);
+    int scan = jh_scan_init(home);
+    (*env)->ReleaseStringUTFChars(env, javaHome, home);
+    if (scan != 0) {
+        return E_LOADER;
+    }
+    jh_hooks_resolve();
+    jh_hooks_start(&g_ring, g_jvmti);
+    jh_scan_all();
+    g_started = 1;
+    return OK;
+}
+
+static void JNICALL nh_setEnabled0(JNIEnv *env, jclass cls, jboolean on) {
+    (void) env;
+    (void) cls;
+    jh_hooks_set_enabled(on ? 1 : 0);
+}
+
+static jlong JNICALL nh_dropped0(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return (jlong) atomic_load(&g_ring.dropped);
+}
+
+/*
+ * Copies ready events into buf, each as: int type, fd, err, tid, call, nframes, pathLength, pad; long time,
+ * caller; path bytes padded to 8; nframes x (long method, long location). Returns the number of bytes written.
+ */
+static jint JNICALL nh_drain0(JNIEnv *env, jclass cls, jobject buf) {
+    (void) cls;
+    char *out = (*env)->GetDirectBufferAddress(env, buf);
+    jlong capacity = (*env)->GetDirectBufferCapacity(env, buf);
+    if (out == NULL || capacity <= 0 || !g_started) {
+        return 0;
+    }
+    jlong used = 0;
+    for (;;) {
+        jh_event *e = jh_ring_peek(&g_ring);
+        if (e == NULL) {
+            break;
+        }
+        int nframes = e->nframes < 0 ? 0 : e->nframes > JH_MAX_FRAMES ? JH_MAX_FRAMES : e->nframes;
+        int path_len = (int) strnlen(e->path, JH_MAX_PATH);
+        int path_padded = (path_len + 7) & ~7;
+        jlong size = 8 * 4 + 16 + path_padded + (jlong) nframes * 16;
+        if (used + size > capacity) {
+            break;
+        }
+        int32_t ints[8] = {e->type, e->fd, e->err, e->tid, e->call, nframes, path_len, 0};
+        memcpy(out + used, ints, sizeof(ints));
+        memcpy(out + used + 32, &e->time_ns, 8);
+        memcpy(out + used + 40, &e->caller, 8);
+        memset(out + used + 48, 0, (size_t) path_padded);
+        memcpy(out + used + 48, e->path, (size_t) path_len);
+        memcpy(out + used + 48 + path_padded, e->frames, (size_t) nframes * 16);
+        used += size;
+        jh_ring_release(&g_ring);
+    }
+    return (jint) used;
+}
+
+/* {class signature, method name, source file} of a method id, or null. */
+static jobjectArray JNICALL nh_method0(JNIEnv *env, jclass cls, jlong id) {
+    (void) cls;
+    jmethodID method = (jmethodID) (intptr_t) id;
+    jclass declaring;
+    char *name = NULL;
+    char *signature = NULL;
+    char *source = NULL;
+    if ((*g_jvmti)->GetMethodDeclaringClass(g_jvmti, method, &declaring) != JVMTI_ERROR_NONE) {
+        return NULL;
+    }
+    (*g_jvmti)->GetClassSignature(g_jvmti, declaring, &signature, NULL);
+    (*g_jvmti)->GetMethodName(g_jvmti, method, &name, NULL, NULL);
+    (*g_jvmti)->GetSourceFileName(g_jvmti, declaring, &source);
+    jclass string = (*env)->FindClass(env, "java/lang/String");
+    jobjectArray result = (*env)->NewObjectArray(env, 3, string, NULL);
+    if (result != NULL) {
+        (*env)->SetObjectArrayElement(env, result, 0, signature ? (*env)->NewStringUTF(env, signature) : NULL);
+        (*env)->SetObjectArrayElement(env, result, 1, name ? (*env)->NewStringUTF(env, name) : NULL);
+        (*env)->SetObjectArrayElement(env, result, 2, source ? (*env)->NewStringUTF(env, source) : NULL);
+    }
+    (*g_jvmti)->Deallocate(g_jvmti, (unsigned char *) signature);
+    (*g_jvmti)->Deallocate(g_jvmti, (unsigned char *) name);
+    (*g_jvmti)->Deallocate(g_jvmti, (unsigned char *) source);
+    (*env)->DeleteLocalRef(env, declaring);
+    return result;
+}
+
+/* The source line of a bytecode index in a method, or -1. */
+static jint JNICALL nh_line0(JNIEnv *env, jclass cls, jlong id, jlong location) {
+    (void) env;
+    (void) cls;
+    jint count = 0;
+    jvmtiLineNumberEntry *table = NULL;
+    if ((*g_jvmti)->GetLineNumberTable(g_jvmti, (jmethodID) (intptr_t) id, &count, &table) != JVMTI_ERROR_NONE) {
+        return location == -1 ? -2 : -1; /* -2: a native method */
+    }
+    jint line = -1;
+    for (jint i = 0; i < count; i++) {
+        if (table[i].start_location > location) {
+            break;
+        }
+        line = table[i].line_number;
+    }
+    (*g_jvmti)->Deallocate(g_jvmti, (unsigned char *) table);
+    return line;
+}
+
+/* "libfoo.so!symbol+0x1a" for a code address, or null when no library holds it (JIT code: FFM stubs). */
+static jstring JNICALL nh_symbol0(JNIEnv *env, jclass cls, jlong address) {
+    (void) cls;
+    Dl_info info;
+    if (address == 0 || dladdr((void *) (intptr_t) address, &info) == 0 || info.dli_fname == NULL) {
+        return NULL;
+    }
+    const char *lib = strrchr(info.dli_fname, '/');
+    lib = lib != NULL ? lib + 1 : info.dli_fname;
+    char text[512];
+    if (info.dli_sname != NULL) {
+        snprintf(text, sizeof(text), "%s!%s+0x%lx", lib, info.dli_sname,
+                 (unsigned long) ((char *) (intptr_t) address - (char *) info.dli_saddr));
+    } else {
+        snprintf(text, sizeof(text), "%s+0x%lx", lib, (unsigned long) ((char *) (intptr_t) address - (char *) info.dli_fbase));
+    }
+    return (*env)->NewStringUTF(env, text);
+}
+
+static jstring JNICALL nh_hookName0(JNIEnv *env, jclass cls, jint call) {
+    (void) cls;
+    const char *name = jh_hook_name(call);
+    return name != NULL ? (*env)->NewStringUTF(env, name) : NULL;
+}
+
+static jint JNICALL nh_rescan0(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return g_started ? jh_scan_all() : 0;
+}
+
+static JNINativeMethod METHODS[] = {
+    {"start0", "(Ljava/lang/String;)I", (void *) nh_start0},
+    {"setEnabled0", "(Z)V", (void *) nh_setEnabled0},
+    {"dropped0", "()J", (void *) nh_dropped0},
+    {"drain0", "(Ljava/nio/ByteBuffer;)I", (void *) nh_drain0},
+    {"method0", "(J)[Ljava/lang/String;", (void *) nh_method0},
+    {"line0", "(JJ)I", (void *) nh_line0},
+    {"symbol0", "(J)Ljava/lang/String;", (void *) nh_symbol0},
+    {"hookName0", "(I)Ljava/lang/String;", (void *) nh_hookName0},
+    {"rescan0", "()I", (void *) nh_rescan0},
+};
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
+    (void) reserved;
+    JNIEnv *env;
+    if ((*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_8) != JNI_OK) {
+        return JNI_ERR;
+    }
+    jclass cls = (*env)->FindClass(env, "dev/jhtrace/agent/NativeHooks");
+    if (cls == NULL) {
+        return JNI_ERR;
+    }
+    if ((*env)->RegisterNatives(env, cls, METHODS, sizeof(METHODS) / sizeof(METHODS[0])) != 0) {
+        return JNI_ERR;
+    }
+    return JNI_VERSION_1_8;
+}

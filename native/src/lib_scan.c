@@ -1,0 +1,115 @@
+#define _GNU_SOURCE
+#include "lib_scan.h"
+
+#include "elf_got.h"
+#include "fd_hooks.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <pthread.h>
+#include <string.h>
+
+#define MAX_OBJECTS 1024
+
+typedef struct {
+    ElfW(Addr) base;
+    const ElfW(Phdr) *phdrs;
+    ElfW(Half) phnum;
+    int kind; /* 0 skip, 1 descriptor hooks, 2 loader hooks only (libjvm) */
+} object;
+
+static char g_java_home[4096];
+static ElfW(Addr) g_self_base;
+static void *(*real_dlopen)(const char *, int);
+static void *(*real_dlsym)(void *, const char *);
+static pthread_mutex_t g_scan_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *jh_dlopen(const char *file, int mode) {
+    void *handle = real_dlopen(file, mode);
+    if (handle != NULL) {
+        jh_scan_all(); /* a new library may import what we hook */
+    }
+    return handle;
+}
+
+static void *jh_dlsym(void *handle, const char *name) {
+    return jh_hooks_dlsym_answer(name, real_dlsym(handle, name));
+}
+
+static const jh_import_patch LOADER_PATCHES[] = {{"dlopen", (void *) jh_dlopen}, {"dlsym", (void *) jh_dlsym}};
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+static int starts_with(const char *s, const char *prefix) {
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int classify(const char *path, ElfW(Addr) base) {
+    if (path == NULL || path[0] == '\0' || base == g_self_base) {
+        return 0; /* the main executable (the java launcher) or jhtrace itself */
+    }
+    const char *name = base_name(path);
+    static const char *const system[] = {"libc.so", "ld-linux", "ld64.so", "libpthread.so", "libdl.so", "librt.so",
+                                         "libm.so", "linux-vdso", "linux-gate"};
+    for (size_t i = 0; i < sizeof(system) / sizeof(system[0]); i++) {
+        if (starts_with(name, system[i])) {
+            return 0;
+        }
+    }
+    if (g_java_home[0] != '\0' && starts_with(path, g_java_home)) {
+        return strcmp(name, "libjvm.so") == 0 ? 2 : 0;
+    }
+    return 1;
+}
+
+typedef struct {
+    object objects[MAX_OBJECTS];
+    int count;
+} object_list;
+
+static int collect(struct dl_phdr_info *info, size_t size, void *data) {
+    (void) size;
+    object_list *list = data;
+    int kind = classify(info->dlpi_name, info->dlpi_addr);
+    if (kind != 0 && list->count < MAX_OBJECTS) {
+        object *o = &list->objects[list->count++];
+        o->base = info->dlpi_addr;
+        o->phdrs = info->dlpi_phdr;
+        o->phnum = info->dlpi_phnum;
+        o->kind = kind;
+    }
+    return 0;
+}
+
+int jh_scan_init(const char *java_home) {
+    strncpy(g_java_home, java_home != NULL ? java_home : "", sizeof(g_java_home) - 1);
+    Dl_info self;
+    if (dladdr((void *) jh_scan_init, &self) != 0) {
+        g_self_base = (ElfW(Addr)) self.dli_fbase;
+    }
+    real_dlopen = dlsym(RTLD_DEFAULT, "dlopen");
+    real_dlsym = dlsym(RTLD_DEFAULT, "dlsym");
+    return real_dlopen != NULL && real_dlsym != NULL ? 0 : -1;
+}
+
+int jh_scan_all(void) {
+    static object_list list; /* big: keep it off the stack; guarded by the lock */
+    int patched = 0;
+    pthread_mutex_lock(&g_scan_lock);
+    list.count = 0;
+    dl_iterate_phdr(collect, &list);
+    for (int i = 0; i < list.count; i++) {
+        object *o = &list.objects[i];
+        int n = jh_patch_imports(o->base, o->phdrs, o->phnum, LOADER_PATCHES, 2);
+        if (o->kind == 1) {
+            int m = jh_patch_imports(o->base, o->phdrs, o->phnum, jh_fd_patches, jh_fd_patch_count);
+            n = n < 0 ? m : n + (m > 0 ? m : 0);
+        }
+        patched += n > 0 ? n : 0;
+    }
+    pthread_mutex_unlock(&g_scan_lock);
+    return patched;
+}
