@@ -32,3 +32,16 @@ JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_openAndClose(JNI
     close(fd);
     return fd;
 }
+
+/* dup2 over a live descriptor (as NIO's pre-close does), then closes both: no bad reference. Returns the target fd. */
+JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_dupOverLive(JNIEnv *env, jclass cls, jstring path) {
+    (void) cls;
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    int a = open(p, O_RDONLY);
+    int b = open(p, O_RDONLY);
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    dup2(a, b);
+    close(a);
+    close(b);
+    return b;
+}

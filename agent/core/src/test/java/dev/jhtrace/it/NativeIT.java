@@ -74,10 +74,33 @@ class NativeIT {
         int twiceLine = Integer.parseInt(r.lines("JNITWICE ").get(0).split("\\|")[1]);
         assertDoubleClose(rep, TARGET, r.lines("JNITWICE ").get(0), twiceLine, twiceLine);
 
+        String[] dup = r.lines("JNIDUP2 ").get(0).split("\\|");
+        for (JsonNode t : Reports.withFrame(rep.path("traces"), TARGET, Integer.parseInt(dup[1]))) {
+            assertFalse("BAD_REFERENCE".equals(t.path("type").asText()), "dup2 over a live fd is a replacement: " + t);
+        }
+        assertTrue(Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(dup[1])).isEmpty(), "dup2'ed and closed, yet open");
+
         assertLeak(rep, TARGET, r.lines("JNALEAK ").get(0), "jna");
         int jnaClose = Integer.parseInt(r.lines("JNACLOSE ").get(0).split("\\|")[1]);
         assertDoubleClose(rep, TARGET, r.lines("JNATWICE ").get(0), jnaClose, jnaClose - 1);
         assertEquals(0, rep.path("stats").path("dropped").asInt());
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void hooksStayQuietInAVforkChild(Jdk jdk) throws Exception {
+        java.nio.file.Path report = java.nio.file.Files.createTempDirectory("jhtrace-vfork").resolve("r.json");
+        TargetJvm.Result r = TargetJvm.run(jdk, List.of("-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
+                "-Djdk.lang.Process.launchMechanism=VFORK",
+                "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all"), classpath(), NativeTarget.class, "vfork");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("0", r.lines("VFORK ").get(0).split("\\|")[0], "the child ran");
+        JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+        assertLeak(rep, TARGET, r.lines("JNILEAK ").get(0), "libleakyjni.so");
+        for (JsonNode t : rep.path("traces")) {
+            assertFalse("BAD_REFERENCE".equals(t.path("type").asText()) && !Reports.hasFrame(t, TARGET,
+                    Integer.parseInt(r.lines("JNITWICE ").get(0).split("\\|")[1])), "spurious bad reference: " + t);
+        }
     }
 
     @Test

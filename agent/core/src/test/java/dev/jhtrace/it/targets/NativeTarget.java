@@ -24,6 +24,8 @@ public final class NativeTarget {
 
     static native int openAndClose(String path);
 
+    static native int dupOverLive(String path);
+
     /** libc through JNA. */
     public interface CLib extends Library {
         int open(String path, int flags);
@@ -56,6 +58,11 @@ public final class NativeTarget {
         fd = openAndClose(f); System.out.println("JNICLOSED " + fd + "|" + line());
         fd = openAndLeak(f); System.out.println("JNILEAK " + fd + "|" + line());
         fd = closeTwice(f); System.out.println("JNITWICE " + fd + "|" + line());
+        fd = dupOverLive(f); System.out.println("JNIDUP2 " + fd + "|" + line());
+        if (args.length > 0 && args[0].equals("vfork")) {
+            // with -Djdk.lang.Process.launchMechanism=VFORK the child runs hooks in our memory before exec
+            Process p = new ProcessBuilder("true").start(); System.out.println("VFORK " + p.waitFor() + "|" + line());
+        }
         if (args.length > 0 && args[0].equals("jna")) {
             CLib c = Native.load("c", CLib.class);
             fd = c.open(f, 0); System.out.println("JNALEAK " + fd + "|" + line());
