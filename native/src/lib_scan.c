@@ -62,6 +62,13 @@ static int classify(const char *path, ElfW(Addr) base) {
     if (g_java_home[0] != '\0' && starts_with(path, g_java_home)) {
         return strcmp(name, "libjvm.so") == 0 ? 2 : 0;
     }
+    /* the JVM itself may call system libraries (NSS modules via getpwuid) in VM state: no stack walks there */
+    static const char *const system_dirs[] = {"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/lib32/", "/usr/lib32/"};
+    for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++) {
+        if (starts_with(path, system_dirs[i])) {
+            return 0;
+        }
+    }
     return 1;
 }
 

@@ -1,7 +1,7 @@
 /*
  * Decides which loaded libraries get which hooks, and patches them: the descriptor hooks go into every
- * library that is not the JDK's own (whose descriptors the Java hooks already see), not the C library, and
- * not jhtrace itself; libjvm gets only dlopen and dlsym, to see libraries loaded later (System.load, JNA's
+ * library that is not the JDK's own (whose descriptors the Java hooks already see), not in a system library
+ * directory (the JVM may call those in VM state, where walking the Java stack is unsafe), and not jhtrace itself; libjvm gets only dlopen and dlsym, to see libraries loaded later (System.load, JNA's
  * dispatcher) and symbols looked up at run time (JNA, the FFM API).
  */
 #ifndef JHTRACE_LIB_SCAN_H
