@@ -115,40 +115,38 @@ static int has_mode(int flags) {
     return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
-static int jh_open(const char *path, int flags, ...) {
-    mode_t mode = 0;
-    if (has_mode(flags)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    int fd = REAL(H_OPEN, int (*)(const char *, int, ...))(path, flags, mode);
+static int open_impl(int i, const char *path, int flags, mode_t mode, void *caller) {
+    int fd = REAL(i, int (*)(const char *, int, ...))(path, flags, mode);
     int saved = errno;
     if (enter()) {
-        opened(fd, H_OPEN, path, CALLER);
+        opened(fd, i, path, caller);
         leave();
     }
     errno = saved;
     return fd;
 }
 
+/* the mode argument exists only when the flags ask for it; reading it otherwise reads garbage, harmlessly */
+#define MODE_ARG(flags, mode) \
+    do { \
+        if (has_mode(flags)) { \
+            va_list ap; \
+            va_start(ap, flags); \
+            mode = va_arg(ap, mode_t); \
+            va_end(ap); \
+        } \
+    } while (0)
+
+static int jh_open(const char *path, int flags, ...) {
+    mode_t mode = 0;
+    MODE_ARG(flags, mode);
+    return open_impl(H_OPEN, path, flags, mode, CALLER);
+}
+
 static int jh_open64(const char *path, int flags, ...) {
     mode_t mode = 0;
-    if (has_mode(flags)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    int fd = REAL(H_OPEN64, int (*)(const char *, int, ...))(path, flags, mode);
-    int saved = errno;
-    if (enter()) {
-        opened(fd, H_OPEN64, path, CALLER);
-        leave();
-    }
-    errno = saved;
-    return fd;
+    MODE_ARG(flags, mode);
+    return open_impl(H_OPEN64, path, flags, mode, CALLER);
 }
 
 static int jh_openat_impl(int i, int dirfd, const char *path, int flags, mode_t mode, void *caller) {
@@ -164,46 +162,22 @@ static int jh_openat_impl(int i, int dirfd, const char *path, int flags, mode_t 
 
 static int jh_openat(int dirfd, const char *path, int flags, ...) {
     mode_t mode = 0;
-    if (has_mode(flags)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
+    MODE_ARG(flags, mode);
     return jh_openat_impl(H_OPENAT, dirfd, path, flags, mode, CALLER);
 }
 
 static int jh_openat64(int dirfd, const char *path, int flags, ...) {
     mode_t mode = 0;
-    if (has_mode(flags)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
+    MODE_ARG(flags, mode);
     return jh_openat_impl(H_OPENAT64, dirfd, path, flags, mode, CALLER);
 }
 
 static int jh_open_2(const char *path, int flags) {
-    int fd = REAL(H_OPEN_2, int (*)(const char *, int))(path, flags);
-    int saved = errno;
-    if (enter()) {
-        opened(fd, H_OPEN_2, path, CALLER);
-        leave();
-    }
-    errno = saved;
-    return fd;
+    return open_impl(H_OPEN_2, path, flags, 0, CALLER); /* the fortified forms take no mode */
 }
 
 static int jh_open64_2(const char *path, int flags) {
-    int fd = REAL(H_OPEN64_2, int (*)(const char *, int))(path, flags);
-    int saved = errno;
-    if (enter()) {
-        opened(fd, H_OPEN64_2, path, CALLER);
-        leave();
-    }
-    errno = saved;
-    return fd;
+    return open_impl(H_OPEN64_2, path, flags, 0, CALLER);
 }
 
 static int jh_creat(const char *path, mode_t mode) {

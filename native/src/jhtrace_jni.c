@@ -14,6 +14,7 @@
 #include "fd_hooks.h"
 #include "fd_ring.h"
 #include "lib_scan.h"
+#include "stack_capture.h"
 
 #define RING_CAPACITY 4096
 
@@ -21,6 +22,7 @@ static jh_cell g_cells[RING_CAPACITY];
 static jh_ring g_ring;
 static jvmtiEnv *g_jvmti;
 static int g_started;
+static int g_stacks;
 
 /* Errors as values: 0 on success, else a code NativeHooks turns into a sentence. */
 enum { OK = 0, E_JVMTI = 1, E_LOADER = 2, E_RING = 3, E_TWICE = 4 };
@@ -49,6 +51,7 @@ static jint JNICALL nh_start0(JNIEnv *env, jclass cls, jstring javaHome) {
         return E_LOADER;
     }
     jh_hooks_resolve();
+    g_stacks = jh_stacks_init(g_jvmti) == 0;
     jh_hooks_start(&g_ring, g_jvmti);
     jh_scan_all();
     g_started = 1;
@@ -183,7 +186,38 @@ static jint JNICALL nh_rescan0(JNIEnv *env, jclass cls) {
     return g_started ? jh_scan_all() : 0;
 }
 
+/* Whether Java hooks may take their stacks here (AsyncGetCallTrace found). */
+static jboolean JNICALL nh_fastStacks0(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return g_stacks ? JNI_TRUE : JNI_FALSE;
+}
+
+/* The interned id of the calling thread's Java stack, or a negative value (then capture it in Java). */
+static jint JNICALL nh_captureStack0(JNIEnv *env, jclass cls) {
+    (void) cls;
+    return jh_stacks_capture(env);
+}
+
+/* The frames of an interned stack as (method id, bytecode index) pairs, or null. */
+static jlongArray JNICALL nh_stackFrames0(JNIEnv *env, jclass cls, jint id) {
+    (void) cls;
+    jlong pairs[2 * 128];
+    int n = jh_stacks_frames(id, pairs, 128);
+    if (n < 0) {
+        return NULL;
+    }
+    jlongArray result = (*env)->NewLongArray(env, 2 * n);
+    if (result != NULL) {
+        (*env)->SetLongArrayRegion(env, result, 0, 2 * n, pairs);
+    }
+    return result;
+}
+
 static JNINativeMethod METHODS[] = {
+    {"fastStacks0", "()Z", (void *) nh_fastStacks0},
+    {"captureStack0", "()I", (void *) nh_captureStack0},
+    {"stackFrames0", "(I)[J", (void *) nh_stackFrames0},
     {"start0", "(Ljava/lang/String;)I", (void *) nh_start0},
     {"setEnabled0", "(Z)V", (void *) nh_setEnabled0},
     {"dropped0", "()J", (void *) nh_dropped0},

@@ -45,6 +45,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
     private final java.util.Set<Integer> snapshotUntraced = new java.util.HashSet<>();
     private int maxTraces;
     private long processed;
+    private final Map<Integer, CapturedStack> nativeStacks = new HashMap<>();
     private Throwable lastRaw;
     private CapturedStack lastStack;
 
@@ -67,7 +68,8 @@ final class Analyzer implements EventHandler<HandleEvent> {
 
     private void process(HandleEvent e) {
         processed++;
-        CapturedStack stack = e.stack != null || e.frames == null ? stackOf(e.stack) : CapturedStack.of(e.frames);
+        CapturedStack stack = e.traceId > 0 ? nativeStacks.computeIfAbsent(e.traceId, CapturedStack::ofNative)
+                : e.stack != null || e.frames == null ? stackOf(e.stack) : CapturedStack.of(e.frames);
         HandleRecord current = open.get(e.fd);
         // a native event drained late may concern an earlier use of a number a Java hook has seen reused since
         boolean stale = current != null && current.openedNanos > e.nanos;

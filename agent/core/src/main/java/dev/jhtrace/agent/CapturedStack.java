@@ -13,6 +13,7 @@ final class CapturedStack {
     private static final String[] AGENT_PREFIXES = {"dev.jhtrace.agent.", "dev.jhtrace.bootstrap."};
 
     private Throwable raw;
+    private int nativeId;
     private List<StackTraceElement> frames;
 
     CapturedStack(Throwable raw) {
@@ -25,7 +26,8 @@ final class CapturedStack {
      */
     List<StackTraceElement> frames(StackInterner interner) {
         if (frames == null) {
-            StackTraceElement[] all = raw == null ? new StackTraceElement[0] : raw.getStackTrace();
+            StackTraceElement[] all = nativeId > 0 ? NativeFrames.resolve(nativeId)
+                    : raw == null ? new StackTraceElement[0] : raw.getStackTrace();
             int first = 0;
             while (first < all.length && isAgentFrame(all[first])) {
                 first++;
@@ -43,6 +45,16 @@ final class CapturedStack {
             }
         }
         return false;
+    }
+
+    /**
+     * @param id a stack interned by the native module
+     * @return a stack resolved from it when first looked at
+     */
+    static CapturedStack ofNative(int id) {
+        CapturedStack s = new CapturedStack(null);
+        s.nativeId = id;
+        return s;
     }
 
     /**

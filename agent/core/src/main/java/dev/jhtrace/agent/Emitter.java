@@ -12,6 +12,7 @@ final class Emitter {
     private boolean reclaimed;
     private boolean agent;
     private Throwable stack;
+    private int traceId;
 
     Emitter(EventRing ring) {
         this.ring = ring;
@@ -22,6 +23,7 @@ final class Emitter {
         this.reclaimed = reclaimed;
         this.agent = agent;
         this.stack = null;
+        this.traceId = 0;
     }
 
     /**
@@ -36,10 +38,16 @@ final class Emitter {
         if (fd < 0 && type != TraceType.BAD_REFERENCE || agent && type == TraceType.BAD_REFERENCE) {
             return;
         }
-        if (stack == null && !agent) {
+        if (stack == null && traceId <= 0 && !agent) {
             // one capture per hooked call, shared by all its descriptors; resolved lazily off this thread.
-            // The agent's own handles need no stack: they are only accounted for, never shown
-            stack = new Throwable();
+            // The agent's own handles need no stack: they are only accounted for, never shown. The native
+            // module's capture allocates nothing and stores each distinct stack once; Java's is the fallback
+            if (NativeHooks.fastStacks) {
+                traceId = NativeHooks.captureStack0();
+            }
+            if (traceId <= 0) {
+                stack = new Throwable();
+            }
         }
         long seq = ring.tryClaim();
         if (seq < 0) {
@@ -56,6 +64,7 @@ final class Emitter {
         e.nanos = System.nanoTime();
         e.frames = null;
         e.stack = stack;
+        e.traceId = traceId > 0 ? traceId : 0;
         e.descriptorId = descriptor == null ? 0 : System.identityHashCode(descriptor);
         e.reclaimed = reclaimed;
         e.agent = agent;
@@ -64,5 +73,6 @@ final class Emitter {
 
     void end() {
         stack = null;
+        traceId = 0;
     }
 }

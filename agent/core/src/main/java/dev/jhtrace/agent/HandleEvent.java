@@ -20,6 +20,8 @@ public final class HandleEvent {
     long timeMillis;
     /** {@link System#nanoTime()} when it happened: orders native events against Java ones that overtook them. */
     long nanos;
+    /** Interned native stack id (Java hooks with the native module), 0 when {@link #stack} or {@link #frames} hold it. */
+    int traceId;
     /** Already resolved frames (native events), used when {@link #stack} is null. */
     java.util.List<StackTraceElement> frames;
     /** The stack, captured but not yet resolved to frames. */
@@ -40,6 +42,7 @@ public final class HandleEvent {
         thread = null;
         stack = null;
         frames = null;
+        traceId = 0;
         command = null;
         descriptorId = 0;
         reclaimed = false;

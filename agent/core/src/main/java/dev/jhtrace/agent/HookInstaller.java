@@ -73,12 +73,25 @@ final class HookInstaller {
         }
         Set<String> matched = ConcurrentHashMap.newKeySet();
         Set<String> failed = ConcurrentHashMap.newKeySet();
-        AgentBuilder builder = new AgentBuilder.Default()
+        // advice is parsed once per advice class, not once per hook point
+        Map<Class<?>, Advice> advice = new java.util.HashMap<>();
+        for (HookPoint p : points) {
+            advice.computeIfAbsent(p.advice(), Advice::to);
+        }
+        java.util.Set<String> hookedTypes = byType.keySet();
+        AgentBuilder builder = new AgentBuilder.Default(new net.bytebuddy.ByteBuddy()
+                .with(net.bytebuddy.dynamic.scaffold.TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-                .ignore(none())
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                // only the hooked JDK classes are looked at: every other loaded class is skipped by name
+                .ignore(new net.bytebuddy.matcher.ElementMatcher.Junction.AbstractBase<TypeDescription>() {
+                    @Override
+                    public boolean matches(TypeDescription target) {
+                        return !hookedTypes.contains(target.getName());
+                    }
+                })
                 .with(new FailureListener(failed));
         for (Map.Entry<String, List<HookPoint>> e : byType.entrySet()) {
             List<HookPoint> typePoints = e.getValue();
@@ -89,7 +102,7 @@ final class HookInstaller {
                             if (!td.getDeclaredMethods().filter(matcher).isEmpty()) {
                                 matched.add(p.site());
                             }
-                            b = b.visit(Advice.to(p.advice()).on(matcher));
+                            b = b.visit(advice.get(p.advice()).on(matcher));
                         }
                         return b;
                     });

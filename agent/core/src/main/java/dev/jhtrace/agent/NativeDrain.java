@@ -28,7 +28,6 @@ final class NativeDrain implements Runnable {
     private final EventRing ring;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.nativeOrder());
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Long, String[]> methods = new HashMap<>();
     private final Map<Integer, String> threads = new HashMap<>();
     private final Map<Integer, String> calls = new HashMap<>();
     private volatile boolean running = true;
@@ -102,7 +101,7 @@ final class NativeDrain implements Runnable {
         for (int i = 0; i < nframes; i++) {
             long method = buffer.getLong();
             long location = buffer.getLong();
-            StackTraceElement f = frame(method, location);
+            StackTraceElement f = NativeFrames.frame(method, location);
             if (!hidden(f.getClassName())) {
                 frames.add(f);
             }
@@ -126,17 +125,6 @@ final class NativeDrain implements Runnable {
         e.reclaimed = false;
         e.agent = false;
         ring.publish(seq);
-    }
-
-    private StackTraceElement frame(long method, long location) {
-        String[] m = methods.computeIfAbsent(method, NativeHooks::method0);
-        if (m == null) {
-            return new StackTraceElement("?", "?", null, -1);
-        }
-        String signature = m[0] == null ? "L?;" : m[0];
-        String cls = signature.startsWith("L") && signature.endsWith(";")
-                ? signature.substring(1, signature.length() - 1).replace('/', '.') : signature;
-        return new StackTraceElement(cls, m[1] == null ? "?" : m[1], m[2], NativeHooks.line0(method, location));
     }
 
     /** Frames Java's own stack traces hide: method-handle plumbing between the program and an FFM downcall. */

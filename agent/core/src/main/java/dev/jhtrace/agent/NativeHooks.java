@@ -16,6 +16,9 @@ final class NativeHooks {
     private static final String[] START_ERRORS = {"", "no JVMTI environment", "dlopen/dlsym not found", "ring setup failed",
         "already started"};
 
+    /** True once the native module can take Java stacks for the Java hooks (AsyncGetCallTrace). */
+    static volatile boolean fastStacks;
+
     private NativeHooks() {
     }
 
@@ -51,6 +54,9 @@ final class NativeHooks {
             return "the native module did not load: " + e;
         }
         int code = start0(System.getProperty("java.home"));
+        if (code == 0) {
+            fastStacks = fastStacks0();
+        }
         return code == 0 ? null : "the native module did not start: " + (code < START_ERRORS.length ? START_ERRORS[code] : "error " + code);
     }
 
@@ -71,4 +77,10 @@ final class NativeHooks {
     static native String hookName0(int call);
 
     static native int rescan0();
+
+    static native boolean fastStacks0();
+
+    static native int captureStack0();
+
+    static native long[] stackFrames0(int id);
 }

@@ -12,12 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Reading or writing a closed stream, channel or socket is traced as BAD_REFERENCE to the closed handle. */
 class BadReferenceIT {
-    static java.util.stream.Stream<Jdk> jdks() {
-        return Jdk.all();
-    }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void useAfterCloseIsABadReference(Jdk jdk) throws Exception {
         TargetJvm.Result r = TargetJvm.runWithReport(jdk, "", BadReferenceTarget.class);
         assertEquals(0, r.exitCode(), r.stderr());

@@ -17,12 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * end equal to what the OS has open.
  */
 class ChurnIT {
-    static java.util.stream.Stream<Jdk> jdks() {
-        return Jdk.all();
-    }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void openSetEqualsTheRealOpenFds(Jdk jdk) throws Exception {
         TargetJvm.Result r = TargetJvm.runWithReport(jdk, "", ChurnTarget.class, "60000", "4");
         assertEquals(0, r.exitCode(), r.stderr());

@@ -10,12 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A program that closes everything it opens, including calls that make the JDK keep handles of its own. */
 class CleanProgramIT {
-    static java.util.stream.Stream<Jdk> jdks() {
-        return Jdk.all();
-    }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void reportsNoOpenHandles(Jdk jdk) throws Exception {
         TargetJvm.Result r = TargetJvm.runWithReport(jdk, "", CleanTarget.class);
         assertEquals(0, r.exitCode(), r.stderr());
@@ -27,7 +24,7 @@ class CleanProgramIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void runtimeHandlesAppearWithTheInternalOption(Jdk jdk) throws Exception {
         // control=false: the control channel's own start-up initialises SecureRandom before the program does
         TargetJvm.Result r = TargetJvm.runWithReport(jdk, "internal=true,control=false", CleanTarget.class);

@@ -17,9 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every way the CLI can be refused: a one-line reason, a non-zero exit, and the target unharmed. */
 class CliErrorsIT {
-    static Stream<Jdk> jdks() {
-        return Jdk.all();
-    }
 
     private static void refused(Cli.Run r, int exit, String reason) {
         assertEquals(exit, r.exit(), r.out() + r.err());
@@ -29,7 +26,7 @@ class CliErrorsIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void badInputAndMissingProcesses(Jdk jdk) throws Exception {
         refused(Cli.run(jdk, "12x", "-diff"), 2, "not a process id");
         refused(Cli.run(jdk, 999_999_999, "-diff"), 1, "no process 999999999");
@@ -52,7 +49,7 @@ class CliErrorsIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void targetThatForbidsDynamicAgents(Jdk jdk) throws Exception {
         List<String> cmd = new ArrayList<>(CliIT.command(jdk, false));
         cmd.add(1, "-XX:-EnableDynamicAgentLoading");
@@ -65,7 +62,7 @@ class CliErrorsIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void targetOfAnotherUser(Jdk jdk) throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "needs root to start a target as user nobody (running as " + System.getProperty("user.name") + ")");

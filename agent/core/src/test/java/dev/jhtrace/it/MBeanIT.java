@@ -13,12 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The same commands through the MBean {@code dev.jhtrace:type=Htrace}, as JConsole/VisualVM/JMC users call it. */
 class MBeanIT {
-    static java.util.stream.Stream<Jdk> jdks() {
-        return Jdk.all();
-    }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void mbeanAnswersTheHtraceCommands(Jdk jdk) throws Exception {
         TargetJvm.Result r = TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar()), MBeanTarget.class);
         assertEquals(0, r.exitCode(), r.stderr());

@@ -23,9 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NativeIT {
     private static final String TARGET = NativeTarget.class.getName();
 
-    static java.util.stream.Stream<Jdk> jdks() {
-        return Jdk.all();
-    }
 
     private static String classpath() {
         return System.getProperty("jhtrace.targets.classpath") + File.pathSeparator + System.getProperty("jhtrace.test.jna");
@@ -59,7 +56,7 @@ class NativeIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void jniAndJnaDescriptorsAreTraced(Jdk jdk) throws Exception {
         java.nio.file.Path report = java.nio.file.Files.createTempDirectory("jhtrace-native").resolve("r.json");
         TargetJvm.Result r = TargetJvm.run(jdk, List.of("-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
@@ -87,7 +84,7 @@ class NativeIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void hooksStayQuietInAVforkChild(Jdk jdk) throws Exception {
         java.nio.file.Path report = java.nio.file.Files.createTempDirectory("jhtrace-vfork").resolve("r.json");
         TargetJvm.Result r = TargetJvm.run(jdk, List.of("-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
@@ -126,7 +123,7 @@ class NativeIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void nativeDescriptorOpenedBeforeAttachIsUntracedAndItsCloseIsNoBadReference(Jdk jdk) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
                 "-cp", classpath(), TARGET, "phased"));

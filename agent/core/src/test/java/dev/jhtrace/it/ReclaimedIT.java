@@ -11,12 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A stream the program dropped without closing, closed by the GC's cleaner, is reported under reclaimed. */
 class ReclaimedIT {
-    static java.util.stream.Stream<Jdk> jdks() {
-        return Jdk.all();
-    }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void cleanerClosedStreamIsReportedWithItsOpenStack(Jdk jdk) throws Exception {
         TargetJvm.Result r = TargetJvm.runWithReport(jdk, "", ReclaimedTarget.class);
         assertEquals(0, r.exitCode(), r.stderr());

@@ -15,16 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The agent never harms or pollutes the application, and writes reports safely. */
 class SafetyIT {
-    static java.util.stream.Stream<Jdk> jdks() {
-        return Jdk.all();
-    }
 
     private static String agent(String options) {
         return "-javaagent:" + TargetJvm.agentJar() + (options.isEmpty() ? "" : "=" + options);
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void badOptionWarnsOnceAndLeavesTheApplicationAlone(Jdk jdk) throws Exception {
         for (String bad : List.of("bogus=1", "max=lots", "format=pdf", "report=")) {
             TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent(bad)), HelloTarget.class, "leak");
@@ -38,7 +35,7 @@ class SafetyIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void cleanProgramWithoutReportOptionPrintsNothing(Jdk jdk) throws Exception {
         TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("")), HelloTarget.class);
         assertEquals(0, r.exitCode());
@@ -47,7 +44,7 @@ class SafetyIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void leakWithoutReportOptionIsSummarisedOnStderrOnly(Jdk jdk) throws Exception {
         TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("")), HelloTarget.class, "leak");
         assertEquals(0, r.exitCode());
@@ -58,7 +55,7 @@ class SafetyIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void textReportFollowsHtraceAndGroupsByStack(Jdk jdk) throws Exception {
         Path dir = Files.createTempDirectory("jhtrace-text");
         TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("report=" + dir + "/leaks-%p.txt")), HelloTarget.class, "leak");
@@ -79,7 +76,7 @@ class SafetyIT {
     }
 
     @ParameterizedTest
-    @MethodSource("jdks")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
     void reportIsNotWrittenThroughASymlink(Jdk jdk) throws Exception {
         Path dir = Files.createTempDirectory("jhtrace-link");
         Path victim = Files.writeString(dir.resolve("victim"), "precious");

@@ -55,14 +55,21 @@ public final class PhasedTarget {
                     say("LEAKED");
                 }
                 case "reuse" -> {
-                    TreeSet<Integer> mark = fds();
-                    FileInputStream a = new FileInputStream(file.toFile()); int o1 = line();
-                    int fd = newFd(mark);
-                    a.close(); int c1 = line();
-                    FileInputStream b = new FileInputStream(file.toFile()); int o2 = line();
-                    int again = newFd(mark);
-                    b.close(); int c2 = line();
-                    say("REUSE " + fd + "|" + o1 + "|" + c1 + "|" + o2 + "|" + c2 + "|" + again);
+                    // another thread (the agent's control channel serving the last command) may free a lower
+                    // number meanwhile: retry until the second open really reuses the first one's number
+                    for (int attempt = 0; attempt < 20; attempt++) {
+                        TreeSet<Integer> mark = fds();
+                        FileInputStream a = new FileInputStream(file.toFile()); int o1 = line();
+                        int fd = newFd(mark);
+                        a.close(); int c1 = line();
+                        FileInputStream b = new FileInputStream(file.toFile()); int o2 = line();
+                        int again = newFd(mark);
+                        b.close(); int c2 = line();
+                        if (again == fd || attempt == 19) {
+                            say("REUSE " + fd + "|" + o1 + "|" + c1 + "|" + o2 + "|" + c2 + "|" + again);
+                            break;
+                        }
+                    }
                 }
                 case "ping" -> say("PONG");
                 case "exit" -> {

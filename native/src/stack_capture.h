@@ -1,0 +1,26 @@
+/*
+ * Java stacks for the Java hooks, captured with HotSpot's AsyncGetCallTrace and stored once per distinct stack.
+ *
+ * A hook calls in through JNI (so the thread is in native state with a walkable last Java frame), the frames
+ * (method id, bytecode index) are hashed, and a stack seen before costs no memory at all: the caller keeps an
+ * int id. The table and the frame arena are allocated once; insertion is lock-free (CAS on the slot). Nothing
+ * is allocated on the Java heap, so a hook capturing a stack produces no garbage.
+ */
+#ifndef JHTRACE_STACK_CAPTURE_H
+#define JHTRACE_STACK_CAPTURE_H
+
+#include <jni.h>
+#include <jvmti.h>
+
+/* Finds AsyncGetCallTrace and makes sure every method has a jmethodID (now and for classes prepared later).
+ * Returns 0, or -1 when the JVM does not offer AsyncGetCallTrace. */
+int jh_stacks_init(jvmtiEnv *jvmti);
+
+/* The id of the current thread's Java stack (interned), or a negative value when it could not be taken. */
+jint jh_stacks_capture(JNIEnv *env);
+
+/* Copies the frames of stack id as (method id, bytecode index) pairs into out (room for max pairs);
+ * returns the number of frames, or -1 for an unknown id. */
+int jh_stacks_frames(jint id, jlong *out, int max);
+
+#endif
