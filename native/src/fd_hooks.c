@@ -30,14 +30,14 @@ enum {
     H_OPEN, H_OPEN64, H_OPENAT, H_OPENAT64, H_OPEN_2, H_OPEN64_2, H_CREAT, H_CLOSE, H_DUP, H_DUP2, H_DUP3, H_FCNTL,
     H_FCNTL64, H_SOCKET, H_SOCKETPAIR, H_ACCEPT, H_ACCEPT4, H_PIPE, H_PIPE2, H_EVENTFD, H_EPOLL_CREATE,
     H_EPOLL_CREATE1, H_INOTIFY_INIT, H_INOTIFY_INIT1, H_TIMERFD_CREATE, H_MEMFD_CREATE, H_RECVMSG, H_FOPEN,
-    H_FOPEN64, H_FDOPEN, H_FCLOSE, H_OPENDIR, H_FDOPENDIR, H_CLOSEDIR, H_COUNT
+    H_FOPEN64, H_FDOPEN, H_FCLOSE, H_OPENDIR, H_FDOPENDIR, H_CLOSEDIR, H_CLOSE_RANGE, H_COUNT
 };
 
 static const char *const NAMES[H_COUNT] = {
     "open", "open64", "openat", "openat64", "__open_2", "__open64_2", "creat", "close", "dup", "dup2", "dup3", "fcntl",
     "fcntl64", "socket", "socketpair", "accept", "accept4", "pipe", "pipe2", "eventfd", "epoll_create",
     "epoll_create1", "inotify_init", "inotify_init1", "timerfd_create", "memfd_create", "recvmsg", "fopen",
-    "fopen64", "fdopen", "fclose", "opendir", "fdopendir", "closedir"
+    "fopen64", "fdopen", "fclose", "opendir", "fdopendir", "closedir", "close_range"
 };
 
 static void *real[H_COUNT];
@@ -462,6 +462,45 @@ static int jh_closedir(DIR *d) {
     return r;
 }
 
+/* close_range closes every open fd in [first, last]: one CLOSE each (a bounded scan; CLOEXEC only marks them). */
+#define CLOSE_RANGE_SCAN_LIMIT 65536u
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static int jh_close_range(unsigned int first, unsigned int last, int flags) {
+    int64_t t = now_ns();
+    unsigned int end = last < first + CLOSE_RANGE_SCAN_LIMIT ? last : first + CLOSE_RANGE_SCAN_LIMIT;
+    unsigned char open_before[CLOSE_RANGE_SCAN_LIMIT / 8]; /* 8 KB of stack: no malloc in a hook */
+    int watch = (flags & (int) CLOSE_RANGE_CLOEXEC) == 0 && g_enabled && !t_busy;
+    if (watch) {
+        memset(open_before, 0, sizeof(open_before));
+        for (unsigned int fd = first; fd <= end && fd - first < CLOSE_RANGE_SCAN_LIMIT; fd++) {
+            if (is_open((int) fd)) {
+                open_before[(fd - first) / 8] |= (unsigned char) (1u << ((fd - first) % 8));
+            }
+            if (fd == end) {
+                break;
+            }
+        }
+    }
+    int r = REAL(H_CLOSE_RANGE, int (*)(unsigned int, unsigned int, int))(first, last, flags);
+    int saved = errno;
+    if (r == 0 && watch && enter()) {
+        for (unsigned int fd = first; fd - first < CLOSE_RANGE_SCAN_LIMIT; fd++) {
+            if (open_before[(fd - first) / 8] & (1u << ((fd - first) % 8))) {
+                record(JH_CLOSE, (int) fd, 0, H_CLOSE_RANGE, NULL, t, CALLER);
+            }
+            if (fd == end) {
+                break;
+            }
+        }
+        leave();
+    }
+    errno = saved;
+    return r;
+}
+
 const jh_import_patch jh_fd_patches[] = {
     {"open", (void *) jh_open}, {"open64", (void *) jh_open64}, {"openat", (void *) jh_openat},
     {"openat64", (void *) jh_openat64}, {"__open_2", (void *) jh_open_2}, {"__open64_2", (void *) jh_open64_2},
@@ -475,6 +514,7 @@ const jh_import_patch jh_fd_patches[] = {
     {"memfd_create", (void *) jh_memfd_create}, {"recvmsg", (void *) jh_recvmsg}, {"fopen", (void *) jh_fopen},
     {"fopen64", (void *) jh_fopen64}, {"fdopen", (void *) jh_fdopen}, {"fclose", (void *) jh_fclose},
     {"opendir", (void *) jh_opendir}, {"fdopendir", (void *) jh_fdopendir}, {"closedir", (void *) jh_closedir},
+    {"close_range", (void *) jh_close_range},
 };
 const size_t jh_fd_patch_count = sizeof(jh_fd_patches) / sizeof(jh_fd_patches[0]);
 

@@ -1,4 +1,5 @@
 /* A JNI library for the native-hook tests: it opens and closes descriptors itself, with libc. */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <jni.h>
 #include <unistd.h>
@@ -44,4 +45,20 @@ JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_dupOverLive(JNIE
     close(a);
     close(b);
     return b;
+}
+
+/* Opens two descriptors and closes both with close_range(2); returns the lower one. */
+JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_closeRange(JNIEnv *env, jclass cls, jstring path) {
+    (void) cls;
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    int a = open(p, O_RDONLY);
+    int b = open(p, O_RDONLY);
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    int lo = a < b ? a : b;
+    int hi = a < b ? b : a;
+    if (close_range((unsigned) lo, (unsigned) hi, 0) != 0) {
+        close(a);
+        close(b);
+    }
+    return lo;
 }

@@ -144,7 +144,7 @@ final class NativeDrain implements Runnable {
             case "epoll_create", "epoll_create1" -> HandleKind.EPOLL;
             case "inotify_init", "inotify_init1" -> HandleKind.INOTIFY;
             case "opendir" -> HandleKind.DIRECTORY;
-            case "close", "fclose", "closedir", "dup", "dup2", "dup3", "fcntl", "fcntl64" -> HandleKind.UNKNOWN;
+            case "close", "close_range", "fclose", "closedir", "dup", "dup2", "dup3", "fcntl", "fcntl64" -> HandleKind.UNKNOWN;
             default -> HandleKind.FILE;
         };
     }

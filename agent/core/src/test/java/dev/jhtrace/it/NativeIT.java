@@ -77,6 +77,14 @@ class NativeIT {
         }
         assertTrue(Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(dup[1])).isEmpty(), "dup2'ed and closed, yet open");
 
+        int rangeLine = Integer.parseInt(r.lines("JNIRANGE ").get(0).split("\\|")[1]);
+        assertTrue(Reports.withFrame(rep.path("openHandles"), TARGET, rangeLine).isEmpty(), "closed by close_range, yet open");
+        long rangeCloses = 0;
+        for (JsonNode t : Reports.withFrame(rep.path("traces"), TARGET, rangeLine)) {
+            rangeCloses += "CLOSE".equals(t.path("type").asText()) && t.path("stack").get(0).path("native").asText().endsWith("-> close_range") ? 1 : 0;
+        }
+        assertEquals(2, rangeCloses, "one CLOSE per descriptor close_range closed");
+
         assertLeak(rep, TARGET, r.lines("JNALEAK ").get(0), "jna");
         int jnaClose = Integer.parseInt(r.lines("JNACLOSE ").get(0).split("\\|")[1]);
         assertDoubleClose(rep, TARGET, r.lines("JNATWICE ").get(0), jnaClose, jnaClose - 1);
