@@ -180,11 +180,6 @@ static jstring JNICALL nh_hookName0(JNIEnv *env, jclass cls, jint call) {
     return name != NULL ? (*env)->NewStringUTF(env, name) : NULL;
 }
 
-static jint JNICALL nh_rescan0(JNIEnv *env, jclass cls) {
-    (void) env;
-    (void) cls;
-    return g_started ? jh_scan_all() : 0;
-}
 
 /* Whether Java hooks may take their stacks here (AsyncGetCallTrace found). */
 static jboolean JNICALL nh_fastStacks0(JNIEnv *env, jclass cls) {
@@ -226,7 +221,6 @@ static JNINativeMethod METHODS[] = {
     {"line0", "(JJ)I", (void *) nh_line0},
     {"symbol0", "(J)Ljava/lang/String;", (void *) nh_symbol0},
     {"hookName0", "(I)Ljava/lang/String;", (void *) nh_hookName0},
-    {"rescan0", "()I", (void *) nh_rescan0},
 };
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {

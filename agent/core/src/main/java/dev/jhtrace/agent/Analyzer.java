@@ -44,7 +44,6 @@ final class Analyzer implements EventHandler<HandleEvent> {
     private final java.util.Set<Long> snapshot = new java.util.HashSet<>();
     private final java.util.Set<Integer> snapshotUntraced = new java.util.HashSet<>();
     private int maxTraces;
-    private long processed;
     private final Map<Integer, CapturedStack> nativeStacks = new HashMap<>();
     private Throwable lastRaw;
     private CapturedStack lastStack;
@@ -67,7 +66,6 @@ final class Analyzer implements EventHandler<HandleEvent> {
     }
 
     private void process(HandleEvent e) {
-        processed++;
         CapturedStack stack = e.traceId > 0 ? nativeStacks.computeIfAbsent(e.traceId, CapturedStack::ofNative)
                 : e.stack != null || e.frames == null ? stackOf(e.stack) : CapturedStack.of(e.frames);
         HandleRecord current = open.get(e.fd);
@@ -157,10 +155,6 @@ final class Analyzer implements EventHandler<HandleEvent> {
         }
     }
 
-    /** @return events processed so far (analyzer thread only) */
-    long processed() {
-        return processed;
-    }
 
     /**
      * Builds a report from the current state and the OS's descriptor table. Analyzer thread only.
@@ -296,8 +290,4 @@ final class Analyzer implements EventHandler<HandleEvent> {
         return kind == null ? HandleKind.UNKNOWN.name() : kind.name();
     }
 
-    /** @return the numbers of the descriptors the table holds open (analyzer thread only) */
-    java.util.Set<Integer> openDescriptors() {
-        return new java.util.TreeSet<>(open.keySet());
-    }
 }

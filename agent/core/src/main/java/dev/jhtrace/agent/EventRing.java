@@ -124,10 +124,6 @@ public final class EventRing {
         }
     }
 
-    /** Stops the consumer; events still in the ring are abandoned. */
-    public void halt() {
-        processor.halt();
-    }
 
     private final class CountingExceptionHandler implements ExceptionHandler<HandleEvent> {
         @Override

@@ -76,7 +76,6 @@ final class NativeHooks {
 
     static native String hookName0(int call);
 
-    static native int rescan0();
 
     static native boolean fastStacks0();
 

@@ -41,7 +41,7 @@ final class Tracer {
         if (drain != null) {
             drain.flush(); // native events recorded before this call belong in the report
         }
-        return onAnalyzer(() -> analyzer.report(request, startedAt, ring::dropped, warnings), timeoutMillis);
+        return onAnalyzer(() -> analyzer.report(request, startedAt, this::dropped, warnings), timeoutMillis);
     }
 
     /**
@@ -81,8 +81,8 @@ final class Tracer {
         return capture;
     }
 
-    /** @return events dropped so far */
+    /** @return events dropped so far: the ring's, and the native module's when it is loaded */
     long dropped() {
-        return ring.dropped();
+        return ring.dropped() + (nativeDrain != null ? NativeHooks.dropped0() : 0);
     }
 }
