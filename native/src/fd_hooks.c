@@ -421,16 +421,21 @@ static FILE *jh_fdopen(int fd, const char *mode) {
     return REAL(H_FDOPEN, FILE * (*)(int, const char *))(fd, mode);
 }
 
+/* The CLOSE of a wrapper (fclose, closedir) whose fd was read before the call, stamped before it. */
+static void wrapper_closed(int fd, int64_t t, int call, void *caller) {
+    int saved = errno;
+    if (fd >= 0 && enter()) {
+        record(JH_CLOSE, fd, 0, call, NULL, t, caller);
+        leave();
+    }
+    errno = saved;
+}
+
 static int jh_fclose(FILE *f) {
     int fd = f != NULL ? fileno(f) : -1;
     int64_t t = now_ns();
     int r = REAL(H_FCLOSE, int (*)(FILE *))(f);
-    int saved = errno;
-    if (fd >= 0 && enter()) {
-        record(JH_CLOSE, fd, 0, H_FCLOSE, NULL, t, CALLER);
-        leave();
-    }
-    errno = saved;
+    wrapper_closed(fd, t, H_FCLOSE, CALLER);
     return r;
 }
 
@@ -453,12 +458,7 @@ static int jh_closedir(DIR *d) {
     int fd = d != NULL ? dirfd(d) : -1;
     int64_t t = now_ns();
     int r = REAL(H_CLOSEDIR, int (*)(DIR *))(d);
-    int saved = errno;
-    if (fd >= 0 && enter()) {
-        record(JH_CLOSE, fd, 0, H_CLOSEDIR, NULL, t, CALLER);
-        leave();
-    }
-    errno = saved;
+    wrapper_closed(fd, t, H_CLOSEDIR, CALLER);
     return r;
 }
 

@@ -1,6 +1,8 @@
 /* A JNI library for the native-hook tests: it opens and closes descriptors itself, with libc. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <jni.h>
 #include <unistd.h>
 
@@ -61,4 +63,23 @@ JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_closeRange(JNIEn
         close(b);
     }
     return lo;
+}
+
+/* fopen and leak one stream, fopen+fclose another, opendir+closedir the file's directory; returns the leaked fd. */
+JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_streams(JNIEnv *env, jclass cls, jstring path, jstring dir) {
+    (void) cls;
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    const char *d = (*env)->GetStringUTFChars(env, dir, NULL);
+    FILE *leaked = fopen(p, "r");
+    FILE *closed = fopen(p, "r");
+    if (closed != NULL) {
+        fclose(closed);
+    }
+    DIR *listing = opendir(d);
+    if (listing != NULL) {
+        closedir(listing);
+    }
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    (*env)->ReleaseStringUTFChars(env, dir, d);
+    return leaked != NULL ? fileno(leaked) : -1;
 }

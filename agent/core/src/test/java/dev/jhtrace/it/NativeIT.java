@@ -85,6 +85,19 @@ class NativeIT {
         }
         assertEquals(2, rangeCloses, "one CLOSE per descriptor close_range closed");
 
+        String[] streams = r.lines("JNISTREAMS ").get(0).split("\\|");
+        List<JsonNode> atStreams = Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(streams[1]));
+        assertEquals(1, atStreams.size(), "only the leaked FILE* stays open: " + atStreams);
+        assertEquals(Integer.parseInt(streams[0]), atStreams.get(0).path("handle").asInt());
+        assertTrue(atStreams.get(0).path("stack").get(0).path("native").asText().endsWith("-> fopen"));
+        List<String> calls = new ArrayList<>();
+        for (JsonNode t : Reports.withFrame(rep.path("traces"), TARGET, Integer.parseInt(streams[1]))) {
+            String n = t.path("stack").get(0).path("native").asText();
+            calls.add(t.path("type").asText() + " " + n.substring(n.lastIndexOf("-> ") + 3));
+        }
+        java.util.Collections.reverse(calls);
+        assertEquals(List.of("OPEN fopen", "OPEN fopen", "CLOSE fclose", "OPEN opendir", "CLOSE closedir"), calls);
+
         assertLeak(rep, TARGET, r.lines("JNALEAK ").get(0), "jna");
         int jnaClose = Integer.parseInt(r.lines("JNACLOSE ").get(0).split("\\|")[1]);
         assertDoubleClose(rep, TARGET, r.lines("JNATWICE ").get(0), jnaClose, jnaClose - 1);

@@ -28,6 +28,8 @@ public final class NativeTarget {
 
     static native int closeRange(String path);
 
+    static native int streams(String path, String dir);
+
     /** libc through JNA. */
     public interface CLib extends Library {
         int open(String path, int flags);
@@ -62,6 +64,7 @@ public final class NativeTarget {
         fd = closeTwice(f); System.out.println("JNITWICE " + fd + "|" + line());
         fd = dupOverLive(f); System.out.println("JNIDUP2 " + fd + "|" + line());
         fd = closeRange(f); System.out.println("JNIRANGE " + fd + "|" + line());
+        fd = streams(f, file.getParent().toString()); System.out.println("JNISTREAMS " + fd + "|" + line());
         if (args.length > 0 && args[0].equals("vfork")) {
             // with -Djdk.lang.Process.launchMechanism=VFORK the child runs hooks in our memory before exec
             Process p = new ProcessBuilder("true").start(); System.out.println("VFORK " + p.waitFor() + "|" + line());
