@@ -49,18 +49,19 @@ JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_dupOverLive(JNIE
     return b;
 }
 
-/* Opens two descriptors and closes both with close_range(2); returns the lower one. */
+/* Opens two adjacent descriptors high up (so that no other open fd lies between them) and closes both with
+ * close_range(2); returns the lower one. */
 JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_closeRange(JNIEnv *env, jclass cls, jstring path) {
     (void) cls;
     const char *p = (*env)->GetStringUTFChars(env, path, NULL);
     int a = open(p, O_RDONLY);
-    int b = open(p, O_RDONLY);
     (*env)->ReleaseStringUTFChars(env, path, p);
-    int lo = a < b ? a : b;
-    int hi = a < b ? b : a;
-    if (close_range((unsigned) lo, (unsigned) hi, 0) != 0) {
-        close(a);
-        close(b);
+    int lo = fcntl(a, F_DUPFD, 900);
+    int hi = fcntl(a, F_DUPFD, lo + 1);
+    close(a);
+    if (hi != lo + 1 || close_range((unsigned) lo, (unsigned) hi, 0) != 0) {
+        close(lo);
+        close(hi);
     }
     return lo;
 }

@@ -64,9 +64,10 @@ final class HookInstaller {
             byType.computeIfAbsent(p.type(), k -> new ArrayList<>()).add(p);
         }
         List<String> warnings = new ArrayList<>();
+        List<Class<?>> loaded = new ArrayList<>();
         for (String type : byType.keySet()) {
             try {
-                Class.forName(type, false, null);
+                loaded.add(Class.forName(type, false, null));
             } catch (ClassNotFoundException | LinkageError e) {
                 // left to the group check below: an alternative in another class may cover it
             }
@@ -79,6 +80,10 @@ final class HookInstaller {
             advice.computeIfAbsent(p.advice(), Advice::to);
         }
         java.util.Set<String> hookedTypes = byType.keySet();
+        java.util.Set<String> hookedInternalNames = new java.util.HashSet<>();
+        for (String type : hookedTypes) {
+            hookedInternalNames.add(type.replace('.', '/'));
+        }
         AgentBuilder builder = new AgentBuilder.Default(new net.bytebuddy.ByteBuddy()
                 .with(net.bytebuddy.dynamic.scaffold.TypeValidation.DISABLED))
                 .disableClassFormatChanges()
@@ -107,7 +112,27 @@ final class HookInstaller {
                         return b;
                     });
         }
-        builder.installOn(inst);
+        // Every hooked class is loaded by now, so the transformer only has to act on them: a name check in front
+        // of ByteBuddy's keeps every other class the application loads from paying for a type description, and
+        // retransforming the known classes directly skips the redefinition strategy's scan of all loaded classes.
+        java.lang.instrument.ClassFileTransformer bytebuddy = builder.makeRaw();
+        java.lang.instrument.ClassFileTransformer filtered = new java.lang.instrument.ClassFileTransformer() {
+            @Override
+            public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                                    java.security.ProtectionDomain domain, byte[] bytes)
+                    throws java.lang.instrument.IllegalClassFormatException {
+                if (className == null || loader != null || !hookedInternalNames.contains(className)) {
+                    return null;
+                }
+                return bytebuddy.transform(module, loader, className, redefined, domain, bytes);
+            }
+        };
+        inst.addTransformer(filtered, true);
+        try {
+            inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+        } catch (java.lang.instrument.UnmodifiableClassException | RuntimeException | LinkageError e) {
+            failed.add("retransformation (" + e + ")");
+        }
         Map<String, Boolean> groups = new LinkedHashMap<>();
         for (HookPoint p : points) {
             groups.merge(p.group(), matched.contains(p.site()), Boolean::logicalOr);
