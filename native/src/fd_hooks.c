@@ -106,6 +106,17 @@ static void opened(int fd, int call, const char *path, void *caller) {
     }
 }
 
+/* Records a descriptor a call just returned (if any), keeping the call's errno; returns the descriptor. */
+static int note_open(int fd, int call, const char *path, void *caller) {
+    int saved = errno;
+    if (fd >= 0 && enter()) {
+        opened(fd, call, path, caller);
+        leave();
+    }
+    errno = saved;
+    return fd;
+}
+
 #define CALLER __builtin_return_address(0)
 #define REAL(i, type) ((type) real[i])
 
@@ -116,14 +127,7 @@ static int has_mode(int flags) {
 }
 
 static int open_impl(int i, const char *path, int flags, mode_t mode, void *caller) {
-    int fd = REAL(i, int (*)(const char *, int, ...))(path, flags, mode);
-    int saved = errno;
-    if (enter()) {
-        opened(fd, i, path, caller);
-        leave();
-    }
-    errno = saved;
-    return fd;
+    return note_open(REAL(i, int (*)(const char *, int, ...))(path, flags, mode), i, path, caller);
 }
 
 /* the mode argument exists only when the flags ask for it; reading it otherwise reads garbage, harmlessly */
@@ -150,14 +154,7 @@ static int jh_open64(const char *path, int flags, ...) {
 }
 
 static int jh_openat_impl(int i, int dirfd, const char *path, int flags, mode_t mode, void *caller) {
-    int fd = REAL(i, int (*)(int, const char *, int, ...))(dirfd, path, flags, mode);
-    int saved = errno;
-    if (enter()) {
-        opened(fd, i, path, caller);
-        leave();
-    }
-    errno = saved;
-    return fd;
+    return note_open(REAL(i, int (*)(int, const char *, int, ...))(dirfd, path, flags, mode), i, path, caller);
 }
 
 static int jh_openat(int dirfd, const char *path, int flags, ...) {
@@ -181,14 +178,7 @@ static int jh_open64_2(const char *path, int flags) {
 }
 
 static int jh_creat(const char *path, mode_t mode) {
-    int fd = REAL(H_CREAT, int (*)(const char *, mode_t))(path, mode);
-    int saved = errno;
-    if (enter()) {
-        opened(fd, H_CREAT, path, CALLER);
-        leave();
-    }
-    errno = saved;
-    return fd;
+    return note_open(REAL(H_CREAT, int (*)(const char *, mode_t))(path, mode), H_CREAT, path, CALLER);
 }
 
 static int jh_close(int fd) {
@@ -286,14 +276,7 @@ static int jh_fcntl64(int fd, int cmd, ...) {
 }
 
 static int jh_socket(int domain, int type, int protocol) {
-    int fd = REAL(H_SOCKET, int (*)(int, int, int))(domain, type, protocol);
-    int saved = errno;
-    if (enter()) {
-        opened(fd, H_SOCKET, NULL, CALLER);
-        leave();
-    }
-    errno = saved;
-    return fd;
+    return note_open(REAL(H_SOCKET, int (*)(int, int, int))(domain, type, protocol), H_SOCKET, NULL, CALLER);
 }
 
 static void opened_pair(int r, const int *fds, int call, void *caller) {
@@ -315,25 +298,11 @@ static int jh_socketpair(int domain, int type, int protocol, int sv[2]) {
 }
 
 static int jh_accept(int fd, struct sockaddr *addr, socklen_t *len) {
-    int r = REAL(H_ACCEPT, int (*)(int, struct sockaddr *, socklen_t *))(fd, addr, len);
-    int saved = errno;
-    if (enter()) {
-        opened(r, H_ACCEPT, NULL, CALLER);
-        leave();
-    }
-    errno = saved;
-    return r;
+    return note_open(REAL(H_ACCEPT, int (*)(int, struct sockaddr *, socklen_t *))(fd, addr, len), H_ACCEPT, NULL, CALLER);
 }
 
 static int jh_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
-    int r = REAL(H_ACCEPT4, int (*)(int, struct sockaddr *, socklen_t *, int))(fd, addr, len, flags);
-    int saved = errno;
-    if (enter()) {
-        opened(r, H_ACCEPT4, NULL, CALLER);
-        leave();
-    }
-    errno = saved;
-    return r;
+    return note_open(REAL(H_ACCEPT4, int (*)(int, struct sockaddr *, socklen_t *, int))(fd, addr, len, flags), H_ACCEPT4, NULL, CALLER);
 }
 
 static int jh_pipe(int fds[2]) {
@@ -360,14 +329,7 @@ static int jh_pipe2(int fds[2], int flags) {
 
 #define SIMPLE_OPENER(fn, idx, params, args) \
     static int fn params { \
-        int fd = ((int (*) params) real[idx]) args; \
-        int saved = errno; \
-        if (enter()) { \
-            opened(fd, idx, NULL, CALLER); \
-            leave(); \
-        } \
-        errno = saved; \
-        return fd; \
+        return note_open(((int (*) params) real[idx]) args, idx, NULL, CALLER); \
     }
 
 SIMPLE_OPENER(jh_eventfd, H_EVENTFD, (unsigned int initval, int flags), (initval, flags))
