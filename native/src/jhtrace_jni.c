@@ -107,7 +107,7 @@ static jint JNICALL nh_drain0(JNIEnv *env, jclass cls, jobject buf) {
     return (jint) used;
 }
 
-/* {class signature, method name, source file} of a method id, or null. */
+/* {class signature, method name, source file, declaring class} of a method id, or null. */
 static jobjectArray JNICALL nh_method0(JNIEnv *env, jclass cls, jlong id) {
     (void) cls;
     jmethodID method = (jmethodID) (intptr_t) id;
@@ -121,12 +121,13 @@ static jobjectArray JNICALL nh_method0(JNIEnv *env, jclass cls, jlong id) {
     (*g_jvmti)->GetClassSignature(g_jvmti, declaring, &signature, NULL);
     (*g_jvmti)->GetMethodName(g_jvmti, method, &name, NULL, NULL);
     (*g_jvmti)->GetSourceFileName(g_jvmti, declaring, &source);
-    jclass string = (*env)->FindClass(env, "java/lang/String");
-    jobjectArray result = (*env)->NewObjectArray(env, 3, string, NULL);
+    jclass object = (*env)->FindClass(env, "java/lang/Object");
+    jobjectArray result = (*env)->NewObjectArray(env, 4, object, NULL);
     if (result != NULL) {
         (*env)->SetObjectArrayElement(env, result, 0, signature ? (*env)->NewStringUTF(env, signature) : NULL);
         (*env)->SetObjectArrayElement(env, result, 1, name ? (*env)->NewStringUTF(env, name) : NULL);
         (*env)->SetObjectArrayElement(env, result, 2, source ? (*env)->NewStringUTF(env, source) : NULL);
+        (*env)->SetObjectArrayElement(env, result, 3, declaring); /* for its module, as Java's own traces show it */
     }
     (*g_jvmti)->Deallocate(g_jvmti, (unsigned char *) signature);
     (*g_jvmti)->Deallocate(g_jvmti, (unsigned char *) name);
@@ -217,7 +218,7 @@ static JNINativeMethod METHODS[] = {
     {"setEnabled0", "(Z)V", (void *) nh_setEnabled0},
     {"dropped0", "()J", (void *) nh_dropped0},
     {"drain0", "(Ljava/nio/ByteBuffer;)I", (void *) nh_drain0},
-    {"method0", "(J)[Ljava/lang/String;", (void *) nh_method0},
+    {"method0", "(J)[Ljava/lang/Object;", (void *) nh_method0},
     {"line0", "(JJ)I", (void *) nh_line0},
     {"symbol0", "(J)Ljava/lang/String;", (void *) nh_symbol0},
     {"hookName0", "(I)Ljava/lang/String;", (void *) nh_hookName0},

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * off the application threads, with one cache of method names for the analyzer and the native drain.
  */
 final class NativeFrames {
-    private static final Map<Long, String[]> METHODS = new ConcurrentHashMap<>();
+    private static final Map<Long, Method> METHODS = new ConcurrentHashMap<>();
     private static final StackTraceElement[] NONE = new StackTraceElement[0];
 
     private NativeFrames() {
@@ -36,13 +36,23 @@ final class NativeFrames {
      * @return the frame
      */
     static StackTraceElement frame(long method, long location) {
-        String[] m = METHODS.computeIfAbsent(method, NativeHooks::method0);
-        if (m == null) {
-            return new StackTraceElement("?", "?", null, -1);
+        Method m = METHODS.computeIfAbsent(method, Method::of);
+        return new StackTraceElement(null, m.module, null, m.cls, m.name, m.file, location < 0 ? -2 : NativeHooks.line0(method, location));
+    }
+
+    /** What is known of a method id: names resolved once. */
+    private record Method(String module, String cls, String name, String file) {
+        static Method of(long id) {
+            Object[] m = NativeHooks.method0(id);
+            if (m == null) {
+                return new Method(null, "?", "?", null);
+            }
+            String signature = m[0] == null ? "L?;" : (String) m[0];
+            String cls = signature.startsWith("L") && signature.endsWith(";")
+                    ? signature.substring(1, signature.length() - 1).replace('/', '.') : signature;
+            // Java's own stack traces name the module of JDK classes ("java.base/"); do the same
+            String module = m[3] instanceof Class<?> c && c.getModule().isNamed() ? c.getModule().getName() : null;
+            return new Method(module, cls, m[1] == null ? "?" : (String) m[1], (String) m[2]);
         }
-        String signature = m[0] == null ? "L?;" : m[0];
-        String cls = signature.startsWith("L") && signature.endsWith(";")
-                ? signature.substring(1, signature.length() - 1).replace('/', '.') : signature;
-        return new StackTraceElement(cls, m[1] == null ? "?" : m[1], m[2], location < 0 ? -2 : NativeHooks.line0(method, location));
     }
 }

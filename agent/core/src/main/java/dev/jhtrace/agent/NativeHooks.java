@@ -68,7 +68,7 @@ final class NativeHooks {
 
     static native int drain0(ByteBuffer buffer);
 
-    static native String[] method0(long methodId);
+    static native Object[] method0(long methodId);
 
     static native int line0(long methodId, long location);
 
