@@ -279,22 +279,20 @@ static int jh_socket(int domain, int type, int protocol) {
     return note_open(REAL(H_SOCKET, int (*)(int, int, int))(domain, type, protocol), H_SOCKET, NULL, CALLER);
 }
 
-static void opened_pair(int r, const int *fds, int call, void *caller) {
-    if (r == 0) {
+/* Records the two descriptors a pipe/socketpair call filled in, keeping its errno; returns its result. */
+static int note_pair(int r, const int *fds, int call, void *caller) {
+    int saved = errno;
+    if (r == 0 && enter()) {
         opened(fds[0], call, NULL, caller);
         opened(fds[1], call, NULL, caller);
-    }
-}
-
-static int jh_socketpair(int domain, int type, int protocol, int sv[2]) {
-    int r = REAL(H_SOCKETPAIR, int (*)(int, int, int, int *))(domain, type, protocol, sv);
-    int saved = errno;
-    if (enter()) {
-        opened_pair(r, sv, H_SOCKETPAIR, CALLER);
         leave();
     }
     errno = saved;
     return r;
+}
+
+static int jh_socketpair(int domain, int type, int protocol, int sv[2]) {
+    return note_pair(REAL(H_SOCKETPAIR, int (*)(int, int, int, int *))(domain, type, protocol, sv), sv, H_SOCKETPAIR, CALLER);
 }
 
 static int jh_accept(int fd, struct sockaddr *addr, socklen_t *len) {
@@ -306,25 +304,11 @@ static int jh_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) 
 }
 
 static int jh_pipe(int fds[2]) {
-    int r = REAL(H_PIPE, int (*)(int *))(fds);
-    int saved = errno;
-    if (enter()) {
-        opened_pair(r, fds, H_PIPE, CALLER);
-        leave();
-    }
-    errno = saved;
-    return r;
+    return note_pair(REAL(H_PIPE, int (*)(int *))(fds), fds, H_PIPE, CALLER);
 }
 
 static int jh_pipe2(int fds[2], int flags) {
-    int r = REAL(H_PIPE2, int (*)(int *, int))(fds, flags);
-    int saved = errno;
-    if (enter()) {
-        opened_pair(r, fds, H_PIPE2, CALLER);
-        leave();
-    }
-    errno = saved;
-    return r;
+    return note_pair(REAL(H_PIPE2, int (*)(int *, int))(fds, flags), fds, H_PIPE2, CALLER);
 }
 
 #define SIMPLE_OPENER(fn, idx, params, args) \

@@ -1,6 +1,7 @@
 /* C unit test of jh_patch_imports: redirect a real shared library's import through its GOT. */
 #define _GNU_SOURCE
 #include "elf_got.h"
+#include "check.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -28,16 +29,6 @@ static int patch_victim(struct dl_phdr_info *info, size_t size, void *data) {
     return 0;
 }
 
-static int failures;
-static int checks;
-
-static void check(int ok, const char *what) {
-    printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-    checks++;
-    if (!ok) {
-        failures++;
-    }
-}
 
 int main(void) {
     void *lib = dlopen("./libgot_victim.so", RTLD_NOW);
@@ -63,6 +54,5 @@ int main(void) {
     scan t = {NULL, 0, none, 1};
     dl_iterate_phdr(patch_victim, &t);
     check(t.patched == 0, "an import the library does not have is not patched");
-    printf("%s: %d of %d checks failed\n", __FILE__, failures, checks);
-    return failures == 0 ? 0 : 1;
+    return summary(__FILE__);
 }

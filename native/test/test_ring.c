@@ -1,5 +1,6 @@
 /* C unit test of the MPSC ring: racing producers lose nothing while there is room, and drops are counted. */
 #include "fd_ring.h"
+#include "check.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -12,16 +13,6 @@
 
 static jh_cell cells[CAPACITY];
 static jh_ring ring;
-static int failures;
-static int checks;
-
-static void check(int ok, const char *what) {
-    printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-    checks++;
-    if (!ok) {
-        failures++;
-    }
-}
 
 static void *produce(void *arg) {
     int id = (int) (intptr_t) arg;
@@ -80,6 +71,5 @@ int main(void) {
     }
     check(claimed == CAPACITY, "a full ring holds exactly its capacity");
     check(atomic_load(&ring.dropped) == dropped_before + 1, "the claim that found it full was counted as dropped");
-    printf("%s: %d of %d checks failed\n", __FILE__, failures, checks);
-    return failures == 0 ? 0 : 1;
+    return summary(__FILE__);
 }
