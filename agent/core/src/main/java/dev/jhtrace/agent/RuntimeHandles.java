@@ -44,7 +44,11 @@ final class RuntimeHandles {
         return !programFrame;
     }
 
-    private static boolean isJdk(String cls) {
+    /**
+     * @param cls a class name
+     * @return true if it belongs to the JDK
+     */
+    static boolean isJdk(String cls) {
         for (String p : JDK_PREFIXES) {
             if (cls.startsWith(p)) {
                 return true;

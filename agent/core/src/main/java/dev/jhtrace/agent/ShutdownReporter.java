@@ -75,8 +75,7 @@ final class ShutdownReporter implements Runnable {
 
     private static String programFrame(HandleView h) {
         for (StackTraceElement e : h.stack()) {
-            String c = e.getClassName();
-            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("javax."))) {
+            if (!RuntimeHandles.isJdk(e.getClassName())) {
                 return e.toString();
             }
         }
