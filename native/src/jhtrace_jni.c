@@ -9,9 +9,11 @@
 #include <jni.h>
 #include <jvmti.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fd_hooks.h"
+#include "fd_list.h"
 #include "fd_ring.h"
 #include "lib_scan.h"
 #include "stack_capture.h"
@@ -210,7 +212,29 @@ static jlongArray JNICALL nh_stackFrames0(JNIEnv *env, jclass cls, jint id) {
     return result;
 }
 
+/* "fd\ttarget\n" lines for the descriptors in a /proc fd directory, as bytes, or null. */
+static jbyteArray JNICALL nh_listFds0(JNIEnv *env, jclass cls, jstring dir) {
+    (void) cls;
+    const char *path = (*env)->GetStringUTFChars(env, dir, NULL);
+    if (path == NULL) {
+        return NULL;
+    }
+    size_t len = 0;
+    char *listing = jh_fd_list(path, &len);
+    (*env)->ReleaseStringUTFChars(env, dir, path);
+    if (listing == NULL) {
+        return NULL;
+    }
+    jbyteArray result = (*env)->NewByteArray(env, (jsize) len);
+    if (result != NULL) {
+        (*env)->SetByteArrayRegion(env, result, 0, (jsize) len, (const jbyte *) listing);
+    }
+    free(listing);
+    return result;
+}
+
 static JNINativeMethod METHODS[] = {
+    {"listFds0", "(Ljava/lang/String;)[B", (void *) nh_listFds0},
     {"fastStacks0", "()Z", (void *) nh_fastStacks0},
     {"captureStack0", "()I", (void *) nh_captureStack0},
     {"stackFrames0", "(I)[J", (void *) nh_stackFrames0},

@@ -5,7 +5,8 @@ package dev.jhtrace.bootstrap;
  *
  * <p>It is loaded by the bootstrap class loader, so inlined advice in {@code java.base} can see it.
  * Each method reads the volatile {@link #sink} once and forwards; while tracing is off the sink is
- * {@code null} and a hook costs one volatile read. No lambdas, no string concatenation and no
+ * {@code null} and a hook costs one volatile read. The site is an {@code int}, the hook point's index in the
+ * agent's table: the instrumented code pushes a constant, and the agent finds the point with an array read. No lambdas, no string concatenation and no
  * other JDK classes are used here: this code runs inside the JDK's own I/O paths, and an
  * invokedynamic bootstrap from here could recurse into them.
  */
@@ -19,69 +20,89 @@ public final class HandleHooks {
     /**
      * See {@link HookSink#opened}.
      *
-     * @param site   the hooked method
+     * @param site   the hook point's index in the agent's table
      * @param owner  the object holding the new descriptors
      * @param detail what the site knows about the handle
      */
-    public static void opened(String site, Object owner, Object detail) {
+    public static void opened(int site, Object owner, Object detail) {
         HookSink s = sink;
         if (s != null) {
-            s.opened(site, owner, detail);
+            try {
+                s.opened(site, owner, detail);
+            } catch (Throwable ignored) {
+                // the sink catches its own failures; this is the last guard between the agent and the JDK caller
+            }
         }
     }
 
     /**
      * See {@link HookSink#openedFd}.
      *
-     * @param site   the hooked method
+     * @param site   the hook point's index in the agent's table
      * @param fd     the descriptor
      * @param detail what the site knows
      * @param flags  the open flags, or 0
      */
-    public static void openedFd(String site, int fd, Object detail, int flags) {
+    public static void openedFd(int site, int fd, Object detail, int flags) {
         HookSink s = sink;
         if (s != null && fd >= 0) {
-            s.openedFd(site, fd, detail, flags);
+            try {
+                s.openedFd(site, fd, detail, flags);
+            } catch (Throwable ignored) {
+                // the sink catches its own failures; this is the last guard between the agent and the JDK caller
+            }
         }
     }
 
     /**
      * See {@link HookSink#closing}.
      *
-     * @param site  the hooked method
+     * @param site  the hook point's index in the agent's table
      * @param owner the object whose descriptors are being closed
      */
-    public static void closing(String site, Object owner) {
+    public static void closing(int site, Object owner) {
         HookSink s = sink;
         if (s != null) {
-            s.closing(site, owner);
+            try {
+                s.closing(site, owner);
+            } catch (Throwable ignored) {
+                // the sink catches its own failures; this is the last guard between the agent and the JDK caller
+            }
         }
     }
 
     /**
      * See {@link HookSink#closingFd}.
      *
-     * @param site the hooked method
+     * @param site the hook point's index in the agent's table
      * @param fd   the descriptor
      */
-    public static void closingFd(String site, int fd) {
+    public static void closingFd(int site, int fd) {
         HookSink s = sink;
         if (s != null && fd >= 0) {
-            s.closingFd(site, fd);
+            try {
+                s.closingFd(site, fd);
+            } catch (Throwable ignored) {
+                // the sink catches its own failures; this is the last guard between the agent and the JDK caller
+            }
         }
     }
 
     /**
      * See {@link HookSink#failed}.
      *
-     * @param site   the hooked method
+     * @param site   the hook point's index in the agent's table
      * @param owner  the receiver
      * @param thrown what it threw
      */
-    public static void failed(String site, Object owner, Throwable thrown) {
+    public static void failed(int site, Object owner, Throwable thrown) {
         HookSink s = sink;
         if (s != null && thrown != null) {
-            s.failed(site, owner, thrown);
+            try {
+                s.failed(site, owner, thrown);
+            } catch (Throwable ignored) {
+                // the sink catches its own failures; this is the last guard between the agent and the JDK caller
+            }
         }
     }
 }

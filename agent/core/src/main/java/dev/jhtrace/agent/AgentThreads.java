@@ -16,7 +16,13 @@ public final class AgentThreads {
         Emitter emitter;
     }
 
-    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    private static final ThreadLocal<State> STATE = new ThreadLocal<>() {
+        // a subclass, not withInitial(State::new): no lambda class to spin in premain
+        @Override
+        protected State initialValue() {
+            return new State();
+        }
+    };
 
     private AgentThreads() {
     }
@@ -42,18 +48,33 @@ public final class AgentThreads {
     }
 
     /**
+     * Marks this thread as running agent code, until {@link #exitAgent}.
+     *
+     * @return whether it was marked already, to hand to {@link #exitAgent}
+     */
+    static boolean enterAgent() {
+        State s = STATE.get();
+        boolean was = s.inAgent;
+        s.inAgent = true;
+        return was;
+    }
+
+    /** @param was what {@link #enterAgent} returned */
+    static void exitAgent(boolean was) {
+        STATE.get().inAgent = was;
+    }
+
+    /**
      * Runs {@code task} with this thread marked as agent code.
      *
      * @param task what to run
      */
     public static void runAsAgent(Runnable task) {
-        State s = STATE.get();
-        boolean was = s.inAgent;
-        s.inAgent = true;
+        boolean was = enterAgent();
         try {
             task.run();
         } finally {
-            s.inAgent = was;
+            exitAgent(was);
         }
     }
 
@@ -64,9 +85,21 @@ public final class AgentThreads {
      * @return the wrapped task
      */
     public static Runnable wrap(Runnable task) {
-        return () -> {
+        return new AgentTask(task);
+    }
+
+    /** A thread's whole task, run as agent code. */
+    private static final class AgentTask implements Runnable {
+        private final Runnable task;
+
+        AgentTask(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
             STATE.get().inAgent = true;
             task.run();
-        };
+        }
     }
 }

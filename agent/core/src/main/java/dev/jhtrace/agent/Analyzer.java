@@ -167,6 +167,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
      */
     LeakReport report(ReportRequest request, long startedAt, LongSupplier dropped, List<String> warnings) {
         Map<Integer, String> os = ProcFds.list(ProcFds.self());
+        ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self());
         List<HandleView> openViews = new ArrayList<>();
         if (request.openHandles()) {
             for (HandleRecord r : new java.util.TreeMap<>(open).values()) {
@@ -180,14 +181,17 @@ final class Analyzer implements EventHandler<HandleEvent> {
                 if (r.agent || !request.includeRuntime() && RuntimeHandles.isRuntime(r.openStack.frames(interner))) {
                     continue;
                 }
-                openViews.add(view(r, now));
+                openViews.add(view(r, sockets.describe(now)));
             }
         }
         List<UntracedView> untraced = new ArrayList<>();
         for (Map.Entry<Integer, String> fd : os.entrySet()) {
             boolean seenAtSnapshot = request.sinceSnapshot() && snapshotUntraced.contains(fd.getKey());
             if (!open.containsKey(fd.getKey()) && !seenAtSnapshot) {
-                untraced.add(new UntracedView(fd.getKey(), fd.getValue()));
+                String described = sockets.describe(fd.getValue());
+                if (!ProcFds.Sockets.isControlChannel(described)) {
+                    untraced.add(new UntracedView(fd.getKey(), described));
+                }
             }
         }
         List<TraceView> traceViews = new ArrayList<>();
@@ -205,7 +209,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
                 }
             }
         }
-        return new LeakReport(ProcessHandle.current().pid(), ProcessInfo.commandLine(), startedAt, System.currentTimeMillis(),
+        return new LeakReport(ProcessInfo.pid(), ProcessInfo.commandLine(), startedAt, System.currentTimeMillis(),
                 traces.size(), dropped.getAsLong(), openViews, traceViews, reclaimedViews, untraced, warnings);
     }
 

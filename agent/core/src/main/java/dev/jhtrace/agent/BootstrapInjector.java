@@ -22,7 +22,7 @@ import java.util.jar.JarInputStream;
  */
 final class BootstrapInjector {
     static final String[] BRIDGE_CLASSES = {"dev.jhtrace.bootstrap.HookSink", "dev.jhtrace.bootstrap.HandleHooks"};
-    private static final String RESOURCE = "jhtrace-bootstrap.jar";
+    private static final String RESOURCE = "dev/jhtrace/agent/jhtrace-bootstrap.jar";
 
     private BootstrapInjector() {
     }
@@ -40,13 +40,14 @@ final class BootstrapInjector {
     /**
      * @param inst the instrumentation (used to export {@code jdk.internal.misc} to the agent and to let
      *             {@code java.base} read the bridge)
+     * @param jar  the agent's jar, holding the bridge classes in a nested jar
      * @throws Exception if the nested jar is missing or the classes cannot be defined
      */
-    static void inject(Instrumentation inst) throws Exception {
+    static void inject(Instrumentation inst, AgentJar jar) throws Exception {
         Module javaBase = Object.class.getModule();
         inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(BootstrapInjector.class.getModule())),
                 Map.of(), Set.of(), Map.of());
-        Map<String, byte[]> classes = readNestedJar();
+        Map<String, byte[]> classes = readNestedJar(jar);
         Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
         Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
         Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
@@ -62,9 +63,9 @@ final class BootstrapInjector {
         inst.redefineModule(javaBase, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of());
     }
 
-    private static Map<String, byte[]> readNestedJar() throws IOException {
+    private static Map<String, byte[]> readNestedJar(AgentJar jar) throws IOException {
         Map<String, byte[]> classes = new HashMap<>();
-        try (InputStream raw = BootstrapInjector.class.getResourceAsStream(RESOURCE)) {
+        try (InputStream raw = jar.entry(RESOURCE)) {
             if (raw == null) {
                 throw new IOException(RESOURCE + " is missing from the agent jar");
             }

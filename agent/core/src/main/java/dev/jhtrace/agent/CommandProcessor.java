@@ -27,7 +27,7 @@ final class CommandProcessor {
      * @return what to show the user
      */
     Result execute(HtraceCommand command) {
-        long pid = ProcessHandle.current().pid();
+        long pid = ProcessInfo.pid();
         String process = "Process 0x" + Long.toHexString(pid).toUpperCase() + " (pid " + pid + ")";
         switch (command.op()) {
             case ENABLE -> {
@@ -101,7 +101,7 @@ final class CommandProcessor {
         if (!command.json()) {
             return new Result(true, process + ": " + text + ".\n");
         }
-        StringBuilder sb = new StringBuilder("{\"pid\":").append(ProcessHandle.current().pid()).append(",\"enabled\":").append(enabled);
+        StringBuilder sb = new StringBuilder("{\"pid\":").append(ProcessInfo.pid()).append(",\"enabled\":").append(enabled);
         if (counts != null) {
             sb.append(",\"snapshot\":{\"traced\":").append(counts[0]).append(",\"untraced\":").append(counts[1]).append('}');
             if (counts[2] >= 0) {

@@ -29,7 +29,8 @@ final class ControlServer {
 
     private final CommandProcessor processor;
     private final Path socket;
-    private ServerSocketChannel server;
+    private volatile ServerSocketChannel server;
+    private boolean stopped;
 
     ControlServer(CommandProcessor processor, Path socket) {
         this.processor = processor;
@@ -60,6 +61,12 @@ final class ControlServer {
      * @throws IOException if the directory is unsafe or the socket cannot be bound
      */
     void start() throws IOException {
+        try {
+            // registered first: a JVM that begins to exit while the channel starts must not leave the socket behind
+            Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.wrap(new Stop()), "jhtrace-control-cleanup"));
+        } catch (IllegalStateException exiting) {
+            return;
+        }
         int uid = currentUid();
         Path dir = socket.getParent();
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -78,13 +85,24 @@ final class ControlServer {
         }
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Files.deleteIfExists(socket); // a stale socket of an earlier process with this pid
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+        }
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            if (isStopped()) {
+                return; // the JVM is exiting and the cleanup removed the socket already
+            }
+            throw e;
+        }
         Thread t = new Thread(AgentThreads.wrap(this::acceptLoop), "jhtrace-control");
         t.setDaemon(true);
         t.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.wrap(this::stop), "jhtrace-control-cleanup"));
     }
 
     /** @return the socket's path, to recognise the channel's own descriptors in {@code /proc/self/fd} */
@@ -159,12 +177,28 @@ final class ControlServer {
         }
     }
 
-    private void stop() {
+    private synchronized boolean isStopped() {
+        return stopped;
+    }
+
+    private synchronized void stop() {
+        stopped = true;
+        if (server == null) {
+            return;
+        }
         try {
             server.close();
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             // exiting anyway
+        }
+    }
+
+    /** The shutdown hook's task: close the channel and remove its socket. */
+    private final class Stop implements Runnable {
+        @Override
+        public void run() {
+            stop();
         }
     }
 }

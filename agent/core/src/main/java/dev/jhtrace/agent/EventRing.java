@@ -35,7 +35,7 @@ public final class EventRing {
      * @param handler the analyzer
      */
     public EventRing(int size, EventHandler<HandleEvent> handler) {
-        ring = RingBuffer.createMultiProducer(HandleEvent::new, size, new SleepingWaitStrategy(100, 200_000));
+        ring = RingBuffer.createMultiProducer(HandleEvent.FACTORY, size, new SleepingWaitStrategy(100, 200_000));
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), handler);
         processor.setExceptionHandler(new CountingExceptionHandler());
         ring.addGatingSequences(processor.getSequence());

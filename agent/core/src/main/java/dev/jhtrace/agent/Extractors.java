@@ -20,6 +20,39 @@ final class Extractors {
     private Extractors() {
     }
 
+    /**
+     * Reads the descriptors a hooked call created, closes or misused, and hands each to the emitter.
+     *
+     * @param how    which reading the hook point needs
+     * @param owner  the object the hook passed (receiver, argument or returned value)
+     * @param detail what the site knows besides (a path), or {@code null}
+     * @param fd     the descriptor number for int-valued sites, else -1
+     * @param flags  the open flags for int-valued open sites, else 0
+     * @param out    where to send each descriptor
+     */
+    static void extract(Extraction how, Object owner, Object detail, int fd, int flags, Emitter out) {
+        // a switch rather than one lambda per hook point: lambdas are classes spun at start-up, in premain's time
+        switch (how) {
+            case FILE_STREAM -> fileStream(owner, detail, fd, flags, out);
+            case NATIVE_OPEN -> nativeOpen(owner, detail, fd, flags, out);
+            case SECURE_DIRECTORY_STREAM -> secureDirectoryStream(owner, detail, fd, flags, out);
+            case SOCKET -> socket(owner, detail, fd, flags, out);
+            case PIPE -> pipe(owner, detail, fd, flags, out);
+            case SELECTOR -> selector(owner, detail, fd, flags, out);
+            case WATCH_SERVICE -> watchService(owner, detail, fd, flags, out);
+            case WATCH_SERVICE_CLOSE -> watchServiceClose(owner, detail, fd, flags, out);
+            case EPOLL_PORT -> epollPort(owner, detail, fd, flags, out);
+            case PROCESS_STREAMS -> processStreams(owner, detail, fd, flags, out);
+            case DESCRIPTOR -> descriptor(owner, detail, fd, flags, out);
+            case FILE_CLEANABLE -> fileCleanable(owner, detail, fd, flags, out);
+            case INT_FD -> intFd(owner, detail, fd, flags, out);
+            case DIRECTORY_STREAM_CLOSE -> directoryStreamClose(owner, detail, fd, flags, out);
+            case PLATFORM_M_BEAN_SERVER -> platformMBeanServer(owner, detail, fd, flags, out);
+            case BAD_REFERENCE -> badReference(owner, detail, fd, flags, out);
+            default -> throw new IllegalArgumentException(how.name());
+        }
+    }
+
     static void fileStream(Object owner, Object detail, int fd, int flags, Emitter out) {
         FileDescriptor d = JdkAccess.descriptorOf(owner);
         out.fd(JdkAccess.fdValue(d), HandleKind.FILE, detail == null ? null : detail.toString(), d);

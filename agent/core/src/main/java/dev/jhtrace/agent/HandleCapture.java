@@ -2,9 +2,7 @@ package dev.jhtrace.agent;
 
 import dev.jhtrace.bootstrap.HookSink;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The hooks' receiver on the application thread: finds the descriptors, captures the stack once, and
@@ -16,15 +14,13 @@ import java.util.Map;
 final class HandleCapture implements HookSink {
     private static final String CLEANER_THREAD = "Common-Cleaner";
 
-    private final Map<String, HookPoint> points = new HashMap<>();
+    private final HookPoint[] points;
     private final EventRing ring;
     private volatile boolean enabled = true;
     private volatile boolean nativeHooks;
 
     HandleCapture(List<HookPoint> hookPoints, EventRing ring) {
-        for (HookPoint p : hookPoints) {
-            points.put(p.site(), p);
-        }
+        this.points = hookPoints.toArray(new HookPoint[0]);
         this.ring = ring;
     }
 
@@ -50,31 +46,31 @@ final class HandleCapture implements HookSink {
     }
 
     @Override
-    public void opened(String site, Object owner, Object detail) {
+    public void opened(int site, Object owner, Object detail) {
         capture(site, owner, detail, -1, 0, null);
     }
 
     @Override
-    public void openedFd(String site, int fd, Object detail, int flags) {
+    public void openedFd(int site, int fd, Object detail, int flags) {
         capture(site, null, detail, fd, flags, null);
     }
 
     @Override
-    public void closing(String site, Object owner) {
+    public void closing(int site, Object owner) {
         capture(site, owner, null, -1, 0, null);
     }
 
     @Override
-    public void closingFd(String site, int fd) {
+    public void closingFd(int site, int fd) {
         capture(site, null, null, fd, 0, null);
     }
 
     @Override
-    public void failed(String site, Object owner, Throwable thrown) {
+    public void failed(int site, Object owner, Throwable thrown) {
         capture(site, owner, thrown, -1, 0, thrown);
     }
 
-    private void capture(String site, Object owner, Object detail, int fd, int flags, Throwable thrown) {
+    private void capture(int site, Object owner, Object detail, int fd, int flags, Throwable thrown) {
         if (!enabled) {
             return;
         }
@@ -83,7 +79,7 @@ final class HandleCapture implements HookSink {
             return;
         }
         try {
-            HookPoint point = points.get(site);
+            HookPoint point = site >= 0 && site < points.length ? points[site] : null;
             if (point == null) {
                 return;
             }
@@ -94,10 +90,11 @@ final class HandleCapture implements HookSink {
             }
             boolean reclaimed = point.trace() == TraceType.CLOSE && CLEANER_THREAD.equals(Thread.currentThread().getName());
             out.begin(point.trace(), reclaimed, state.inAgent);
-            point.extractor().extract(owner, thrown != null ? thrown : detail, fd, flags, out);
+            Extractors.extract(point.extraction(), owner, thrown != null ? thrown : detail, fd, flags, out);
             out.end();
         } catch (Throwable t) {
-            AgentLog.once("capture:" + site, "jhtrace: hook " + site + " failed and is skipped: " + t);
+            String name = site >= 0 && site < points.length ? points[site].site() : String.valueOf(site);
+            AgentLog.once("capture:" + name, "jhtrace: hook " + name + " failed and is skipped: " + t);
         } finally {
             AgentThreads.exitCapture(state);
         }

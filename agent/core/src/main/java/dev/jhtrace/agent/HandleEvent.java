@@ -6,6 +6,14 @@ package dev.jhtrace.agent;
  * <p>Fields are plain: the Disruptor's sequence publication orders the writes before the analyzer reads.
  */
 public final class HandleEvent {
+    /** Fills the ring with empty events (a class, not {@code HandleEvent::new}: no lambda to spin in premain). */
+    static final com.lmax.disruptor.EventFactory<HandleEvent> FACTORY = new com.lmax.disruptor.EventFactory<>() {
+        @Override
+        public HandleEvent newInstance() {
+            return new HandleEvent();
+        }
+    };
+
     /** Trace type, or {@code null} for a command slot. */
     TraceType type;
     /** The descriptor number, or -1 when unknown (a bad reference to a handle we never saw). */

@@ -1,27 +1,23 @@
 package dev.jhtrace.agent;
 
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
-
 /**
- * One JDK method jhtrace instruments: where it is, which advice goes in, and how to read the
- * descriptors out of what the advice hands over.
+ * One JDK method jhtrace instruments: where it is, which call goes in, and how to read the descriptors out
+ * of what that call hands over.
  *
- * @param type      the JDK class's binary name
- * @param method    the method's name, {@code <init>} for constructors
- * @param signature narrows the method by its parameters (tolerant of JDK drift: match by name where possible)
- * @param advice    the advice class inlined into the method
- * @param trace     what the hooked call does to its descriptors
- * @param extractor reads the descriptors
- * @param group     hook points that are alternatives across JDK versions share a group; start-up warns
- *                  only when no point of a group matched
+ * @param type       the JDK class's binary name
+ * @param method     the method's name, {@code <init>} for constructors
+ * @param shape      narrows the method by its parameters (tolerant of JDK drift: match by name where possible)
+ * @param code       the call put into the method
+ * @param trace      what the hooked call does to its descriptors
+ * @param extraction how to read the descriptors
+ * @param group      hook points that are alternatives across JDK versions share a group; start-up warns
+ *                   only when no point of a group matched
  */
-record HookPoint(String type, String method, ElementMatcher<? super MethodDescription> signature,
-                 Class<?> advice, TraceType trace, Extractor extractor, String group) {
+record HookPoint(String type, String method, MethodShape shape, HookCode code, TraceType trace, Extraction extraction,
+                 String group) {
 
-    HookPoint(String type, String method, ElementMatcher<? super MethodDescription> signature, Class<?> advice,
-              TraceType trace, Extractor extractor) {
-        this(type, method, signature, advice, trace, extractor, type + "." + method);
+    HookPoint(String type, String method, MethodShape shape, HookCode code, TraceType trace, Extraction extraction) {
+        this(type, method, shape, code, trace, extraction, type + "." + method);
     }
 
     /**
@@ -29,24 +25,11 @@ record HookPoint(String type, String method, ElementMatcher<? super MethodDescri
      * @return this point in that group
      */
     HookPoint inGroup(String name) {
-        return new HookPoint(type, method, signature, advice, trace, extractor, name);
+        return new HookPoint(type, method, shape, code, trace, extraction, name);
     }
 
-    /** @return the key the advice passes as its site: {@code type.method}, as ByteBuddy's {@code #t.#m} renders it */
+    /** @return {@code type.method}, to name the point in messages */
     String site() {
         return type + "." + method;
-    }
-
-    /** Reads the descriptors a hooked call created, closes or misused, and hands each to the emitter. */
-    @FunctionalInterface
-    interface Extractor {
-        /**
-         * @param owner  the object the advice passed (receiver, argument or returned value)
-         * @param detail what the site knows besides (a path), or {@code null}
-         * @param fd     the descriptor number for int-valued sites, else -1
-         * @param flags  the open flags for int-valued open sites, else 0
-         * @param out    where to send each descriptor
-         */
-        void extract(Object owner, Object detail, int fd, int flags, Emitter out);
     }
 }

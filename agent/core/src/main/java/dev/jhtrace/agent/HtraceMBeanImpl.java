@@ -40,7 +40,7 @@ final class HtraceMBeanImpl implements HtraceMXBean {
      *
      * @param server the platform MBean server
      */
-    void register(Object server) {
+    synchronized void register(Object server) {
         if (!(server instanceof MBeanServer) || registered) {
             return;
         }

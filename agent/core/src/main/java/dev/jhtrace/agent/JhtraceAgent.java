@@ -25,7 +25,7 @@ public final class JhtraceAgent {
      * @param inst the instrumentation
      */
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, false);
     }
 
     /**
@@ -35,22 +35,23 @@ public final class JhtraceAgent {
      * @param inst the instrumentation
      */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, true);
     }
 
-    private static synchronized void start(String args, Instrumentation inst) {
-        AgentThreads.runAsAgent(() -> {
-            try {
-                startTracing(args, inst);
-            } catch (AgentOptions.BadOption e) {
-                AgentLog.warn("jhtrace: bad agent option: " + e.getMessage() + "; tracing is off");
-            } catch (Throwable t) {
-                AgentLog.warn("jhtrace: could not start (" + t + "); tracing is off");
-            }
-        });
+    private static synchronized void start(String args, Instrumentation inst, boolean attached) {
+        boolean wasAgent = AgentThreads.enterAgent();
+        try {
+            startTracing(args, inst, attached);
+        } catch (AgentOptions.BadOption e) {
+            AgentLog.warn("jhtrace: bad agent option: " + e.getMessage() + "; tracing is off");
+        } catch (Throwable t) {
+            AgentLog.warn("jhtrace: could not start (" + t + "); tracing is off");
+        } finally {
+            AgentThreads.exitAgent(wasAgent);
+        }
     }
 
-    private static void startTracing(String args, Instrumentation inst) throws Exception {
+    private static void startTracing(String args, Instrumentation inst, boolean attached) throws Exception {
         AgentOptions options = AgentOptions.parse(args);
         if (tracer != null || BootstrapInjector.alreadyInjected()) {
             AgentLog.warn("jhtrace: the agent is already loaded in this JVM; not loading it again");
@@ -64,18 +65,21 @@ public final class JhtraceAgent {
             AgentLog.warn("jhtrace: this JVM cannot retransform classes; tracing is off");
             return;
         }
-        BootstrapInjector.inject(inst);
+        try (AgentJar jar = AgentJar.open()) {
+            startTracing(options, inst, attached, jar);
+        }
+    }
+
+    private static void startTracing(AgentOptions options, Instrumentation inst, boolean attached, AgentJar jar) throws Exception {
+        BootstrapInjector.inject(inst, jar);
         JdkAccess.open(inst);
         List<HookPoint> points = HookPoints.all();
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
         Tracer t = new Tracer(options, points, warnings);
-        warnings.addAll(HookInstaller.install(inst, points));
-        for (String w : warnings) {
-            AgentLog.warn("jhtrace: " + w);
-        }
+        t.setHookCheck(new HookCheck(HookInstaller.install(inst, points), warnings));
         tracer = t;
         if (options.nativeHooks()) {
-            String unavailable = NativeHooks.load();
+            String unavailable = NativeHooks.load(jar);
             if (unavailable == null) {
                 t.startNativeDrain();
             } else {
@@ -84,9 +88,33 @@ public final class JhtraceAgent {
         }
         new ShutdownReporter(t, options).register();
         if (options.control()) {
-            CommandProcessor processor = new CommandProcessor(t);
+            ControlStart control = new ControlStart(t, inst);
+            if (attached) {
+                control.run(); // the CLI that attached connects as soon as agentmain returns
+            } else {
+                // off the application's start-up: the Unix socket and JMX classes cost tens of milliseconds
+                Thread starter = new Thread(AgentThreads.wrap(control), "jhtrace-control-start");
+                starter.setDaemon(true);
+                starter.start();
+            }
+        }
+    }
+
+    /** Opens the control channel and prepares the MBean: what the debugger side talks to. */
+    private static final class ControlStart implements Runnable {
+        private final Tracer tracer;
+        private final Instrumentation inst;
+
+        ControlStart(Tracer tracer, Instrumentation inst) {
+            this.tracer = tracer;
+            this.inst = inst;
+        }
+
+        @Override
+        public void run() {
+            CommandProcessor processor = new CommandProcessor(tracer);
             try {
-                new ControlServer(processor, ControlServer.socketPath(ControlServer.currentUid(), ProcessHandle.current().pid())).start();
+                new ControlServer(processor, ControlServer.socketPath(ControlServer.currentUid(), ProcessInfo.pid())).start();
             } catch (Exception e) {
                 AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
             }
@@ -94,7 +122,8 @@ public final class JhtraceAgent {
             Extractors.mbean = mbean;
             for (Class<?> c : inst.getAllLoadedClasses()) {
                 if (c.getName().equals("com.sun.jmx.mbeanserver.JmxMBeanServer")) {
-                    // attached to a JVM that already runs JMX: the platform server exists, register now
+                    // the platform server exists already (attached to a JVM running JMX, or created while this
+                    // thread started): register now
                     mbean.register(java.lang.management.ManagementFactory.getPlatformMBeanServer());
                     break;
                 }

@@ -25,21 +25,22 @@ final class NativeHooks {
     /**
      * Loads and starts the native module.
      *
+     * @param jar the agent's jar, holding the library
      * @return null on success, else the reason it is not available
      */
-    static String load() {
+    static String load(AgentJar jar) {
         String arch = System.getProperty("os.arch");
-        String resource = "/dev/jhtrace/native/linux-" + arch + "/libjhtrace.so";
+        String resource = "dev/jhtrace/native/linux-" + arch + "/libjhtrace.so";
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
             return "no native module for " + System.getProperty("os.name");
         }
-        try (InputStream in = NativeHooks.class.getResourceAsStream(resource)) {
+        try (InputStream in = jar.entry(resource)) {
             if (in == null) {
                 return "no native module for linux-" + arch + " in the agent jar";
             }
             // a name of our own rather than createTempDirectory's: that one initialises SecureRandom, which would
             // open /dev/urandom on the program's behalf before the program does
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jhtrace-native-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jhtrace-native-" + ProcessInfo.pid() + "-" + System.nanoTime());
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path lib = dir.resolve("libjhtrace.so");
             try {
@@ -56,6 +57,7 @@ final class NativeHooks {
         int code = start0(System.getProperty("java.home"));
         if (code == 0) {
             fastStacks = fastStacks0();
+            loaded = true;
         }
         return code == 0 ? null : "the native module did not start: " + (code < START_ERRORS.length ? START_ERRORS[code] : "error " + code);
     }
@@ -82,4 +84,13 @@ final class NativeHooks {
     static native int captureStack0();
 
     static native long[] stackFrames0(int id);
+
+    /** Set once the module is loaded and started, so that its other services (listing descriptors) may be used. */
+    static volatile boolean loaded;
+
+    /**
+     * @param dir a {@code /proc/<pid>/fd} directory
+     * @return {@code fd\ttarget\n} lines for its descriptors, leaving out the listing's own, or null on error
+     */
+    static native byte[] listFds0(String dir);
 }

@@ -27,12 +27,20 @@ final class ProcFds {
 
     /**
      * @param procDir {@code /proc/self} or {@code /proc/<pid>}
-     * @return open descriptor numbers mapped to what they are (a path, or {@code socket:[inode]} resolved to endpoints)
+     * @return open descriptor numbers mapped to what they are: a path, {@code pipe:[inode]}, {@code socket:[inode]}
+     *     (see {@link Sockets} for endpoints)
      */
     static Map<Integer, String> list(Path procDir) {
+        if (NativeHooks.loaded) {
+            // one native call instead of a directory stream and a readlink per descriptor through NIO: reports at
+            // exit are part of the application's run time
+            byte[] listing = NativeHooks.listFds0(procDir.resolve("fd").toString());
+            if (listing != null) {
+                return parse(new String(listing, JNU_ENCODING));
+            }
+        }
         Map<Integer, String> fds = new TreeMap<>();
-        Map<String, String> sockets = null;
-        String ownListing = procDir.resolve("fd").toString().replace("/proc/self/", "/proc/" + ProcessHandle.current().pid() + "/");
+        String ownListing = procDir.resolve("fd").toString().replace("/proc/self/", "/proc/" + ProcessInfo.pid() + "/");
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(procDir.resolve("fd"))) {
             for (Path p : dir) {
                 int fd;
@@ -50,22 +58,79 @@ final class ProcFds {
                 if (target.equals(ownListing)) {
                     continue; // the descriptors of this very listing
                 }
-                if (target.startsWith("socket:[")) {
-                    if (sockets == null) {
-                        sockets = sockets(procDir);
-                    }
-                    String inode = target.substring(8, target.length() - 1);
-                    target = sockets.getOrDefault(inode, target);
-                }
-                if (target.startsWith(CONTROL_SOCKETS)) {
-                    continue; // the agent's own control channel
-                }
                 fds.put(fd, target);
             }
         } catch (IOException e) {
             return fds;
         }
         return fds;
+    }
+
+    /** How the JDK decodes file names, so that paths read natively read as Java's own I/O would give them. */
+    private static final java.nio.charset.Charset JNU_ENCODING = jnuEncoding();
+
+    private static java.nio.charset.Charset jnuEncoding() {
+        try {
+            return java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return java.nio.charset.StandardCharsets.UTF_8;
+        }
+    }
+
+    /**
+     * @param listing {@code fd\ttarget\n} lines
+     * @return descriptor numbers mapped to targets
+     */
+    static Map<Integer, String> parse(String listing) {
+        Map<Integer, String> fds = new TreeMap<>();
+        int start = 0;
+        while (start < listing.length()) {
+            int tab = listing.indexOf('\t', start);
+            int end = listing.indexOf('\n', start);
+            if (tab < 0 || end < 0 || tab > end) {
+                break;
+            }
+            fds.put(Integer.parseInt(listing.substring(start, tab)), listing.substring(tab + 1, end));
+            start = end + 1;
+        }
+        return fds;
+    }
+
+    /**
+     * Describes sockets by their endpoints, reading the system's socket tables only if a socket is asked about:
+     * they can be long, and most reports (every exit without leaks) need none of them.
+     */
+    static final class Sockets {
+        private final Path procDir;
+        private Map<String, String> byInode;
+
+        /** @param procDir {@code /proc/self} or {@code /proc/<pid>} */
+        Sockets(Path procDir) {
+            this.procDir = procDir;
+        }
+
+        /**
+         * @param target what {@link #list} says a descriptor is, or {@code null}
+         * @return the same, with {@code socket:[inode]} replaced by the socket's endpoints where known
+         */
+        String describe(String target) {
+            if (target == null || !target.startsWith("socket:[")) {
+                return target;
+            }
+            if (byInode == null) {
+                byInode = sockets(procDir);
+            }
+            String described = byInode.get(target.substring(8, target.length() - 1));
+            return described != null ? described : target;
+        }
+
+        /**
+         * @param described a description from {@link #describe}
+         * @return whether it is one of the agent's own control channel sockets ({@link ControlServer})
+         */
+        static boolean isControlChannel(String described) {
+            return described != null && described.startsWith(CONTROL_SOCKETS);
+        }
     }
 
     /** @return socket inode mapped to a description such as {@code TCP 127.0.0.1:5000 -> 127.0.0.1:41234 ESTABLISHED} */
@@ -101,7 +166,12 @@ final class ProcFds {
 
     private static List<String[]> table(Path file) {
         try {
-            return Files.readAllLines(file).stream().skip(1).map(l -> l.trim().split("\\s+")).toList();
+            List<String> lines = Files.readAllLines(file);
+            List<String[]> rows = new java.util.ArrayList<>(lines.size());
+            for (int i = 1; i < lines.size(); i++) {
+                rows.add(lines.get(i).trim().split("\\s+"));
+            }
+            return rows;
         } catch (IOException | RuntimeException e) {
             return List.of();
         }

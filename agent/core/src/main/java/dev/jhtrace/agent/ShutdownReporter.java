@@ -34,7 +34,10 @@ final class ShutdownReporter implements Runnable {
     public void run() {
         try {
             String which = options.traces();
-            LeakReport r = tracer.report(ReportRequest.leaks(options.includeRuntime(),
+            if (options.reportPath() != null) {
+                tracer.checkHooks();
+            }
+            LeakReport r = tracer.quickReport(ReportRequest.leaks(options.includeRuntime(),
                     t -> which.equals("all") || which.equals("bad") && t.type() == TraceType.BAD_REFERENCE), REPORT_TIMEOUT_MILLIS);
             if (r == null) {
                 AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
@@ -50,6 +53,7 @@ final class ShutdownReporter implements Runnable {
                 ReportFile.write(path, content);
             } else if (!r.openHandles().isEmpty()) {
                 AgentLog.warn(summary(r));
+                tracer.checkHooks(); // a hook missing in this JDK would explain handles missing from the summary
             }
         } catch (Throwable t) {
             AgentLog.warn("jhtrace: could not write the leak report: " + t);

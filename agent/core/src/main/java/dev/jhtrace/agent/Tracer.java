@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * One tracing session in this JVM: the ring, its analyzer, and the capture the hooks call.
  */
 final class Tracer {
-    private static final int RING_SIZE = 1 << 16;
+    /** Slots: the analyzer takes millions of events a second, so this absorbs bursts; each slot is a
+     * preallocated event of ~80 bytes, made in premain. */
+    private static final int RING_SIZE = 1 << 14;
 
     private final Analyzer analyzer;
     private final EventRing ring;
@@ -19,6 +21,7 @@ final class Tracer {
     private final long startedAt = System.currentTimeMillis();
     private final List<String> warnings;
     private volatile NativeDrain nativeDrain;
+    private volatile HookCheck hookCheck;
 
     Tracer(AgentOptions options, List<HookPoint> points, List<String> warnings) {
         this.analyzer = new Analyzer(options.maxTraces());
@@ -37,6 +40,27 @@ final class Tracer {
      * @return the report, or null if the analyzer did not answer in time
      */
     LeakReport report(ReportRequest request, long timeoutMillis) {
+        checkHooks(); // its warnings belong in every report
+        return quickReport(request, timeoutMillis);
+    }
+
+    /** Runs the check of the hooks, if it has not run yet: its warnings go to stderr and into later reports. */
+    void checkHooks() {
+        HookCheck check = hookCheck;
+        if (check != null) {
+            check.ensureDone();
+        }
+    }
+
+    /**
+     * As {@link #report}, without first checking the hooks: for the look at exit that only tells whether
+     * anything leaked.
+     *
+     * @param request       what to include
+     * @param timeoutMillis how long to wait
+     * @return the report, or null if the analyzer did not answer in time
+     */
+    LeakReport quickReport(ReportRequest request, long timeoutMillis) {
         NativeDrain drain = nativeDrain;
         if (drain != null) {
             drain.flush(); // native events recorded before this call belong in the report
@@ -69,6 +93,11 @@ final class Tracer {
         nativeDrain = drain;
         capture.setNative(true);
         return drain;
+    }
+
+    /** @param check the start-up check of the hooks, whose warnings reports carry */
+    void setHookCheck(HookCheck check) {
+        hookCheck = check;
     }
 
     /** @return the analyzer; touch its state only through {@link #onAnalyzer} */

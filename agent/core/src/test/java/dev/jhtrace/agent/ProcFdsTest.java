@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,5 +31,13 @@ class ProcFdsTest {
             assertTrue(fds.containsValue(f.toString()), fds.toString());
             assertTrue(fds.values().stream().noneMatch(v -> v.endsWith("/fd")), "the listing's own fds are left out: " + fds);
         }
+    }
+
+    @Test
+    void parsesTheNativeListing() {
+        Map<Integer, String> fds = ProcFds.parse("0\t/dev/pts/0\n12\tsocket:[4711]\n3\t/tmp/a b\tc\n");
+        assertEquals(Map.of(0, "/dev/pts/0", 12, "socket:[4711]", 3, "/tmp/a b\tc"), fds);
+        assertEquals(List.of(0, 3, 12), List.copyOf(fds.keySet()), "in descriptor order");
+        assertTrue(ProcFds.parse("").isEmpty());
     }
 }

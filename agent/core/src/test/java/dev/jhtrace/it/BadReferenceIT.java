@@ -16,7 +16,7 @@ class BadReferenceIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void useAfterCloseIsABadReference(Jdk jdk) throws Exception {
-        TargetJvm.Result r = TargetJvm.runWithReport(jdk, "", BadReferenceTarget.class);
+        TargetJvm.Result r = TargetJvm.runWithReport(jdk, TargetJvm.VERIFY_JDK, "", BadReferenceTarget.class);
         assertEquals(0, r.exitCode(), r.stderr());
         List<String> bad = r.lines("BAD ");
         assertEquals(4, bad.size(), r.stdout());

@@ -31,7 +31,7 @@ class KindsIT {
             }
             TargetJvm.Result r;
             try {
-                r = TargetJvm.runWithReport(jdk, "traces=all,max=100000", KindsTarget.class);
+                r = TargetJvm.runWithReport(jdk, TargetJvm.VERIFY_JDK, "traces=all,max=100000", KindsTarget.class);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TargetJvm {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** JVM options that make HotSpot verify the JDK's own classes, and so every class the agent instrumented. */
+    public static final List<String> VERIFY_JDK = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+BytecodeVerificationLocal");
 
     /**
      * What a target run produced.
@@ -64,10 +66,28 @@ public final class TargetJvm {
      * @throws Exception on I/O failure or timeout
      */
     public static Result runWithReport(Jdk jdk, String extraOptions, Class<?> mainClass, String... args) throws Exception {
+        return runWithReport(jdk, List.of(), extraOptions, mainClass, args);
+    }
+
+    /**
+     * Runs a target main class with JVM options, the agent and {@code report=<tmp>.json} plus {@code extraOptions}.
+     *
+     * @param jdk          which JDK
+     * @param jvmArgs      JVM options before the agent's
+     * @param extraOptions more agent options ("" for none)
+     * @param mainClass    the target
+     * @param args         its arguments
+     * @return what happened
+     * @throws Exception on I/O failure or timeout
+     */
+    public static Result runWithReport(Jdk jdk, List<String> jvmArgs, String extraOptions, Class<?> mainClass, String... args)
+            throws Exception {
         Path dir = Files.createTempDirectory("jhtrace-it");
         Path report = dir.resolve("report.json");
         String options = "report=" + report + (extraOptions.isEmpty() ? "" : "," + extraOptions);
-        Result r = run(jdk, List.of("-javaagent:" + agentJar() + "=" + options), mainClass, args);
+        List<String> all = new ArrayList<>(jvmArgs);
+        all.add("-javaagent:" + agentJar() + "=" + options);
+        Result r = run(jdk, all, mainClass, args);
         String text = Files.exists(report) ? Files.readString(report) : null;
         return new Result(r.exitCode(), r.stdout(), r.stderr(), text == null ? null : JSON.readTree(text), text);
     }
