@@ -192,16 +192,16 @@ static jboolean JNICALL nh_fastStacks0(JNIEnv *env, jclass cls) {
 }
 
 /* The interned id of the calling thread's Java stack, or a negative value (then capture it in Java). */
-static jint JNICALL nh_captureStack0(JNIEnv *env, jclass cls) {
+static jint JNICALL nh_captureStack0(JNIEnv *env, jclass cls, jint skip, jint depth) {
     (void) cls;
-    return jh_stacks_capture(env);
+    return jh_stacks_capture(env, skip, depth);
 }
 
 /* The frames of an interned stack as (method id, bytecode index) pairs, or null. */
 static jlongArray JNICALL nh_stackFrames0(JNIEnv *env, jclass cls, jint id) {
     (void) cls;
-    jlong pairs[2 * 128];
-    int n = jh_stacks_frames(id, pairs, 128);
+    jlong pairs[2 * JH_MAX_DEPTH];
+    int n = jh_stacks_frames(id, pairs, JH_MAX_DEPTH);
     if (n < 0) {
         return NULL;
     }
@@ -236,7 +236,7 @@ static jbyteArray JNICALL nh_listFds0(JNIEnv *env, jclass cls, jstring dir) {
 static JNINativeMethod METHODS[] = {
     {"listFds0", "(Ljava/lang/String;)[B", (void *) nh_listFds0},
     {"fastStacks0", "()Z", (void *) nh_fastStacks0},
-    {"captureStack0", "()I", (void *) nh_captureStack0},
+    {"captureStack0", "(II)I", (void *) nh_captureStack0},
     {"stackFrames0", "(I)[J", (void *) nh_stackFrames0},
     {"start0", "(Ljava/lang/String;)I", (void *) nh_start0},
     {"setEnabled0", "(Z)V", (void *) nh_setEnabled0},

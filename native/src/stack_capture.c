@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define MAX_DEPTH 128
+#define MAX_WALK (JH_MAX_SKIP + JH_MAX_DEPTH)
 #define TABLE_SIZE (1u << 18)          /* distinct stacks */
 #define ARENA_BYTES (64u << 20)        /* frames of all distinct stacks; reserved, touched as used */
 
@@ -108,17 +108,21 @@ static int same(const asgct_frame *a, const asgct_frame *b, int n) {
     return 1;
 }
 
-jint jh_stacks_capture(JNIEnv *env) {
+jint jh_stacks_capture(JNIEnv *env, int skip, int depth) {
     if (g_asgct == NULL) {
         return -1;
     }
-    asgct_frame frames[MAX_DEPTH];
-    asgct_trace trace = {env, 0, frames};
-    g_asgct(&trace, MAX_DEPTH, NULL);
-    int n = trace.num_frames;
-    if (n <= 0) {
-        return n - 100; /* AsyncGetCallTrace's reason, offset; the caller falls back to Java's own capture */
+    if (skip < 0 || skip > JH_MAX_SKIP || depth <= 0 || depth > JH_MAX_DEPTH) {
+        return -2;
     }
+    asgct_frame walked[MAX_WALK];
+    asgct_trace trace = {env, 0, walked};
+    g_asgct(&trace, skip + depth, NULL);
+    int n = trace.num_frames - skip;
+    if (trace.num_frames <= 0 || n <= 0) {
+        return trace.num_frames - 100; /* AsyncGetCallTrace's reason, offset; the caller falls back to Java's own capture */
+    }
+    asgct_frame *frames = walked + skip;
     uint64_t h = hash_frames(frames, n);
     uint32_t index = (uint32_t) h & (TABLE_SIZE - 1);
     for (uint32_t probe = 0; probe < TABLE_SIZE / 4; probe++, index = (index + 1) & (TABLE_SIZE - 1)) {

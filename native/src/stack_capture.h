@@ -16,10 +16,17 @@
  * Returns 0, or -1 when the JVM does not offer AsyncGetCallTrace. */
 int jh_stacks_init(jvmtiEnv *jvmti);
 
-/* The id of the current thread's Java stack (interned), or a negative value when it could not be taken. */
-jint jh_stacks_capture(JNIEnv *env);
+/* The most frames one stack keeps (JH_MAX_DEPTH) and the most the caller may ask to skip on top. */
+#define JH_MAX_DEPTH 1024
+#define JH_MAX_SKIP 16
 
-/* Copies the frames of stack id as (method id, bytecode index) pairs into out (room for max pairs);
+/* The id of the current thread's Java stack (interned), or a negative value when it could not be taken.
+ * The `skip` innermost frames (the capturing code's own) are walked but not kept; at most `depth` frames
+ * below them are kept. AsyncGetCallTrace costs about the same for every frame it walks, so `depth` is what
+ * bounds the cost of a capture in a deep stack. */
+jint jh_stacks_capture(JNIEnv *env, int skip, int depth);
+
+/* Copies the frames of stack id (innermost first) as (method id, bytecode index) pairs into out (room for max pairs);
  * returns the number of frames, or -1 for an unknown id. */
 int jh_stacks_frames(jint id, jlong *out, int max);
 

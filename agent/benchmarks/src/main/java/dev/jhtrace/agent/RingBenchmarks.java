@@ -28,7 +28,7 @@ public class RingBenchmarks {
 
         @Setup(Level.Trial)
         public void setUp() {
-            ring = new EventRing(1 << 16, new Analyzer(AgentOptions.DEFAULT_MAX_TRACES));
+            ring = new EventRing(1 << 16, new Analyzer(AgentOptions.DEFAULT_MAX_TRACES, AgentOptions.DEFAULT_DEPTH));
         }
     }
 

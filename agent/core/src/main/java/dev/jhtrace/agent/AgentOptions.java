@@ -14,11 +14,16 @@ import java.util.Locale;
  *                       {@code bad} (bad references, the default), {@code all} (the whole trace database) or {@code none}
  * @param control        {@code control=false}: no control channel and no MBean (the CLI cannot reach the process)
  * @param nativeHooks    {@code native=false}: do not load the native module (descriptors of native code stay untraced)
+ * @param depth          {@code depth=}: the most frames a Java stack keeps, innermost first (the native module walks no
+ *                       further, which bounds what a capture costs in a deep stack)
  */
 record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled, String traces,
-                    boolean control, boolean nativeHooks) {
+                    boolean control, boolean nativeHooks, int depth) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
+    /** Default and largest number of frames per stack. */
+    static final int DEFAULT_DEPTH = 64;
+    static final int MAX_DEPTH = 1024;
 
     /** Thrown for an unknown or malformed option; its message names the option. */
     static final class BadOption extends Exception {
@@ -41,6 +46,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
         String traces = "bad";
         boolean control = true;
         boolean nativeHooks = true;
+        int depth = DEFAULT_DEPTH;
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -64,6 +70,16 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                             throw new BadOption("max=" + value + " (must not be negative)");
                         }
                     }
+                    case "depth" -> {
+                        try {
+                            depth = Integer.decode(required(key, value));
+                        } catch (NumberFormatException e) {
+                            throw new BadOption("depth=" + value + " (expected a number of frames)");
+                        }
+                        if (depth < 1 || depth > MAX_DEPTH) {
+                            throw new BadOption("depth=" + value + " (expected 1 to " + MAX_DEPTH + ")");
+                        }
+                    }
                     case "internal" -> internal = bool(key, value);
                     case "control" -> control = bool(key, value);
                     case "native" -> nativeHooks = bool(key, value);
@@ -83,7 +99,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
             String lower = report.toLowerCase(Locale.ROOT);
             format = lower.endsWith(".json") ? "json" : lower.endsWith(".html") || lower.endsWith(".htm") ? "html" : "txt";
         }
-        return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks);
+        return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks, depth);
     }
 
     private static String required(String key, String value) throws BadOption {

@@ -44,12 +44,15 @@ final class Analyzer implements EventHandler<HandleEvent> {
     private final java.util.Set<Long> snapshot = new java.util.HashSet<>();
     private final java.util.Set<Integer> snapshotUntraced = new java.util.HashSet<>();
     private int maxTraces;
+    /** The most frames a stack keeps ({@code depth=}). */
+    private final int depth;
     private final Map<Integer, CapturedStack> nativeStacks = new HashMap<>();
     private Throwable lastRaw;
     private CapturedStack lastStack;
 
-    Analyzer(int maxTraces) {
+    Analyzer(int maxTraces, int depth) {
         this.maxTraces = maxTraces;
+        this.depth = depth;
     }
 
     @Override
@@ -178,7 +181,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
                 if (request.sinceSnapshot() && snapshot.contains(key(r.fd, r.generation))) {
                     continue;
                 }
-                if (r.agent || !request.includeRuntime() && RuntimeHandles.isRuntime(r.openStack.frames(interner))) {
+                if (r.agent || !request.includeRuntime() && RuntimeHandles.isRuntime(r.openStack.frames(interner), depth)) {
                     continue;
                 }
                 openViews.add(view(r, sockets.describe(now)));
@@ -204,7 +207,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
         List<HandleView> reclaimedViews = new ArrayList<>();
         if (request.reclaimed()) {
             for (HandleRecord r : reclaimed) {
-                if (request.includeRuntime() || !RuntimeHandles.isRuntime(r.openStack.frames(interner))) {
+                if (request.includeRuntime() || !RuntimeHandles.isRuntime(r.openStack.frames(interner), depth)) {
                     reclaimedViews.add(view(r, null));
                 }
             }

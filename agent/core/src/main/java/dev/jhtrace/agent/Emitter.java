@@ -1,18 +1,26 @@
 package dev.jhtrace.agent;
 
 /**
- * Receives the descriptors a {@link HookPoint} finds in a hooked object and publishes one event for each.
+ * Collects the descriptors a {@link HookPoint} finds in a hooked object, then publishes one event for each,
+ * all with the one stack captured for the hooked call.
  *
- * <p>One per thread, reused: a hook that finds several descriptors (a selector, a pipe) publishes them
- * with one shared stack, so the handles are attributed to the owner's single open or close.
+ * <p>One per thread, reused: collecting first lets the capture happen once, after the descriptors are known
+ * (a close of an already closed object finds none and costs no stack) and at a fixed call depth, so that the
+ * native capture can leave the agent's own frames out without walking them twice.
  */
 final class Emitter {
+    /** The most descriptors one hooked call yields (a WatchService has three; a child process's pipes three). */
+    private static final int MAX_FDS = 8;
+
     private final EventRing ring;
+    private final int[] fds = new int[MAX_FDS];
+    private final HandleKind[] kinds = new HandleKind[MAX_FDS];
+    private final String[] descriptions = new String[MAX_FDS];
+    private final int[] descriptorIds = new int[MAX_FDS];
+    private int count;
     private TraceType type;
     private boolean reclaimed;
     private boolean agent;
-    private Throwable stack;
-    private int traceId;
 
     Emitter(EventRing ring) {
         this.ring = ring;
@@ -22,57 +30,66 @@ final class Emitter {
         this.type = type;
         this.reclaimed = reclaimed;
         this.agent = agent;
-        this.stack = null;
-        this.traceId = 0;
+        this.count = 0;
     }
 
     /**
-     * Publishes one descriptor.
+     * Adds one descriptor.
      *
-     * @param fd          the number; negative values are ignored
+     * @param fd          the number; negative values are ignored (except for bad references, which may not know it)
      * @param kind        what it refers to
      * @param description path or description, or {@code null}
      * @param descriptor  the {@link java.io.FileDescriptor} object holding it, or {@code null}
      */
     void fd(int fd, HandleKind kind, String description, Object descriptor) {
-        if (fd < 0 && type != TraceType.BAD_REFERENCE || agent && type == TraceType.BAD_REFERENCE) {
+        if (fd < 0 && type != TraceType.BAD_REFERENCE || agent && type == TraceType.BAD_REFERENCE || count == MAX_FDS) {
             return;
         }
-        if (stack == null && traceId <= 0 && !agent) {
-            // one capture per hooked call, shared by all its descriptors; resolved lazily off this thread.
-            // The agent's own handles need no stack: they are only accounted for, never shown. The native
-            // module's capture allocates nothing and stores each distinct stack once; Java's is the fallback
-            if (NativeHooks.fastStacks) {
-                traceId = NativeHooks.captureStack0();
-            }
-            if (traceId <= 0) {
-                stack = new Throwable();
-            }
-        }
-        long seq = ring.tryClaim();
-        if (seq < 0) {
-            return;
-        }
-        HandleEvent e = ring.slot(seq);
-        e.command = null;
-        e.type = type;
-        e.fd = fd;
-        e.kind = kind;
-        e.description = description;
-        e.thread = Thread.currentThread().getName();
-        e.timeMillis = System.currentTimeMillis();
-        e.nanos = System.nanoTime();
-        e.frames = null;
-        e.stack = stack;
-        e.traceId = traceId > 0 ? traceId : 0;
-        e.descriptorId = descriptor == null ? 0 : System.identityHashCode(descriptor);
-        e.reclaimed = reclaimed;
-        e.agent = agent;
-        ring.publish(seq);
+        fds[count] = fd;
+        kinds[count] = kind;
+        descriptions[count] = description;
+        descriptorIds[count] = descriptor == null ? 0 : System.identityHashCode(descriptor);
+        count++;
     }
 
-    void end() {
-        stack = null;
-        traceId = 0;
+    /** @return whether a stack is wanted: descriptors were found, and they are the program's */
+    boolean wantsStack() {
+        return count > 0 && !agent;
+    }
+
+    /**
+     * Publishes the collected descriptors, without waiting for room in the ring.
+     *
+     * @param traceId the native module's interned stack, or 0
+     * @param stack   the Java-captured stack when there is no {@code traceId}, or {@code null}
+     */
+    void publish(int traceId, Throwable stack) {
+        String thread = count > 0 ? Thread.currentThread().getName() : null;
+        long millis = count > 0 ? System.currentTimeMillis() : 0;
+        long nanos = count > 0 ? System.nanoTime() : 0;
+        for (int i = 0; i < count; i++) {
+            long seq = ring.tryClaim();
+            if (seq < 0) {
+                continue;
+            }
+            HandleEvent e = ring.slot(seq);
+            e.command = null;
+            e.type = type;
+            e.fd = fds[i];
+            e.kind = kinds[i];
+            e.description = descriptions[i];
+            e.thread = thread;
+            e.timeMillis = millis;
+            e.nanos = nanos;
+            e.frames = null;
+            e.stack = stack;
+            e.traceId = Math.max(traceId, 0);
+            e.descriptorId = descriptorIds[i];
+            e.reclaimed = reclaimed;
+            e.agent = agent;
+            ring.publish(seq);
+            descriptions[i] = null;
+        }
+        count = 0;
     }
 }

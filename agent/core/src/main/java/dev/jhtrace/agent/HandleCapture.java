@@ -15,11 +15,16 @@ final class HandleCapture implements HookSink {
     private static final String CLEANER_THREAD = "Common-Cleaner";
 
     private final HookPoint[] points;
+    /** Java frames of the agent on top of every capture: HandleHooks.x, HandleCapture.x and capture. */
+    private static final int OWN_JAVA_FRAMES = 3;
+
     private final EventRing ring;
+    private final int depth;
     private volatile boolean enabled = true;
     private volatile boolean nativeHooks;
 
-    HandleCapture(List<HookPoint> hookPoints, EventRing ring) {
+    HandleCapture(List<HookPoint> hookPoints, EventRing ring, int depth) {
+        this.depth = depth;
         this.points = hookPoints.toArray(new HookPoint[0]);
         this.ring = ring;
     }
@@ -91,7 +96,20 @@ final class HandleCapture implements HookSink {
             boolean reclaimed = point.trace() == TraceType.CLOSE && CLEANER_THREAD.equals(Thread.currentThread().getName());
             out.begin(point.trace(), reclaimed, state.inAgent);
             Extractors.extract(point.extraction(), owner, thrown != null ? thrown : detail, fd, flags, out);
-            out.end();
+            int traceId = 0;
+            Throwable stack = null;
+            if (out.wantsStack()) {
+                // called here, three Java frames below the hooked JDK method (HandleHooks.x, this.x, capture): the
+                // native capture walks them without keeping them. The agent's own handles need no stack: they
+                // are only accounted for, never shown. Java's own capture is the fallback
+                if (NativeHooks.fastStacks) {
+                    traceId = NativeHooks.captureStack0(OWN_JAVA_FRAMES + NativeHooks.nativeFrame, depth);
+                }
+                if (traceId <= 0) {
+                    stack = new Throwable();
+                }
+            }
+            out.publish(traceId, stack);
         } catch (Throwable t) {
             String name = site >= 0 && site < points.length ? points[site].site() : String.valueOf(site);
             AgentLog.once("capture:" + name, "jhtrace: hook " + name + " failed and is skipped: " + t);

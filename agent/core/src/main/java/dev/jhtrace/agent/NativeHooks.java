@@ -56,6 +56,7 @@ final class NativeHooks {
         }
         int code = start0(System.getProperty("java.home"));
         if (code == 0) {
+            nativeFrame = calibrate();
             fastStacks = fastStacks0();
             loaded = true;
         }
@@ -81,9 +82,27 @@ final class NativeHooks {
 
     static native boolean fastStacks0();
 
-    static native int captureStack0();
+    /**
+     * @param skip  innermost frames to walk but not keep (the capture's own)
+     * @param depth the most frames to keep below them
+     * @return the interned stack's id, or a negative value when it could not be taken (then capture it in Java)
+     */
+    static native int captureStack0(int skip, int depth);
 
     static native long[] stackFrames0(int id);
+
+    /** 1 if AsyncGetCallTrace lists the native method that calls it ({@code captureStack0}) as a frame, else 0. */
+    static volatile int nativeFrame = 1;
+
+    /** @return whether the innermost frame of a capture is {@code captureStack0} itself */
+    private static int calibrate() {
+        if (!fastStacks0()) {
+            return 1;
+        }
+        int id = captureStack0(0, 4);
+        StackTraceElement[] frames = id > 0 ? NativeFrames.resolve(id) : new StackTraceElement[0];
+        return frames.length > 0 && frames[0].getMethodName().equals("captureStack0") ? 1 : 0;
+    }
 
     /** Set once the module is loaded and started, so that its other services (listing descriptors) may be used. */
     static volatile boolean loaded;

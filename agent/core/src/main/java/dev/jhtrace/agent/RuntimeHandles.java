@@ -25,9 +25,11 @@ final class RuntimeHandles {
 
     /**
      * @param frames an open stack, innermost first
+     * @param depth  the most frames a stack keeps ({@code depth=}): a stack that long may have lost its program
+     *               frames below the cut, so it is the JDK's only if a holder frame says so
      * @return true if the JDK opened the handle for itself
      */
-    static boolean isRuntime(List<StackTraceElement> frames) {
+    static boolean isRuntime(List<StackTraceElement> frames, int depth) {
         boolean programFrame = false;
         for (StackTraceElement e : frames) {
             String cls = e.getClassName();
@@ -41,7 +43,7 @@ final class RuntimeHandles {
                 programFrame = true;
             }
         }
-        return !programFrame;
+        return !programFrame && frames.size() < depth;
     }
 
     /**

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * One tracing session in this JVM: the ring, its analyzer, and the capture the hooks call.
  */
 final class Tracer {
-    /** Slots: the analyzer takes millions of events a second, so this absorbs bursts; each slot is a
-     * preallocated event of ~80 bytes, made in premain. */
-    private static final int RING_SIZE = 1 << 14;
+    /** Slots: absorbs the bursts of many threads churning at once on few cores while the analyzer waits for CPU
+     * (ChurnIT drops events with 16K); each slot is a preallocated event, made in premain. */
+    private static final int RING_SIZE = 1 << 16;
 
     private final Analyzer analyzer;
     private final EventRing ring;
@@ -24,9 +24,9 @@ final class Tracer {
     private volatile HookCheck hookCheck;
 
     Tracer(AgentOptions options, List<HookPoint> points, List<String> warnings) {
-        this.analyzer = new Analyzer(options.maxTraces());
+        this.analyzer = new Analyzer(options.maxTraces(), options.depth());
         this.ring = new EventRing(RING_SIZE, analyzer);
-        this.capture = new HandleCapture(points, ring);
+        this.capture = new HandleCapture(points, ring, options.depth());
         this.capture.setEnabled(options.enabled());
         this.warnings = warnings;
         HandleHooks.sink = capture;

@@ -47,4 +47,13 @@ class AgentOptionsTest {
         assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("internal=maybe")).getMessage().contains("internal"));
         assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("traces=some")).getMessage().contains("traces"));
     }
+
+    @Test
+    void depthBoundsTheFramesKept() throws Exception {
+        assertEquals(AgentOptions.DEFAULT_DEPTH, AgentOptions.parse(null).depth());
+        assertEquals(16, AgentOptions.parse("depth=16").depth());
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=0")).getMessage().contains("depth"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=5000")).getMessage().contains("depth"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=deep")).getMessage().contains("depth"));
+    }
 }

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The analyzer's bookkeeping, fed events directly (no ring, no hooks). */
 class AnalyzerTest {
-    private final Analyzer analyzer = new Analyzer(4);
+    private final Analyzer analyzer = new Analyzer(4, AgentOptions.DEFAULT_DEPTH);
 
     private void event(TraceType type, int fd, int descriptorId, boolean reclaimed) {
         HandleEvent e = new HandleEvent();

@@ -14,18 +14,27 @@ class RuntimeHandlesTest {
 
     @Test
     void programFramesMakeItTheProgramsHandle() {
-        assertFalse(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "open"), f("com.example.App", "main"))));
+        assertFalse(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "open"), f("com.example.App", "main")), 64));
     }
 
     @Test
     void jdkOnlyStacksAndKnownHoldersAreTheRuntimes() {
-        assertTrue(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "open"), f("java.lang.Thread", "run"))));
+        assertTrue(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "open"), f("java.lang.Thread", "run")), 64));
         assertTrue(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "<init>"),
-                f("sun.security.provider.FileInputStreamPool", "getInputStream"), f("com.example.App", "main"))));
+                f("sun.security.provider.FileInputStreamPool", "getInputStream"), f("com.example.App", "main")), 64));
         assertTrue(RuntimeHandles.isRuntime(List.of(f("sun.nio.ch.EPollPort", "<init>"),
-                f("sun.nio.ch.LinuxAsynchronousChannelProvider", "defaultEventPort"), f("com.example.App", "main"))));
+                f("sun.nio.ch.LinuxAsynchronousChannelProvider", "defaultEventPort"), f("com.example.App", "main")), 64));
         assertFalse(RuntimeHandles.isRuntime(List.of(f("sun.nio.ch.EPollPort", "<init>"),
-                f("sun.nio.ch.LinuxAsynchronousChannelProvider", "openAsynchronousChannelGroup"), f("com.example.App", "main"))),
+                f("sun.nio.ch.LinuxAsynchronousChannelProvider", "openAsynchronousChannelGroup"), f("com.example.App", "main")), 64),
                 "a group the program created is the program's to shut down");
+    }
+
+    @Test
+    void aStackCutAtTheDepthLimitIsNotTheJdksWithoutAHolderFrame() {
+        List<StackTraceElement> jdkOnly = List.of(f("java.io.FileInputStream", "open"), f("java.io.FileInputStream", "<init>"));
+        assertTrue(RuntimeHandles.isRuntime(jdkOnly, 3), "complete, JDK frames only: the JDK's");
+        assertFalse(RuntimeHandles.isRuntime(jdkOnly, 2), "cut at the limit: the program's frames may be below");
+        assertTrue(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "open"), f("jdk.internal.loader.URLClassPath", "x")), 2),
+                "a holder frame decides even in a cut stack");
     }
 }

@@ -113,9 +113,38 @@ public final class Scenario {
      *     another thread opens and closes meanwhile (class loading from a directory does) is not taken for ours
      */
     public static TreeSet<Integer> fds() {
+        awaitAgentChannel();
         TreeSet<Integer> first = listOnce();
         first.retainAll(listOnce());
         return first;
+    }
+
+    private static boolean channelSeen;
+
+    /**
+     * The agent opens its control channel (one Unix socket) on a thread of its own shortly after start-up: wait
+     * for it, so that its descriptor is not counted among the program's.
+     */
+    private static synchronized void awaitAgentChannel() {
+        if (channelSeen) {
+            return;
+        }
+        channelSeen = true;
+        try {
+            String cmdline = new String(Files.readAllBytes(Paths.get("/proc/self/cmdline"))).replace('\0', ' ');
+            if (!cmdline.contains("-javaagent:") || cmdline.contains("control=false")) {
+                return;
+            }
+            int uid = (Integer) Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
+            Path socket = Paths.get("/tmp/.jhtrace-" + uid, ProcessHandle.current().pid() + ".sock");
+            for (int i = 0; i < 500 && !Files.exists(socket); i++) {
+                Thread.sleep(10);
+            }
+        } catch (IOException | RuntimeException e) {
+            // no way to tell: go on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static TreeSet<Integer> listOnce() {
