@@ -6,18 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Heap cost per open handle: child JVMs open 0 and N streams from one site at a given stack depth and keep them;
- * the growth of the heap in use after a full GC, with the agent minus without, divided by N, is what the agent
+ * the growth of the heap in use after a full GC, with the agent minus without, divided by 10,000 (medians of 3 runs each), is what the agent
  * spends per handle (its fixed cost, the preallocated ring and its classes, cancels out).
  *
  * <pre>java -cp agent/benchmarks/target/benchmarks.jar dev.jhtrace.bench.MemoryPerHandle [agent jar] [java]</pre>
  */
 public final class MemoryPerHandle {
-    private static final int HANDLES = 5000;
+    private static final int HANDLES = 10_000;
+    /** Each figure is the median of this many child runs: a full GC's result varies by a few hundred KB. */
+    private static final int RUNS = 3;
     private static final List<Object> KEEP = new ArrayList<>();
 
     private MemoryPerHandle() {
@@ -32,11 +35,20 @@ public final class MemoryPerHandle {
         String java = args.length > 1 ? args[1] : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String cp = Paths.get(MemoryPerHandle.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         for (int depth : new int[] {10, 200}) {
-            long base = measure(java, cp, null, depth, HANDLES) - measure(java, cp, null, depth, 0);
-            long with = measure(java, cp, "-javaagent:" + jar, depth, HANDLES) - measure(java, cp, "-javaagent:" + jar, depth, 0);
+            long base = median(java, cp, null, depth, HANDLES) - median(java, cp, null, depth, 0);
+            long with = median(java, cp, "-javaagent:" + jar, depth, HANDLES) - median(java, cp, "-javaagent:" + jar, depth, 0);
             System.out.printf(Locale.ROOT, "%s depth %d: %d handles grow the heap by %d KB without, %d KB with the agent: "
                     + "%.0f bytes per handle for the agent%n", java, depth, HANDLES, base / 1024, with / 1024, (with - base) / (double) HANDLES);
         }
+    }
+
+    private static long median(String java, String cp, String agent, int depth, int handles) throws Exception {
+        long[] v = new long[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            v[i] = measure(java, cp, agent, depth, handles);
+        }
+        Arrays.sort(v);
+        return v[RUNS / 2];
     }
 
     private static long measure(String java, String cp, String agent, int depth, int handles) throws Exception {

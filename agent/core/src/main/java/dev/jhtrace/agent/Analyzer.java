@@ -10,48 +10,46 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The single consumer of the ring. It owns all handle state, so none of it needs a lock: the live handle
- * table (descriptor to its current open record, with a generation number so that a reused number never
- * mixes two handles), the trace database (the newest {@code maxTraces} traces), handles the GC reclaimed,
- * and recent closes by descriptor object (to name the handle a bad reference used).
+ * The single consumer of the ring. It owns all handle state, so none of it needs a lock: the handle table
+ * (one reusable slot per descriptor number, with a generation so that a reused number never mixes two
+ * handles), the trace database (the newest {@code maxTraces} traces), handles the GC reclaimed, and recent
+ * closes by descriptor object (to name the handle a bad reference used).
  *
- * <p>Reports are built on this thread too, as commands in the ring, so a report is exact with respect to
- * every event published before it.
+ * <p>In a steady state (numbers seen before, trace database full) an event costs no allocation: slots and
+ * traces are reused, stacks are ints interned by the native module and resolved only for reports. Reports
+ * are built on this thread too, as commands in the ring, so a report is exact with respect to every event
+ * published before it.
  */
 final class Analyzer implements EventHandler<HandleEvent> {
+    /** Recent closes remembered by descriptor object; direct-mapped, so a newer close may evict an older one. */
     private static final int RECENT_CLOSES = 4096;
     private static final int MAX_RECLAIMED = 10_000;
 
-    private final Map<Integer, HandleRecord> open = new HashMap<>();
-    private long[] generations = new long[1024];
-    private final ArrayDeque<Trace> traces = new ArrayDeque<>();
+    private HandleRecord[] byFd = new HandleRecord[1024];
+    private final TraceDatabase traces;
     private final ArrayDeque<HandleRecord> reclaimed = new ArrayDeque<>();
-    private final Map<Integer, Trace> lastCloseByFd = new HashMap<>();
-    private final LinkedHashMap<Integer, Trace> closesByDescriptor = new LinkedHashMap<>(256, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Trace> eldest) {
-            return size() > RECENT_CLOSES;
-        }
-    };
+    private final int[] closeKeys = new int[RECENT_CLOSES];
+    private final Trace[] closeTraces = new Trace[RECENT_CLOSES];
+    private final long[] closeSeqs = new long[RECENT_CLOSES];
     private final StackInterner interner = new StackInterner();
-    private final java.util.Set<Long> snapshot = new java.util.HashSet<>();
-    private final java.util.Set<Integer> snapshotUntraced = new java.util.HashSet<>();
-    private int maxTraces;
+    /** Native stacks resolved for reports, by id. */
+    private final Map<Integer, CapturedStack> nativeStacks = new HashMap<>();
+    private final Set<Long> snapshot = new HashSet<>();
+    private final Set<Integer> snapshotUntraced = new HashSet<>();
     /** The most frames a stack keeps ({@code depth=}). */
     private final int depth;
-    private final Map<Integer, CapturedStack> nativeStacks = new HashMap<>();
     private Throwable lastRaw;
     private CapturedStack lastStack;
 
     Analyzer(int maxTraces, int depth) {
-        this.maxTraces = maxTraces;
+        this.traces = new TraceDatabase(maxTraces);
         this.depth = depth;
     }
 
@@ -69,56 +67,135 @@ final class Analyzer implements EventHandler<HandleEvent> {
     }
 
     private void process(HandleEvent e) {
-        CapturedStack stack = e.traceId > 0 ? nativeStacks.computeIfAbsent(e.traceId, CapturedStack::ofNative)
-                : e.stack != null || e.frames == null ? stackOf(e.stack) : CapturedStack.of(e.frames);
-        HandleRecord current = open.get(e.fd);
+        int stackId = Math.max(e.traceId, 0);
+        CapturedStack javaStack = stackId > 0 ? null : e.stack != null || e.frames == null ? stackOf(e.stack) : CapturedStack.of(e.frames);
+        HandleRecord slot = e.fd >= 0 ? slot(e.fd) : null;
+        HandleRecord current = slot != null && slot.open ? slot : null;
         // a native event drained late may concern an earlier use of a number a Java hook has seen reused since
         boolean stale = current != null && current.openedNanos > e.nanos;
         switch (e.type) {
             case OPEN -> {
-                long gen = nextGeneration(e.fd);
-                HandleRecord r = new HandleRecord(e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, e.nanos, stack, e.agent);
-                if (!stale) {
-                    open.put(e.fd, r);
+                if (slot == null) {
+                    return;
                 }
-                if (!e.agent) {
-                    record(new Trace(TraceType.OPEN, e.fd, gen, e.kind, e.description, e.thread, e.timeMillis, stack, false, null, null));
+                int gen = ++slot.uses;
+                if (!stale) {
+                    slot.open = true;
+                    slot.generation = gen;
+                    slot.kind = e.kind;
+                    slot.description = e.description;
+                    slot.thread = e.thread;
+                    slot.openedAt = e.timeMillis;
+                    slot.openedNanos = e.nanos;
+                    slot.stackId = stackId;
+                    slot.javaStack = javaStack;
+                    slot.agent = e.agent;
+                }
+                Trace t = e.agent ? null : traces.add();
+                if (t != null) {
+                    fill(t, TraceType.OPEN, e, gen, e.kind, e.description, stackId, javaStack);
                 }
             }
             case CLOSE -> {
-                HandleRecord r = stale ? null : open.remove(e.fd);
-                HandleKind kind = r != null ? r.kind : e.kind;
-                String description = r != null ? r.description : e.description;
-                long gen = r != null ? r.generation : 0;
-                Trace t = new Trace(TraceType.CLOSE, e.fd, gen, kind, description, e.thread, e.timeMillis, stack, e.reclaimed, r, null);
+                HandleRecord r = stale ? null : current;
+                if (r != null) {
+                    r.open = false;
+                }
                 if (e.agent || r != null && r.agent) {
                     return; // the agent's own handle: accounted for, not traced
                 }
-                record(t);
-                if (!stale) {
-                    lastCloseByFd.put(e.fd, t);
-                }
-                if (e.descriptorId != 0) {
-                    closesByDescriptor.put(e.descriptorId, t);
-                }
                 if (e.reclaimed && r != null) {
-                    reclaimed.addLast(r);
+                    reclaimed.addLast(r.copy());
                     if (reclaimed.size() > MAX_RECLAIMED) {
                         reclaimed.removeFirst();
                     }
                 }
+                Trace t = traces.add();
+                if (t == null) {
+                    return;
+                }
+                fill(t, TraceType.CLOSE, e, r != null ? r.generation : 0, r != null ? r.kind : e.kind,
+                        r != null ? r.description : e.description, stackId, javaStack);
+                t.reclaimed = e.reclaimed;
+                if (r != null) {
+                    t.openedFrom(r);
+                }
+                if (!stale && slot != null) {
+                    slot.lastClose = t;
+                    slot.lastCloseSeq = t.seq;
+                }
+                if (e.descriptorId != 0) {
+                    int i = closeIndex(e.descriptorId);
+                    closeKeys[i] = e.descriptorId;
+                    closeTraces[i] = t;
+                    closeSeqs[i] = t.seq;
+                }
             }
             case BAD_REFERENCE -> {
                 // Java level: the stream's descriptor object names the handle; native level: the number does
-                Trace closed = e.descriptorId != 0 ? closesByDescriptor.get(e.descriptorId) : current == null ? lastCloseByFd.get(e.fd) : null;
-                int fd = closed != null ? closed.fd() : e.fd;
-                record(new Trace(TraceType.BAD_REFERENCE, fd, closed != null ? closed.generation() : 0,
-                        closed != null ? closed.kind() : e.kind, closed != null ? closed.description() : e.description,
-                        e.thread, e.timeMillis, stack, false, closed != null ? closed.opened() : null, closed));
+                Trace closed = e.descriptorId != 0 ? recentClose(e.descriptorId) : current == null && slot != null ? slot.lastClose() : null;
+                Trace previous = closed != null ? closed.copy() : null; // before add(): it may reuse that very slot
+                Trace t = traces.add();
+                if (t == null) {
+                    return;
+                }
+                fill(t, TraceType.BAD_REFERENCE, e, previous != null ? previous.generation : 0, previous != null ? previous.kind : e.kind,
+                        previous != null ? previous.description : e.description, stackId, javaStack);
+                if (previous != null) {
+                    t.fd = previous.fd;
+                    t.previous = previous;
+                    if (previous.hasOpened) {
+                        t.hasOpened = true;
+                        t.openedThread = previous.openedThread;
+                        t.openedAt = previous.openedAt;
+                        t.openedStackId = previous.openedStackId;
+                        t.openedJavaStack = previous.openedJavaStack;
+                    }
+                }
             }
             default -> {
             }
         }
+    }
+
+    private static void fill(Trace t, TraceType type, HandleEvent e, int generation, HandleKind kind, String description, int stackId,
+                             CapturedStack javaStack) {
+        t.type = type;
+        t.fd = e.fd;
+        t.generation = generation;
+        t.kind = kind;
+        t.description = description;
+        t.thread = e.thread;
+        t.timeMillis = e.timeMillis;
+        t.stackId = stackId;
+        t.javaStack = javaStack;
+    }
+
+    private HandleRecord slot(int fd) {
+        if (fd >= byFd.length) {
+            byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
+        }
+        HandleRecord r = byFd[fd];
+        if (r == null) {
+            r = new HandleRecord(fd);
+            byFd[fd] = r;
+        }
+        return r;
+    }
+
+    private boolean isOpen(int fd) {
+        return fd >= 0 && fd < byFd.length && byFd[fd] != null && byFd[fd].open;
+    }
+
+    private static int closeIndex(int descriptorId) {
+        int h = descriptorId * 0x9E3779B9;
+        return (h ^ (h >>> 16)) & (RECENT_CLOSES - 1);
+    }
+
+    private Trace recentClose(int descriptorId) {
+        int i = closeIndex(descriptorId);
+        Trace t = closeTraces[i];
+        return closeKeys[i] == descriptorId && t != null && t.seq == closeSeqs[i] ? t : null;
     }
 
     private CapturedStack stackOf(Throwable raw) {
@@ -133,31 +210,23 @@ final class Analyzer implements EventHandler<HandleEvent> {
         return lastStack;
     }
 
-    private long nextGeneration(int fd) {
-        if (fd >= generations.length) {
-            generations = Arrays.copyOf(generations, Math.max(fd + 1, generations.length * 2));
+    /** @return the frames of a stack held as a native id or as a Java capture (resolved now, once) */
+    private List<StackTraceElement> frames(int stackId, CapturedStack javaStack) {
+        if (javaStack != null) {
+            return javaStack.frames(interner);
         }
-        return ++generations[fd];
-    }
-
-    private void record(Trace t) {
-        if (maxTraces <= 0) {
-            return;
+        CapturedStack s = nativeStacks.get(stackId);
+        if (s == null) {
+            s = CapturedStack.ofNative(stackId);
+            nativeStacks.put(stackId, s);
         }
-        traces.addLast(t);
-        while (traces.size() > maxTraces) {
-            traces.removeFirst();
-        }
+        return s.frames(interner);
     }
 
     /** Command: changes the trace database's capacity, dropping the oldest traces if needed. */
     void setMaxTraces(int max) {
-        maxTraces = max;
-        while (traces.size() > Math.max(0, max)) {
-            traces.removeFirst();
-        }
+        traces.setCapacity(max);
     }
-
 
     /**
      * Builds a report from the current state and the OS's descriptor table. Analyzer thread only.
@@ -171,26 +240,12 @@ final class Analyzer implements EventHandler<HandleEvent> {
     LeakReport report(ReportRequest request, long startedAt, LongSupplier dropped, List<String> warnings) {
         Map<Integer, String> os = ProcFds.list(ProcFds.self());
         ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self());
-        List<HandleView> openViews = new ArrayList<>();
-        if (request.openHandles()) {
-            for (HandleRecord r : new java.util.TreeMap<>(open).values()) {
-                String now = os.get(r.fd);
-                if (now == null) {
-                    continue; // closed by something no hook sees; the OS is the ground truth
-                }
-                if (request.sinceSnapshot() && snapshot.contains(key(r.fd, r.generation))) {
-                    continue;
-                }
-                if (r.agent || !request.includeRuntime() && RuntimeHandles.isRuntime(r.openStack.frames(interner), depth)) {
-                    continue;
-                }
-                openViews.add(view(r, sockets.describe(now)));
-            }
-        }
+        List<HandleView> openViews = request.openHandles()
+                ? openHandles(os, sockets, request.sinceSnapshot(), request.includeRuntime()) : new ArrayList<>();
         List<UntracedView> untraced = new ArrayList<>();
         for (Map.Entry<Integer, String> fd : os.entrySet()) {
             boolean seenAtSnapshot = request.sinceSnapshot() && snapshotUntraced.contains(fd.getKey());
-            if (!open.containsKey(fd.getKey()) && !seenAtSnapshot) {
+            if (!isOpen(fd.getKey()) && !seenAtSnapshot) {
                 String described = sockets.describe(fd.getValue());
                 if (!ProcFds.Sockets.isControlChannel(described)) {
                     untraced.add(new UntracedView(fd.getKey(), described));
@@ -198,8 +253,8 @@ final class Analyzer implements EventHandler<HandleEvent> {
             }
         }
         List<TraceView> traceViews = new ArrayList<>();
-        for (Iterator<Trace> it = traces.descendingIterator(); it.hasNext() && traceViews.size() < request.maxTraces(); ) {
-            Trace t = it.next();
+        for (int i = 0; i < traces.size() && traceViews.size() < request.maxTraces(); i++) {
+            Trace t = traces.newest(i);
             if (request.traces().test(t)) {
                 traceViews.add(traceView(t));
             }
@@ -207,13 +262,45 @@ final class Analyzer implements EventHandler<HandleEvent> {
         List<HandleView> reclaimedViews = new ArrayList<>();
         if (request.reclaimed()) {
             for (HandleRecord r : reclaimed) {
-                if (request.includeRuntime() || !RuntimeHandles.isRuntime(r.openStack.frames(interner), depth)) {
+                if (request.includeRuntime() || !RuntimeHandles.isRuntime(frames(r.stackId, r.javaStack), depth)) {
                     reclaimedViews.add(view(r, null));
                 }
             }
         }
         return new LeakReport(ProcessInfo.pid(), ProcessInfo.commandLine(), startedAt, System.currentTimeMillis(),
                 traces.size(), dropped.getAsLong(), openViews, traceViews, reclaimedViews, untraced, warnings);
+    }
+
+    /**
+     * Command: the program's handles open now (as the OS confirms), without the rest of a report: what the
+     * look at exit needs to tell whether anything leaked. Analyzer thread only.
+     *
+     * @param includeRuntime also the JVM's own handles
+     * @return the open handles, by descriptor number
+     */
+    List<HandleView> openHandles(boolean includeRuntime) {
+        return openHandles(ProcFds.list(ProcFds.self()), new ProcFds.Sockets(ProcFds.self()), false, includeRuntime);
+    }
+
+    private List<HandleView> openHandles(Map<Integer, String> os, ProcFds.Sockets sockets, boolean sinceSnapshot, boolean includeRuntime) {
+        List<HandleView> views = new ArrayList<>();
+        for (HandleRecord r : byFd) {
+            if (r == null || !r.open || r.agent) {
+                continue;
+            }
+            String now = os.get(r.fd);
+            if (now == null) {
+                continue; // closed by something no hook sees; the OS is the ground truth
+            }
+            if (sinceSnapshot && snapshot.contains(key(r.fd, r.generation))) {
+                continue;
+            }
+            if (!includeRuntime && RuntimeHandles.isRuntime(frames(r.stackId, r.javaStack), depth)) {
+                continue;
+            }
+            views.add(view(r, sockets.describe(now)));
+        }
+        return views;
     }
 
     /**
@@ -225,12 +312,14 @@ final class Analyzer implements EventHandler<HandleEvent> {
         snapshot.clear();
         snapshotUntraced.clear();
         int traced = 0;
-        for (HandleRecord r : open.values()) {
-            snapshot.add(key(r.fd, r.generation));
-            traced += r.agent ? 0 : 1;
+        for (HandleRecord r : byFd) {
+            if (r != null && r.open) {
+                snapshot.add(key(r.fd, r.generation));
+                traced += r.agent ? 0 : 1;
+            }
         }
         for (Integer fd : ProcFds.list(ProcFds.self()).keySet()) {
-            if (!open.containsKey(fd)) {
+            if (!isOpen(fd)) {
                 snapshotUntraced.add(fd);
             }
         }
@@ -243,13 +332,18 @@ final class Analyzer implements EventHandler<HandleEvent> {
      * then open listed as untraced.
      */
     void clear() {
-        open.values().removeIf(r -> !r.agent); // the agent's own handles stay accounted for
+        for (HandleRecord r : byFd) {
+            if (r != null) {
+                r.open &= r.agent; // the agent's own handles stay accounted for
+                r.lastClose = null;
+            }
+        }
         traces.clear();
         reclaimed.clear();
-        closesByDescriptor.clear();
-        lastCloseByFd.clear();
+        Arrays.fill(closeTraces, null);
         snapshot.clear();
         snapshotUntraced.clear();
+        nativeStacks.clear();
         lastRaw = null;
         lastStack = null;
     }
@@ -261,7 +355,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
 
     /** @return the maximum size of the trace database (analyzer thread only) */
     int maxTraces() {
-        return maxTraces;
+        return traces.capacity();
     }
 
     private static long key(int fd, long generation) {
@@ -269,10 +363,13 @@ final class Analyzer implements EventHandler<HandleEvent> {
     }
 
     private TraceView traceView(Trace t) {
-        TraceView previous = t.previous() == null ? null : traceView(t.previous());
-        HandleView opened = t.type() == TraceType.BAD_REFERENCE && t.opened() != null ? view(t.opened(), null) : null;
-        return new TraceView(t.fd(), t.generation(), t.type().name(), name(t.kind()), t.description(), t.thread(), t.timeMillis(),
-                t.stack().frames(interner), previous, opened);
+        TraceView previous = t.previous == null ? null : traceView(t.previous);
+        HandleView opened = t.type == TraceType.BAD_REFERENCE && t.hasOpened
+                ? new HandleView(t.fd, t.generation, name(t.kind), t.description, t.openedThread, t.openedAt,
+                frames(t.openedStackId, t.openedJavaStack))
+                : null;
+        return new TraceView(t.fd, t.generation, t.type.name(), name(t.kind), t.description, t.thread, t.timeMillis,
+                frames(t.stackId, t.javaStack), previous, opened);
     }
 
     private HandleView view(HandleRecord r, String osDescription) {
@@ -290,11 +387,10 @@ final class Analyzer implements EventHandler<HandleEvent> {
                 && java.nio.file.Files.isDirectory(java.nio.file.Paths.get(osDescription))) {
             kind = HandleKind.DIRECTORY; // a directory stream's first fd is opened like a file; the OS knows better
         }
-        return new HandleView(r.fd, r.generation, name(kind), description, r.thread, r.openedAt, r.openStack.frames(interner));
+        return new HandleView(r.fd, r.generation, name(kind), description, r.thread, r.openedAt, frames(r.stackId, r.javaStack));
     }
 
     private static String name(HandleKind kind) {
         return kind == null ? HandleKind.UNKNOWN.name() : kind.name();
     }
-
 }

@@ -1,6 +1,5 @@
 package dev.jhtrace.agent;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -67,10 +66,10 @@ final class CapturedStack {
         return s;
     }
 
-    /** @return an empty stack, for handles whose stack is unknown */
+    private static final CapturedStack NONE = of(List.of());
+
+    /** @return the empty stack, for handles whose stack is unknown */
     static CapturedStack none() {
-        CapturedStack s = new CapturedStack(null);
-        s.frames = new ArrayList<>(0);
-        return s;
+        return NONE;
     }
 }

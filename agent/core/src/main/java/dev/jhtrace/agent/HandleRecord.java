@@ -1,31 +1,57 @@
 package dev.jhtrace.agent;
 
 /**
- * The open state of one handle: the analyzer's live table holds one per open descriptor.
+ * One descriptor number's slot in the analyzer's handle table: the handle open under that number now, if any,
+ * and the last CLOSE of it.
+ *
+ * <p>Slots are made once per number and reused by every later handle that gets the number, so that opening
+ * and closing costs the analyzer no allocation: a trace keeps copies of what it needs, never the slot.
  */
 final class HandleRecord {
     final int fd;
-    final long generation;
-    final HandleKind kind;
-    final String description;
-    final String thread;
-    final long openedAt;
+    /** Uses of this number so far: the next OPEN is generation {@code uses + 1}. */
+    int uses;
+    boolean open;
+    int generation;
+    HandleKind kind;
+    String description;
+    String thread;
+    long openedAt;
     /** {@link System#nanoTime()} of the open, to tell a late-arriving event about an earlier use of the number. */
-    final long openedNanos;
-    final CapturedStack openStack;
+    long openedNanos;
+    /** The native module's interned stack, or 0 when {@link #javaStack} holds it. */
+    int stackId;
+    CapturedStack javaStack;
     /** Opened by the agent itself. */
-    final boolean agent;
+    boolean agent;
+    /** The last CLOSE of this number, valid while its {@link Trace#seq} still equals {@link #lastCloseSeq}. */
+    Trace lastClose;
+    long lastCloseSeq;
 
-    HandleRecord(int fd, long generation, HandleKind kind, String description, String thread, long openedAt,
-                 long openedNanos, CapturedStack openStack, boolean agent) {
-        this.openedNanos = openedNanos;
-        this.agent = agent;
+    HandleRecord(int fd) {
         this.fd = fd;
-        this.generation = generation;
-        this.kind = kind;
-        this.description = description;
-        this.thread = thread;
-        this.openedAt = openedAt;
-        this.openStack = openStack;
+    }
+
+    /** @return the last CLOSE of this number, or {@code null} if none or its trace slot was reused since */
+    Trace lastClose() {
+        Trace t = lastClose;
+        return t != null && t.seq == lastCloseSeq ? t : null;
+    }
+
+    /** @return a copy that later uses of the number leave alone (for the reclaimed list) */
+    HandleRecord copy() {
+        HandleRecord c = new HandleRecord(fd);
+        c.uses = uses;
+        c.open = open;
+        c.generation = generation;
+        c.kind = kind;
+        c.description = description;
+        c.thread = thread;
+        c.openedAt = openedAt;
+        c.openedNanos = openedNanos;
+        c.stackId = stackId;
+        c.javaStack = javaStack;
+        c.agent = agent;
+        return c;
     }
 }

@@ -8,6 +8,7 @@ import dev.jhtrace.agent.report.ReportFile;
 import dev.jhtrace.agent.report.TextReportWriter;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Writes the leak report when the JVM shuts down: to {@code report=PATH} if given, otherwise a short
@@ -33,40 +34,57 @@ final class ShutdownReporter implements Runnable {
     @Override
     public void run() {
         try {
-            String which = options.traces();
             if (options.reportPath() != null) {
-                tracer.checkHooks();
-            }
-            LeakReport r = tracer.quickReport(ReportRequest.leaks(options.includeRuntime(),
-                    t -> which.equals("all") || which.equals("bad") && t.type() == TraceType.BAD_REFERENCE), REPORT_TIMEOUT_MILLIS);
-            if (r == null) {
-                AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
-                return;
-            }
-            if (options.reportPath() != null) {
-                Path path = ReportFile.expand(options.reportPath(), r.pid());
-                String content = switch (options.format()) {
-                    case "json" -> JsonReportWriter.write(r);
-                    case "html" -> HtmlReportWriter.write(r);
-                    default -> TextReportWriter.write(r);
-                };
-                ReportFile.write(path, content);
-            } else if (!r.openHandles().isEmpty()) {
-                AgentLog.warn(summary(r));
-                tracer.checkHooks(); // a hook missing in this JDK would explain handles missing from the summary
+                writeReport();
+            } else {
+                summarize();
             }
         } catch (Throwable t) {
             AgentLog.warn("jhtrace: could not write the leak report: " + t);
         }
     }
 
-    /** @return a few lines: how many handles leaked, and where the first few were opened */
-    static String summary(LeakReport r) {
+    private void writeReport() throws java.io.IOException {
+        tracer.checkHooks();
+        String which = options.traces();
+        LeakReport r = tracer.quickReport(ReportRequest.leaks(options.includeRuntime(),
+                t -> which.equals("all") || which.equals("bad") && t.type() == TraceType.BAD_REFERENCE), REPORT_TIMEOUT_MILLIS);
+        if (r == null) {
+            AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
+            return;
+        }
+        Path path = ReportFile.expand(options.reportPath(), r.pid());
+        String content = switch (options.format()) {
+            case "json" -> JsonReportWriter.write(r);
+            case "html" -> HtmlReportWriter.write(r);
+            default -> TextReportWriter.write(r);
+        };
+        ReportFile.write(path, content);
+    }
+
+    /** Without a report file: a few lines on stderr when something leaked, nothing at all otherwise. */
+    private void summarize() {
+        // only the open handles, not a whole report: every JVM exit pays for this look
+        List<HandleView> leaks = tracer.openHandles(options.includeRuntime(), REPORT_TIMEOUT_MILLIS);
+        if (leaks == null) {
+            AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no leak summary");
+        } else if (!leaks.isEmpty()) {
+            AgentLog.warn(summary(ProcessInfo.pid(), leaks));
+            tracer.checkHooks(); // a hook missing in this JDK would explain handles missing from the summary
+        }
+    }
+
+    /**
+     * @param pid  this process
+     * @param open the handles still open
+     * @return a few lines: how many handles leaked, and where the first few were opened
+     */
+    static String summary(long pid, List<HandleView> open) {
         StringBuilder sb = new StringBuilder();
-        sb.append("jhtrace: ").append(r.openHandles().size()).append(" handle(s) still open at exit (pid ").append(r.pid())
+        sb.append("jhtrace: ").append(open.size()).append(" handle(s) still open at exit (pid ").append(pid)
                 .append("); add report=leaks.txt to the agent options for full stacks");
         int shown = 0;
-        for (HandleView h : r.openHandles()) {
+        for (HandleView h : open) {
             if (shown++ == 10) {
                 sb.append("\n  ...");
                 break;

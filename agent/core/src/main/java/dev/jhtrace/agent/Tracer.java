@@ -69,6 +69,21 @@ final class Tracer {
     }
 
     /**
+     * The program's handles open now, without the rest of a report: for the look at exit.
+     *
+     * @param includeRuntime also the JVM's own handles
+     * @param timeoutMillis  how long to wait
+     * @return the handles, or null if the analyzer did not answer in time
+     */
+    List<dev.jhtrace.agent.report.HandleView> openHandles(boolean includeRuntime, long timeoutMillis) {
+        NativeDrain drain = nativeDrain;
+        if (drain != null) {
+            drain.flush();
+        }
+        return onAnalyzer(() -> analyzer.openHandles(includeRuntime), timeoutMillis);
+    }
+
+    /**
      * Runs {@code task} on the analyzer thread after every event published before this call.
      *
      * @param task          what to run

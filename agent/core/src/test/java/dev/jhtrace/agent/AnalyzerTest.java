@@ -93,4 +93,38 @@ class AnalyzerTest {
         event(TraceType.OPEN, 9000, 0, false); // no such fd in this test JVM
         assertTrue(report().openHandles().stream().noneMatch(h -> h.handle() == 9000));
     }
+
+    @Test
+    void aSteadyStateOfOpensAndClosesAllocatesNothing() {
+        Analyzer big = new Analyzer(1000, AgentOptions.DEFAULT_DEPTH);
+        HandleEvent e = new HandleEvent();
+        // the first rounds make the fd slots and fill the trace database; after that nothing new is needed
+        for (int i = 0; i < 3000; i++) {
+            pair(big, e, 200 + i % 50, i);
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            pair(big, e, 200 + i % 50, i);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 10_000, "100,000 open+close pairs allocated " + allocated + " bytes in the analyzer");
+    }
+
+    private static final TraceType[] OPEN_CLOSE = {TraceType.OPEN, TraceType.CLOSE};
+
+    private static void pair(Analyzer analyzer, HandleEvent e, int fd, int i) {
+        for (TraceType type : OPEN_CLOSE) {
+            e.type = type;
+            e.fd = fd;
+            e.kind = HandleKind.FILE;
+            e.description = "/f";
+            e.thread = "t";
+            e.timeMillis = i;
+            e.nanos = i;
+            e.traceId = 1 + i % 7; // stacks interned by the native module: ints
+            e.descriptorId = 1 + fd;
+            analyzer.onEvent(e, 0, true);
+        }
+    }
 }

@@ -29,6 +29,7 @@ public final class PhasedTarget {
     public static void main(String[] args) throws Exception {
         Path file = Files.createTempFile("jhtrace-phased", ".txt");
         file.toFile().deleteOnExit();
+        awaitAgentChannel();
         TreeSet<Integer> before = fds();
         KEEP.add(new FileInputStream(file.toFile()));
         KEEP.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
@@ -127,5 +128,23 @@ public final class PhasedTarget {
             sb.append(sb.length() == 0 ? "" : ",").append(i);
         }
         return sb.toString();
+    }
+
+    /**
+     * An agent loaded at start opens its control channel on a thread of its own (and with it NIO's own
+     * descriptors): wait for its socket, so that those are not taken for this program's first handles. The same
+     * as Scenario's: this class stays self-contained, see the class comment.
+     */
+    private static void awaitAgentChannel() throws Exception {
+        String cmdline = new String(Files.readAllBytes(Paths.get("/proc/self/cmdline"))).replace('\0', ' ');
+        if (!cmdline.contains("-javaagent:") || cmdline.contains("control=false")) {
+            return;
+        }
+        int uid = (Integer) Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
+        Path socket = Paths.get("/tmp/.jhtrace-" + uid, ProcessHandle.current().pid() + ".sock");
+        for (int i = 0; i < 500 && !Files.exists(socket); i++) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(50); // the socket file appears at bind; the channel's last steps follow it
     }
 }

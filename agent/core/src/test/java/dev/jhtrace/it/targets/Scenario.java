@@ -122,8 +122,8 @@ public final class Scenario {
     private static boolean channelSeen;
 
     /**
-     * The agent opens its control channel (one Unix socket) on a thread of its own shortly after start-up: wait
-     * for it, so that its descriptor is not counted among the program's.
+     * The agent opens its control channel (a Unix socket, and NIO's own descriptors with it) on a thread of its
+     * own shortly after start-up: wait for it, so that those are not counted among the program's.
      */
     private static synchronized void awaitAgentChannel() {
         if (channelSeen) {
@@ -140,6 +140,7 @@ public final class Scenario {
             for (int i = 0; i < 500 && !Files.exists(socket); i++) {
                 Thread.sleep(10);
             }
+            Thread.sleep(50); // the socket file appears at bind; the channel's last steps follow it
         } catch (IOException | RuntimeException e) {
             // no way to tell: go on
         } catch (InterruptedException e) {
