@@ -94,12 +94,16 @@ public final class JdkAccess {
      */
     public static void loadLibrary(Class<?> owner, String path) {
         try {
-            java.lang.invoke.MethodHandle load0 = MethodHandles.privateLookupIn(Runtime.class, MethodHandles.lookup())
-                    .findVirtual(Runtime.class, "load0", java.lang.invoke.MethodType.methodType(void.class, Class.class, String.class));
+            // reflection rather than a method handle: on JDK 17 its first call spins no classes (start-up time)
+            java.lang.reflect.Method load0 = Runtime.class.getDeclaredMethod("load0", Class.class, String.class);
+            load0.setAccessible(true);
             load0.invoke(Runtime.getRuntime(), owner, path);
-        } catch (UnsatisfiedLinkError e) {
-            throw e;
-        } catch (Throwable t) {
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof UnsatisfiedLinkError) {
+                throw (UnsatisfiedLinkError) e.getCause();
+            }
+            System.load(path);
+        } catch (Exception | LinkageError t) {
             System.load(path); // the JDK's internals moved: load the ordinary way
         }
     }
