@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * Heap cost per open handle: child JVMs open 0 and N streams from one site at a given stack depth and keep them;
- * the growth of the heap in use after a full GC, with the agent minus without, divided by 10,000 (medians of 3 runs each), is what the agent
+ * the growth of the heap in use after a full GC, with the agent minus without, divided by 10,000 (medians of 5 runs each), is what the agent
  * spends per handle (its fixed cost, the preallocated ring and its classes, cancels out).
  *
  * <pre>java -cp agent/benchmarks/target/benchmarks.jar dev.jhtrace.bench.MemoryPerHandle [agent jar] [java]</pre>
@@ -20,7 +20,7 @@ import java.util.Locale;
 public final class MemoryPerHandle {
     private static final int HANDLES = 10_000;
     /** Each figure is the median of this many child runs: a full GC's result varies by a few hundred KB. */
-    private static final int RUNS = 3;
+    private static final int RUNS = 5;
     private static final List<Object> KEEP = new ArrayList<>();
 
     private MemoryPerHandle() {

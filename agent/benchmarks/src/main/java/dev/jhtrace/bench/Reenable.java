@@ -18,7 +18,7 @@ import java.util.Locale;
  * <pre>java -cp agent/benchmarks/target/benchmarks.jar dev.jhtrace.bench.Reenable [agent jar] [java]</pre>
  */
 public final class Reenable {
-    private static final int SECONDS_PER_PHASE = 6;
+    private static final int SECONDS_PER_PHASE = 10;
 
     private Reenable() {
     }
@@ -71,7 +71,8 @@ public final class Reenable {
     }
 
     private static double phase(BufferedReader out) throws Exception {
-        out.readLine(); // the window the last change fell into
+        out.readLine(); // the windows the last change (and the CLI's own JVM, busy on a core) fell into
+        out.readLine();
         List<Double> rates = new ArrayList<>();
         while (rates.size() < SECONDS_PER_PHASE) {
             String line = out.readLine();
