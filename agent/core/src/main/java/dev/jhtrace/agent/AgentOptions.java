@@ -14,15 +14,18 @@ import java.util.Locale;
  *                       {@code bad} (bad references, the default), {@code all} (the whole trace database) or {@code none}
  * @param control        {@code control=false}: no control channel and no MBean (the CLI cannot reach the process)
  * @param nativeHooks    {@code native=false}: do not load the native module (descriptors of native code stay untraced)
- * @param depth          {@code depth=}: the most frames a Java stack keeps, innermost first (the native module walks no
- *                       further, which bounds what a capture costs in a deep stack)
+ * @param depth          {@code depth=}: the most frames an OPEN or BAD_REFERENCE stack keeps, innermost first (the native
+ *                       module walks no further, which bounds what a capture costs in a deep stack)
+ * @param closeDepth     {@code closedepth=}: the same for CLOSE stacks, which need fewer frames to name the closer
  */
 record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled, String traces,
-                    boolean control, boolean nativeHooks, int depth) {
+                    boolean control, boolean nativeHooks, int depth, int closeDepth) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
     /** Default and largest number of frames per stack. */
     static final int DEFAULT_DEPTH = 64;
+    /** Default frames per CLOSE stack. */
+    static final int DEFAULT_CLOSE_DEPTH = 32;
     static final int MAX_DEPTH = 1024;
 
     /** Thrown for an unknown or malformed option; its message names the option. */
@@ -47,6 +50,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
         boolean control = true;
         boolean nativeHooks = true;
         int depth = DEFAULT_DEPTH;
+        int closeDepth = DEFAULT_CLOSE_DEPTH;
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -70,16 +74,8 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                             throw new BadOption("max=" + value + " (must not be negative)");
                         }
                     }
-                    case "depth" -> {
-                        try {
-                            depth = Integer.decode(required(key, value));
-                        } catch (NumberFormatException e) {
-                            throw new BadOption("depth=" + value + " (expected a number of frames)");
-                        }
-                        if (depth < 1 || depth > MAX_DEPTH) {
-                            throw new BadOption("depth=" + value + " (expected 1 to " + MAX_DEPTH + ")");
-                        }
-                    }
+                    case "depth" -> depth = frames(key, value);
+                    case "closedepth" -> closeDepth = frames(key, value);
                     case "internal" -> internal = bool(key, value);
                     case "control" -> control = bool(key, value);
                     case "native" -> nativeHooks = bool(key, value);
@@ -99,7 +95,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
             String lower = report.toLowerCase(Locale.ROOT);
             format = lower.endsWith(".json") ? "json" : lower.endsWith(".html") || lower.endsWith(".htm") ? "html" : "txt";
         }
-        return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks, depth);
+        return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks, depth, closeDepth);
     }
 
     private static String required(String key, String value) throws BadOption {
@@ -107,6 +103,19 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
             throw new BadOption(key + "= needs a value");
         }
         return value;
+    }
+
+    private static int frames(String key, String value) throws BadOption {
+        int n;
+        try {
+            n = Integer.decode(required(key, value));
+        } catch (NumberFormatException e) {
+            throw new BadOption(key + "=" + value + " (expected a number of frames)");
+        }
+        if (n < 1 || n > MAX_DEPTH) {
+            throw new BadOption(key + "=" + value + " (expected 1 to " + MAX_DEPTH + ")");
+        }
+        return n;
     }
 
     private static boolean bool(String key, String value) throws BadOption {

@@ -48,6 +48,21 @@ public final class AgentThreads {
     }
 
     /**
+     * @return whether the JVM has begun to exit (shutdown hooks running): failures of agent threads are then
+     *     expected and not worth a line on the application's stderr
+     */
+    static boolean jvmExiting() {
+        Thread probe = new Thread("jhtrace-exit-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException exiting) {
+            return true;
+        }
+    }
+
+    /**
      * Marks this thread as running agent code, until {@link #exitAgent}.
      *
      * @return whether it was marked already, to hand to {@link #exitAgent}
@@ -99,7 +114,15 @@ public final class AgentThreads {
         @Override
         public void run() {
             STATE.get().inAgent = true;
-            task.run();
+            try {
+                task.run();
+            } catch (Throwable t) {
+                // an agent thread must not end with a stack trace on the application's stderr
+                if (!jvmExiting()) {
+                    AgentLog.once("thread:" + Thread.currentThread().getName(),
+                            "jhtrace: agent thread " + Thread.currentThread().getName() + " stopped: " + t);
+                }
+            }
         }
     }
 }

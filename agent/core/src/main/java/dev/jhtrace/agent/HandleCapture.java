@@ -20,11 +20,13 @@ final class HandleCapture implements HookSink {
 
     private final EventRing ring;
     private final int depth;
+    private final int closeDepth;
     private volatile boolean enabled = true;
     private volatile boolean nativeHooks;
 
-    HandleCapture(List<HookPoint> hookPoints, EventRing ring, int depth) {
+    HandleCapture(List<HookPoint> hookPoints, EventRing ring, int depth, int closeDepth) {
         this.depth = depth;
+        this.closeDepth = closeDepth;
         this.points = hookPoints.toArray(new HookPoint[0]);
         this.ring = ring;
     }
@@ -103,7 +105,9 @@ final class HandleCapture implements HookSink {
                 // native capture walks them without keeping them. The agent's own handles need no stack: they
                 // are only accounted for, never shown. Java's own capture is the fallback
                 if (NativeHooks.fastStacks) {
-                    traceId = NativeHooks.captureStack0(OWN_JAVA_FRAMES + NativeHooks.nativeFrame, depth);
+                    // a close needs fewer frames than an open: its top names the closer, and a leak is found by its open
+                    traceId = NativeHooks.captureStack0(OWN_JAVA_FRAMES + NativeHooks.nativeFrame,
+                            point.trace() == TraceType.CLOSE ? closeDepth : depth);
                 }
                 if (traceId <= 0) {
                     stack = new Throwable();

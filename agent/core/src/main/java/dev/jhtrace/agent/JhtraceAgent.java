@@ -112,15 +112,29 @@ public final class JhtraceAgent {
 
         @Override
         public void run() {
+            try {
+                start();
+            } catch (Throwable t) {
+                // the JVM may be exiting already (instrumentation then answers null); nothing here may escape the thread
+                if (!AgentThreads.jvmExiting()) {
+                    AgentLog.once("control-start", "jhtrace: the control channel did not start (" + t + "); tracing goes on");
+                }
+            }
+        }
+
+        private void start() {
             CommandProcessor processor = new CommandProcessor(tracer);
             try {
                 new ControlServer(processor, ControlServer.socketPath(ControlServer.currentUid(), ProcessInfo.pid())).start();
             } catch (Exception e) {
-                AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
+                if (!AgentThreads.jvmExiting()) {
+                    AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
+                }
             }
             HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor);
             Extractors.mbean = mbean;
-            for (Class<?> c : inst.getAllLoadedClasses()) {
+            Class<?>[] loaded = inst.getAllLoadedClasses();
+            for (Class<?> c : loaded != null ? loaded : new Class<?>[0]) {
                 if (c.getName().equals("com.sun.jmx.mbeanserver.JmxMBeanServer")) {
                     // the platform server exists already (attached to a JVM running JMX, or created while this
                     // thread started): register now

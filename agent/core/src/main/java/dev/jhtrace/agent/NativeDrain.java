@@ -46,7 +46,15 @@ final class NativeDrain implements Runnable {
     @Override
     public void run() {
         while (running) {
-            if (drainOnce() == 0) {
+            int drained;
+            try {
+                drained = drainOnce();
+            } catch (RuntimeException e) {
+                // one unreadable batch must not stop the draining: the native ring would fill and drop everything after
+                AgentLog.once("drain", "jhtrace: native events skipped: " + e);
+                drained = 0;
+            }
+            if (drained == 0) {
                 LockSupport.parkNanos(1_000_000);
             }
         }

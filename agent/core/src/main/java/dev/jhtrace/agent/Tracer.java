@@ -26,7 +26,7 @@ final class Tracer {
     Tracer(AgentOptions options, List<HookPoint> points, List<String> warnings) {
         this.analyzer = new Analyzer(options.maxTraces(), options.depth());
         this.ring = new EventRing(RING_SIZE, analyzer);
-        this.capture = new HandleCapture(points, ring, options.depth());
+        this.capture = new HandleCapture(points, ring, options.depth(), options.closeDepth());
         this.capture.setEnabled(options.enabled());
         this.warnings = warnings;
         HandleHooks.sink = capture;

@@ -55,5 +55,8 @@ class AgentOptionsTest {
         assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=0")).getMessage().contains("depth"));
         assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=5000")).getMessage().contains("depth"));
         assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=deep")).getMessage().contains("depth"));
+        assertEquals(AgentOptions.DEFAULT_CLOSE_DEPTH, AgentOptions.parse(null).closeDepth());
+        assertEquals(64, AgentOptions.parse("closedepth=64").closeDepth());
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("closedepth=0")).getMessage().contains("closedepth"));
     }
 }

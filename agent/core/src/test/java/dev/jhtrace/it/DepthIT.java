@@ -10,8 +10,9 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@code depth=} bounds the frames a stack keeps, innermost first, with none of the agent's own on top: a leak
- * 200 frames deep keeps exactly the frames asked for (64 by default), starting at the hooked JDK method.
+ * {@code depth=} bounds the frames an open stack keeps, innermost first, with none of the agent's own on top: a
+ * leak 200 frames deep keeps exactly the frames asked for (64 by default), starting at the hooked JDK method;
+ * {@code closedepth=} does the same for close stacks (32 by default).
  */
 class DepthIT {
 
@@ -20,6 +21,22 @@ class DepthIT {
     void stacksKeepTheInnermostFramesUpToTheDepth(Jdk jdk) throws Exception {
         check(jdk, "depth=16", 16);
         check(jdk, "", 64);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jhtrace.it.Jdk#all")
+    void closeStacksKeepUpToTheCloseDepth(Jdk jdk) throws Exception {
+        for (String[] c : new String[][] {{"traces=all", "32"}, {"traces=all,closedepth=12", "12"}}) {
+            TargetJvm.Result r = TargetJvm.runWithReport(jdk, c[0], DeepTarget.class, "200", "close");
+            assertEquals(0, r.exitCode(), r.stderr());
+            int line = Integer.parseInt(r.lines("CLOSE ").get(0).trim());
+            List<JsonNode> closes = Reports.withFrame(r.report().path("traces"), DeepTarget.class.getName(), line);
+            assertEquals(1, closes.size(), c[0] + ": " + r.report().path("traces"));
+            JsonNode stack = closes.get(0).path("stack");
+            assertEquals("CLOSE", closes.get(0).path("type").asText());
+            assertEquals(Integer.parseInt(c[1]), stack.size(), c[0] + ": " + stack);
+            assertEquals("java.io.FileDescriptor", stack.get(0).path("class").asText(), "the hooked method is innermost: " + stack);
+        }
     }
 
     private static void check(Jdk jdk, String options, int frames) throws Exception {
