@@ -40,7 +40,7 @@ public final class JdkAccess {
     };
 
     private static VarHandle fileDescriptorFd;
-    private static java.lang.invoke.MethodHandle getIntAtAddress;
+    private static jdk.internal.misc.Unsafe unsafe;
 
     private JdkAccess() {
     }
@@ -58,15 +58,9 @@ public final class JdkAccess {
             opens.put(pkg, Set.of(agent));
         }
         inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)), opens, Set.of(), Map.of());
-        try {
-            // jdk.internal.misc.Unsafe, not sun.misc.Unsafe: JDK 24+ warns on stderr about the latter's memory access
-            Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
-            Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
-            getIntAtAddress = MethodHandles.lookup()
-                    .findVirtual(unsafeClass, "getInt", java.lang.invoke.MethodType.methodType(int.class, long.class)).bindTo(unsafe);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            getIntAtAddress = null; // directory-stream closes go untraced; everything else works
-        }
+        // jdk.internal.misc.Unsafe, not sun.misc.Unsafe: JDK 24+ warns on stderr about the latter's memory access;
+        // called directly (exported to this module just above), not through a method handle spun in premain
+        unsafe = jdk.internal.misc.Unsafe.getUnsafe();
         fileDescriptorFd = FIELDS.get(FileDescriptor.class).get("fd");
         if (fileDescriptorFd == null) {
             throw new IllegalStateException("cannot read java.io.FileDescriptor.fd");
@@ -112,17 +106,11 @@ public final class JdkAccess {
      * Reads an int from native memory (glibc's {@code DIR} structure).
      *
      * @param address a live native address
-     * @return the int there, or -1 if native reads are unavailable
+     * @return the int there, or -1 before {@link #open}
      */
     public static int readNativeInt(long address) {
-        if (getIntAtAddress == null) {
-            return -1;
-        }
-        try {
-            return (int) getIntAtAddress.invokeExact(address);
-        } catch (Throwable t) {
-            return -1;
-        }
+        jdk.internal.misc.Unsafe u = unsafe;
+        return u == null || address == 0 ? -1 : u.getInt(address);
     }
 
     /**
