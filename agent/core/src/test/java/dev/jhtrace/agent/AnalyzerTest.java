@@ -95,6 +95,32 @@ class AnalyzerTest {
     }
 
     @Test
+    void withNoTraceDatabaseOpenHandlesAreStillTracked() throws Exception {
+        Analyzer none = new Analyzer(0, AgentOptions.DEFAULT_DEPTH);
+        try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/self/status")) {
+            int fd = (int) java.nio.file.Files.list(java.nio.file.Paths.get("/proc/self/fd")).filter(p -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(p).toString().equals("/proc/" + ProcessHandle.current().pid() + "/status");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).map(p -> Integer.parseInt(p.getFileName().toString())).findFirst().orElseThrow();
+            HandleEvent e = new HandleEvent();
+            e.type = TraceType.OPEN;
+            e.fd = fd;
+            e.kind = HandleKind.FILE;
+            e.thread = "t";
+            e.traceId = 0;
+            e.frames = List.of(new StackTraceElement("com.example.App", "main", "App.java", 7));
+            none.onEvent(e, 0, true);
+            LeakReport r = none.report(ReportRequest.leaks(false, t -> true), 0, () -> 0, List.of());
+            assertEquals(0, r.parsed(), "max=0 keeps no traces");
+            assertTrue(r.traces().isEmpty());
+            assertTrue(r.openHandles().stream().anyMatch(h -> h.handle() == fd), "but the open handle is reported: " + r.openHandles());
+        }
+    }
+
+    @Test
     void aSteadyStateOfOpensAndClosesAllocatesNothing() {
         Analyzer big = new Analyzer(1000, AgentOptions.DEFAULT_DEPTH);
         HandleEvent e = new HandleEvent();
