@@ -144,13 +144,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
                 if (previous != null) {
                     t.fd = previous.fd;
                     t.previous = previous;
-                    if (previous.hasOpened) {
-                        t.hasOpened = true;
-                        t.openedThread = previous.openedThread;
-                        t.openedAt = previous.openedAt;
-                        t.openedStackId = previous.openedStackId;
-                        t.openedJavaStack = previous.openedJavaStack;
-                    }
+                    t.openedFrom(previous);
                 }
             }
             default -> {

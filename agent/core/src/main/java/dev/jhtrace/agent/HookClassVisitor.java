@@ -41,12 +41,13 @@ final class HookClassVisitor extends ClassVisitor {
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
         MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
         List<HookPoint> here = null;
-        int[] sites = new int[candidates.length];
+        int[] sites = null;
         for (int site : candidates) {
             HookPoint p = table.get(site);
             if (p.method().equals(name) && p.shape().matches(access, descriptor)) {
                 if (here == null) {
                     here = new ArrayList<>(2);
+                    sites = new int[candidates.length];
                 }
                 sites[here.size()] = site;
                 here.add(p);

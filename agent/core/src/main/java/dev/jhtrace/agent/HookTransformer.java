@@ -96,9 +96,6 @@ final class HookTransformer implements ClassFileTransformer {
      */
     Set<String> unmatchedGroups() {
         AtomicIntegerArray found = new AtomicIntegerArray(table.size());
-        for (int i = 0; i < table.size(); i++) {
-            found.set(i, matched.get(i));
-        }
         for (Map.Entry<String, int[]> e : sitesByClass.entrySet()) {
             if (seen.contains(e.getKey())) {
                 continue;
@@ -114,7 +111,7 @@ final class HookTransformer implements ClassFileTransformer {
         }
         Map<String, Boolean> groups = new java.util.LinkedHashMap<>();
         for (int i = 0; i < table.size(); i++) {
-            // reading the runtime image loads classes (FileChannelImpl): those were hooked meanwhile
+            // the classes hooked so far, including those reading the runtime image loaded meanwhile (FileChannelImpl)
             found.set(i, found.get(i) | matched.get(i));
             String group = table.get(i).group();
             groups.put(group, found.get(i) != 0 || Boolean.TRUE.equals(groups.get(group)));

@@ -45,9 +45,8 @@ final class ShutdownReporter implements Runnable {
     }
 
     private void writeReport() throws java.io.IOException {
-        tracer.checkHooks();
         String which = options.traces();
-        LeakReport r = tracer.quickReport(ReportRequest.leaks(options.includeRuntime(),
+        LeakReport r = tracer.report(ReportRequest.leaks(options.includeRuntime(),
                 t -> which.equals("all") || which.equals("bad") && t.type() == TraceType.BAD_REFERENCE), REPORT_TIMEOUT_MILLIS);
         if (r == null) {
             AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");

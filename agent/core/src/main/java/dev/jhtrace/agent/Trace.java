@@ -66,6 +66,15 @@ final class Trace {
         openedJavaStack = r.javaStack;
     }
 
+    /** @param close a CLOSE of the same handle: its knowledge of where the handle was opened, if any, becomes this trace's */
+    void openedFrom(Trace close) {
+        hasOpened = close.hasOpened;
+        openedThread = close.openedThread;
+        openedAt = close.openedAt;
+        openedStackId = close.openedStackId;
+        openedJavaStack = close.openedJavaStack;
+    }
+
     /** @return a copy that reuse of this slot leaves alone */
     Trace copy() {
         Trace c = new Trace();
@@ -80,11 +89,7 @@ final class Trace {
         c.stackId = stackId;
         c.javaStack = javaStack;
         c.reclaimed = reclaimed;
-        c.hasOpened = hasOpened;
-        c.openedThread = openedThread;
-        c.openedAt = openedAt;
-        c.openedStackId = openedStackId;
-        c.openedJavaStack = openedJavaStack;
+        c.openedFrom(this);
         c.previous = previous;
         return c;
     }

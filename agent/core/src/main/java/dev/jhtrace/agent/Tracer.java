@@ -45,7 +45,8 @@ final class Tracer {
      */
     LeakReport report(ReportRequest request, long timeoutMillis) {
         checkHooks(); // its warnings belong in every report
-        return quickReport(request, timeoutMillis);
+        flushNative();
+        return onAnalyzer(() -> analyzer.report(request, startedAt, this::dropped, warnings), timeoutMillis);
     }
 
     /** Runs the check of the hooks, if it has not run yet: its warnings go to stderr and into later reports. */
@@ -57,22 +58,6 @@ final class Tracer {
     }
 
     /**
-     * As {@link #report}, without first checking the hooks: for the look at exit that only tells whether
-     * anything leaked.
-     *
-     * @param request       what to include
-     * @param timeoutMillis how long to wait
-     * @return the report, or null if the analyzer did not answer in time
-     */
-    LeakReport quickReport(ReportRequest request, long timeoutMillis) {
-        NativeDrain drain = nativeDrain;
-        if (drain != null) {
-            drain.flush(); // native events recorded before this call belong in the report
-        }
-        return onAnalyzer(() -> analyzer.report(request, startedAt, this::dropped, warnings), timeoutMillis);
-    }
-
-    /**
      * The program's handles open now, without the rest of a report: for the look at exit.
      *
      * @param includeRuntime also the JVM's own handles
@@ -80,11 +65,16 @@ final class Tracer {
      * @return the handles, or null if the analyzer did not answer in time
      */
     List<dev.jhtrace.agent.report.HandleView> openHandles(boolean includeRuntime, long timeoutMillis) {
+        flushNative();
+        return onAnalyzer(() -> analyzer.openHandles(includeRuntime), timeoutMillis);
+    }
+
+    /** Moves native events recorded before this call into the ring: they belong in what is asked next. */
+    private void flushNative() {
         NativeDrain drain = nativeDrain;
         if (drain != null) {
             drain.flush();
         }
-        return onAnalyzer(() -> analyzer.openHandles(includeRuntime), timeoutMillis);
     }
 
     /**
