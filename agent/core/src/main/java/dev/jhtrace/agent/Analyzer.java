@@ -45,6 +45,8 @@ final class Analyzer implements EventHandler<HandleEvent> {
     private final Set<Integer> snapshotUntraced = new HashSet<>();
     /** The most frames a stack keeps ({@code depth=}). */
     private final int depth;
+    /** Wall-clock times of Java events, from their {@link System#nanoTime()}: the hooks read one clock, not two. */
+    private final WallClock wallClock = new WallClock();
     private Throwable lastRaw;
     private CapturedStack lastStack;
 
@@ -59,7 +61,13 @@ final class Analyzer implements EventHandler<HandleEvent> {
             if (e.command != null) {
                 e.command.run();
             } else if (e.type != null) {
+                if (e.timeMillis == 0 && e.nanos != 0) {
+                    e.timeMillis = wallClock.millisAt(e.nanos);
+                }
                 process(e);
+            }
+            if (endOfBatch) {
+                wallClock.resync();
             }
         } finally {
             e.clear();

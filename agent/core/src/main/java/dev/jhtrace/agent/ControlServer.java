@@ -85,11 +85,15 @@ final class ControlServer {
         }
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Files.deleteIfExists(socket); // a stale socket of an earlier process with this pid
+        // opened outside the lock: the first channel of a JVM loads the selector provider (tens of ms), and the
+        // cleanup hook must not wait for that when the JVM exits meanwhile
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         synchronized (this) {
             if (stopped) {
+                channel.close();
                 return;
             }
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server = channel;
             server.bind(UnixDomainSocketAddress.of(socket));
         }
         try {

@@ -24,7 +24,7 @@ public final class HandleEvent {
     String description;
     /** Name of the thread that did it. */
     String thread;
-    /** Wall-clock time in milliseconds. */
+    /** Wall-clock time in milliseconds, or 0 for the analyzer to derive it from {@link #nanos}. */
     long timeMillis;
     /** {@link System#nanoTime()} when it happened: orders native events against Java ones that overtook them. */
     long nanos;

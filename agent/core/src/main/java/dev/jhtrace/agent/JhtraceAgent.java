@@ -73,13 +73,23 @@ public final class JhtraceAgent {
     private static void startTracing(AgentOptions options, Instrumentation inst, boolean attached, AgentJar jar) throws Exception {
         BootstrapInjector.inject(inst, jar);
         JdkAccess.open(inst);
+        // the native module loads beside the hook installation (see NativeStart): both are awaited below
+        NativeStart nativeStart = options.nativeHooks() ? NativeStart.begin(jar) : null;
         List<HookPoint> points = HookPoints.all();
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Tracer t = new Tracer(options, points, warnings);
-        t.setHookCheck(new HookCheck(HookInstaller.install(inst, points), warnings));
+        Tracer t;
+        try {
+            t = new Tracer(options, points, warnings);
+            t.setHookCheck(new HookCheck(HookInstaller.install(inst, points), warnings));
+        } catch (Throwable e) {
+            if (nativeStart != null) {
+                nativeStart.abandon();
+            }
+            throw e;
+        }
         tracer = t;
-        if (options.nativeHooks()) {
-            String unavailable = NativeHooks.load(jar);
+        if (nativeStart != null) {
+            String unavailable = nativeStart.await();
             if (unavailable == null) {
                 t.startNativeDrain();
             } else {

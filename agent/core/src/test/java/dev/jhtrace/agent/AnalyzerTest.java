@@ -45,6 +45,23 @@ class AnalyzerTest {
     }
 
     @Test
+    void aJavaEventsWallTimeComesFromItsMonotonicStamp() {
+        // hooks stamp only System.nanoTime(); the analyzer maps it to the wall clock
+        long before = System.currentTimeMillis();
+        HandleEvent e = new HandleEvent();
+        e.type = TraceType.OPEN;
+        e.fd = 5100;
+        e.kind = HandleKind.FILE;
+        e.thread = "t";
+        e.nanos = System.nanoTime() - 3_000_000_000L; // three seconds ago
+        e.stack = new Throwable();
+        analyzer.onEvent(e, 0, true);
+        long after = System.currentTimeMillis();
+        long at = report().traces().get(0).time();
+        assertTrue(at >= before - 3_000 - 1 && at <= after - 3_000 + 1, at + " is not three seconds before " + before + ".." + after);
+    }
+
+    @Test
     void traceDatabaseKeepsTheNewest() {
         for (int i = 0; i < 10; i++) {
             event(TraceType.OPEN, 6000 + i, 0, false);
