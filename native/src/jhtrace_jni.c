@@ -197,6 +197,38 @@ static jint JNICALL nh_captureStack0(JNIEnv *env, jclass cls, jint skip, jint de
     return jh_stacks_capture(env, skip, depth);
 }
 
+/* Chooses the stack walker (0 AsyncGetCallTrace, 1 VMStructs checked at first, 2 both always); returns 0 or why
+ * the VMStructs walker is unavailable (negative). */
+static jint JNICALL nh_walker0(JNIEnv *env, jclass cls, jint mode) {
+    (void) cls;
+    return g_stacks ? jh_stacks_walker(env, mode) : -200;
+}
+
+/* {mode, VMStructs walks, fallbacks to AsyncGetCallTrace, walks checked, disagreements, walks AsyncGetCallTrace
+ * could not take (not compared), then the first
+ * disagreement: frame index, frames each walker found, each walker's method id and bytecode index there, then
+ * the fallbacks by the walker's reason (index -reason; 0 for any other)}. */
+static jlongArray JNICALL nh_walkerStats0(JNIEnv *env, jclass cls) {
+    (void) cls;
+    jh_walker_stats s;
+    jh_stacks_walker_stats(&s);
+    jlong values[] = {s.mode, s.vm_walks, s.fallbacks, s.checked, s.mismatches, s.unchecked, s.first_mismatch.index,
+                      s.first_mismatch.vm_count, s.first_mismatch.asgct_count,
+                      (jlong) (intptr_t) s.first_mismatch.vm_method, s.first_mismatch.vm_bci,
+                      (jlong) (intptr_t) s.first_mismatch.asgct_method, s.first_mismatch.asgct_bci};
+    jsize n = (jsize) (sizeof(values) / sizeof(values[0]));
+    jlongArray result = (*env)->NewLongArray(env, n + JH_WALKER_REASONS);
+    if (result != NULL) {
+        (*env)->SetLongArrayRegion(env, result, 0, n, values);
+        jlong reasons[JH_WALKER_REASONS];
+        for (int i = 0; i < JH_WALKER_REASONS; i++) {
+            reasons[i] = s.fallback_reasons[i];
+        }
+        (*env)->SetLongArrayRegion(env, result, n, JH_WALKER_REASONS, reasons);
+    }
+    return result;
+}
+
 /* The frames of an interned stack as (method id, bytecode index) pairs, or null. */
 static jlongArray JNICALL nh_stackFrames0(JNIEnv *env, jclass cls, jint id) {
     (void) cls;
@@ -237,6 +269,8 @@ static JNINativeMethod METHODS[] = {
     {"listFds0", "(Ljava/lang/String;)[B", (void *) nh_listFds0},
     {"fastStacks0", "()Z", (void *) nh_fastStacks0},
     {"captureStack0", "(II)I", (void *) nh_captureStack0},
+    {"walker0", "(I)I", (void *) nh_walker0},
+    {"walkerStats0", "()[J", (void *) nh_walkerStats0},
     {"stackFrames0", "(I)[J", (void *) nh_stackFrames0},
     {"start0", "(Ljava/lang/String;)I", (void *) nh_start0},
     {"setEnabled0", "(Z)V", (void *) nh_setEnabled0},

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "stack_capture.h"
+#include "vm_walker.h"
 
 #include <dlfcn.h>
 #include <stdatomic.h>
@@ -11,10 +12,7 @@
 #define TABLE_SIZE (1u << 18)          /* distinct stacks */
 #define ARENA_BYTES (64u << 20)        /* frames of all distinct stacks; reserved, touched as used */
 
-typedef struct {
-    jint bci; /* "lineno" in HotSpot's declaration: the bytecode index for Java frames */
-    jmethodID method;
-} asgct_frame;
+typedef jh_frame asgct_frame; /* the same layout: ASGCT_CallFrame */
 
 typedef struct {
     JNIEnv *env;
@@ -35,6 +33,14 @@ static asgct_fn g_asgct;
 static slot *g_table;
 static asgct_frame *g_arena;
 static _Atomic uint64_t g_arena_used; /* in frames */
+
+/* Which walker takes stacks (JH_WALKER_*), and what it did: see jh_stacks_walker */
+static _Atomic int g_walker = JH_WALKER_ASGCT;
+static int g_walker_ready;
+static _Atomic long g_vm_walks, g_fallbacks, g_checked, g_unchecked, g_mismatches;
+static _Atomic long g_fallback_reasons[JH_WALKER_REASONS]; /* by the VMStructs walker's (negative) result */
+static _Atomic int g_mismatch_seen;
+static jh_walker_mismatch g_first_mismatch;
 
 static void make_method_ids(jvmtiEnv *jvmti, jclass cls) {
     jint count = 0;
@@ -108,6 +114,93 @@ static int same(const asgct_frame *a, const asgct_frame *b, int n) {
     return 1;
 }
 
+static int asgct_walk(JNIEnv *env, asgct_frame *out, int max) {
+    asgct_trace trace = {env, 0, out};
+    g_asgct(&trace, max, NULL);
+    return trace.num_frames;
+}
+
+static int same_walk(const asgct_frame *a, int na, const asgct_frame *b, int nb, int *at) {
+    int n = na < nb ? na : nb;
+    for (*at = 0; *at < n; (*at)++) {
+        if (a[*at].method != b[*at].method || a[*at].bci != b[*at].bci) {
+            return 0;
+        }
+    }
+    return na == nb;
+}
+
+/* Walks with the VMStructs walker where it is on, else (and for any frame it does not understand) with
+ * AsyncGetCallTrace. While checking, both walk and must agree: the first disagreement switches the VMStructs
+ * walker off for good (in JH_WALKER_VM mode) and is kept for jh_stacks_walker. */
+static int walk(JNIEnv *env, asgct_frame *out, int max) {
+    int mode = atomic_load_explicit(&g_walker, memory_order_relaxed);
+    if (mode == JH_WALKER_ASGCT) {
+        return asgct_walk(env, out, max);
+    }
+    int n = jh_vmwalk(env, out, max);
+    if (n < 0) {
+        atomic_fetch_add_explicit(&g_fallbacks, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&g_fallback_reasons[-n < JH_WALKER_REASONS ? -n : 0], 1, memory_order_relaxed);
+        return asgct_walk(env, out, max);
+    }
+    atomic_fetch_add_explicit(&g_vm_walks, 1, memory_order_relaxed);
+    if (mode == JH_WALKER_CHECK || atomic_load_explicit(&g_checked, memory_order_relaxed) < JH_WALKER_CHECKED) {
+        atomic_fetch_add_explicit(&g_checked, 1, memory_order_relaxed);
+        asgct_frame expected[max];
+        int m = asgct_walk(env, expected, max);
+        int at;
+        if (m <= 0) {
+            /* AsyncGetCallTrace could not walk (it refuses while a GC runs): nothing to compare */
+            atomic_fetch_add_explicit(&g_checked, -1, memory_order_relaxed);
+            atomic_fetch_add_explicit(&g_unchecked, 1, memory_order_relaxed);
+        } else if (!same_walk(out, n, expected, m, &at)) {
+            atomic_fetch_add_explicit(&g_mismatches, 1, memory_order_relaxed);
+            int first = 0;
+            if (atomic_compare_exchange_strong(&g_mismatch_seen, &first, 1)) {
+                g_first_mismatch.index = at;
+                g_first_mismatch.vm_count = n;
+                g_first_mismatch.asgct_count = m;
+                g_first_mismatch.vm_method = at < n ? out[at].method : NULL;
+                g_first_mismatch.vm_bci = at < n ? out[at].bci : 0;
+                g_first_mismatch.asgct_method = at < m ? expected[at].method : NULL;
+                g_first_mismatch.asgct_bci = at < m ? expected[at].bci : 0;
+            }
+            if (mode == JH_WALKER_VM) {
+                atomic_store(&g_walker, JH_WALKER_ASGCT);
+            }
+            memcpy(out, expected, sizeof(asgct_frame) * (size_t) m);
+            return m;
+        }
+    }
+    return n;
+}
+
+int jh_stacks_walker(JNIEnv *env, int mode) {
+    if (!g_walker_ready && mode != JH_WALKER_ASGCT) {
+        int r = jh_vmwalk_init(env);
+        if (r != 0) {
+            return r;
+        }
+        g_walker_ready = 1;
+    }
+    atomic_store(&g_walker, mode);
+    return 0;
+}
+
+void jh_stacks_walker_stats(jh_walker_stats *stats) {
+    stats->mode = atomic_load(&g_walker);
+    stats->vm_walks = atomic_load(&g_vm_walks);
+    stats->fallbacks = atomic_load(&g_fallbacks);
+    stats->checked = atomic_load(&g_checked);
+    stats->unchecked = atomic_load(&g_unchecked);
+    stats->mismatches = atomic_load(&g_mismatches);
+    stats->first_mismatch = g_first_mismatch;
+    for (int i = 0; i < JH_WALKER_REASONS; i++) {
+        stats->fallback_reasons[i] = atomic_load(&g_fallback_reasons[i]);
+    }
+}
+
 jint jh_stacks_capture(JNIEnv *env, int skip, int depth) {
     if (g_asgct == NULL) {
         return -1;
@@ -116,11 +209,10 @@ jint jh_stacks_capture(JNIEnv *env, int skip, int depth) {
         return -2;
     }
     asgct_frame walked[MAX_WALK];
-    asgct_trace trace = {env, 0, walked};
-    g_asgct(&trace, skip + depth, NULL);
-    int n = trace.num_frames - skip;
-    if (trace.num_frames <= 0 || n <= 0) {
-        return trace.num_frames - 100; /* AsyncGetCallTrace's reason, offset; the caller falls back to Java's own capture */
+    int total = walk(env, walked, skip + depth);
+    int n = total - skip;
+    if (total <= 0 || n <= 0) {
+        return total - 100; /* AsyncGetCallTrace's reason, offset; the caller falls back to Java's own capture */
     }
     asgct_frame *frames = walked + skip;
     uint64_t h = hash_frames(frames, n);

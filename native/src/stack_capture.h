@@ -26,6 +26,34 @@ int jh_stacks_init(jvmtiEnv *jvmti);
  * bounds the cost of a capture in a deep stack. */
 jint jh_stacks_capture(JNIEnv *env, int skip, int depth);
 
+/* Walkers: AsyncGetCallTrace only; the VMStructs walker (vm_walker.h), checked against AsyncGetCallTrace for the
+ * first JH_WALKER_CHECKED walks and switched off at the first disagreement; or both on every walk, counting
+ * disagreements (for tests). */
+enum { JH_WALKER_ASGCT = 0, JH_WALKER_VM = 1, JH_WALKER_CHECK = 2 };
+#define JH_WALKER_CHECKED 1000
+#define JH_WALKER_REASONS 32 /* fallbacks are counted by the walker's reason, -1 to -31 (0: any other) */
+
+/* The first walk on which the two walkers disagreed. */
+typedef struct {
+    int index, vm_count, asgct_count;
+    jmethodID vm_method, asgct_method;
+    jint vm_bci, asgct_bci;
+} jh_walker_mismatch;
+
+typedef struct {
+    int mode;
+    long vm_walks, fallbacks, checked, unchecked, mismatches;
+    jh_walker_mismatch first_mismatch;
+    long fallback_reasons[JH_WALKER_REASONS];
+} jh_walker_stats;
+
+/* Chooses the walker (JH_WALKER_*) from the calling Java thread; returns 0, or the VMStructs walker's negative
+ * reason for being unavailable (AsyncGetCallTrace is then used). */
+int jh_stacks_walker(JNIEnv *env, int mode);
+
+/* What the walkers did so far. */
+void jh_stacks_walker_stats(jh_walker_stats *stats);
+
 /* Copies the frames of stack id (innermost first) as (method id, bytecode index) pairs into out (room for max pairs);
  * returns the number of frames, or -1 for an unknown id. */
 int jh_stacks_frames(jint id, jlong *out, int max);

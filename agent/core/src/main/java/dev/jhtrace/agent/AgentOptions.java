@@ -17,9 +17,12 @@ import java.util.Locale;
  * @param depth          {@code depth=}: the most frames an OPEN or BAD_REFERENCE stack keeps, innermost first (the native
  *                       module walks no further, which bounds what a capture costs in a deep stack)
  * @param closeDepth     {@code closedepth=}: the same for CLOSE stacks, which need fewer frames to name the closer
+ * @param walker         {@code walker=}: how the native module walks stacks: {@code vm} (HotSpot's structures, checked
+ *                       against AsyncGetCallTrace at first), {@code asgct} (AsyncGetCallTrace only) or {@code check}
+ *                       (both on every capture, disagreements counted on stderr at exit: for testing)
  */
 record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled, String traces,
-                    boolean control, boolean nativeHooks, int depth, int closeDepth) {
+                    boolean control, boolean nativeHooks, int depth, int closeDepth, String walker) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
     /** Default and largest number of frames per stack. */
@@ -51,6 +54,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
         boolean nativeHooks = true;
         int depth = DEFAULT_DEPTH;
         int closeDepth = DEFAULT_CLOSE_DEPTH;
+        String walker = "vm";
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -85,6 +89,12 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                             throw new BadOption("traces=" + value + " (expected bad, all or none)");
                         }
                     }
+                    case "walker" -> {
+                        walker = required(key, value).toLowerCase(Locale.ROOT);
+                        if (!walker.equals("vm") && !walker.equals("asgct") && !walker.equals("check")) {
+                            throw new BadOption("walker=" + value + " (expected vm, asgct or check)");
+                        }
+                    }
                     case "enable" -> enabled = value == null || bool(key, value);
                     case "disable" -> enabled = !(value == null || bool(key, value));
                     default -> throw new BadOption("unknown option '" + item.trim() + "'");
@@ -95,7 +105,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
             String lower = report.toLowerCase(Locale.ROOT);
             format = lower.endsWith(".json") ? "json" : lower.endsWith(".html") || lower.endsWith(".htm") ? "html" : "txt";
         }
-        return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks, depth, closeDepth);
+        return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks, depth, closeDepth, walker);
     }
 
     private static String required(String key, String value) throws BadOption {

@@ -74,7 +74,7 @@ public final class JhtraceAgent {
         BootstrapInjector.inject(inst, jar);
         JdkAccess.open(inst);
         // the native module loads beside the hook installation (see NativeStart): both are awaited below
-        NativeStart nativeStart = options.nativeHooks() ? NativeStart.begin(jar) : null;
+        NativeStart nativeStart = options.nativeHooks() ? NativeStart.begin(jar, options.walker()) : null;
         List<HookPoint> points = HookPoints.all();
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
         Tracer t;

@@ -28,7 +28,7 @@ final class NativeHooks {
      * @param jar the agent's jar, holding the library
      * @return null on success, else the reason it is not available
      */
-    static String load(AgentJar jar) {
+    static String load(AgentJar jar, String walker) {
         String arch = System.getProperty("os.arch");
         String resource = "dev/jhtrace/native/linux-" + arch + "/libjhtrace.so";
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
@@ -56,6 +56,7 @@ final class NativeHooks {
         }
         int code = start0(System.getProperty("java.home"));
         if (code == 0) {
+            WalkerCheck.choose(walker);
             nativeFrame = calibrate();
             fastStacks = fastStacks0();
             loaded = true;
@@ -81,6 +82,20 @@ final class NativeHooks {
 
 
     static native boolean fastStacks0();
+
+    /**
+     * @param mode 0: AsyncGetCallTrace only; 1: HotSpot's structures, checked against AsyncGetCallTrace for the first
+     *             walks; 2: both on every walk
+     * @return 0, or why the structures' walker is unavailable (negative; AsyncGetCallTrace is used)
+     */
+    static native int walker0(int mode);
+
+    /**
+     * @return {mode, structure walks, fallbacks to AsyncGetCallTrace, walks checked, disagreements, walks not compared
+     *     because AsyncGetCallTrace could not take them, then the first
+     *     disagreement: frame index, frames each walker found, each walker's method id and bytecode index there}
+     */
+    static native long[] walkerStats0();
 
     /**
      * @param skip  innermost frames to walk but not keep (the capture's own)

@@ -11,11 +11,13 @@ package dev.jhtrace.agent;
  */
 final class NativeStart implements Runnable {
     private final AgentJar jar;
+    private final String walker;
     private final Thread thread;
     private volatile String unavailable = "the native module did not finish loading";
 
-    private NativeStart(AgentJar jar) {
+    private NativeStart(AgentJar jar, String walker) {
         this.jar = jar;
+        this.walker = walker;
         this.thread = new Thread(AgentThreads.wrap(this), "jhtrace-native-start");
         thread.setDaemon(true);
     }
@@ -23,11 +25,12 @@ final class NativeStart implements Runnable {
     /**
      * Starts loading the module; when no thread can be started, loads it on the caller's.
      *
-     * @param jar the agent jar, open until {@link #await} returns
+     * @param jar    the agent jar, open until {@link #await} returns
+     * @param walker the {@code walker=} option
      * @return the load in progress
      */
-    static NativeStart begin(AgentJar jar) {
-        NativeStart start = new NativeStart(jar);
+    static NativeStart begin(AgentJar jar, String walker) {
+        NativeStart start = new NativeStart(jar, walker);
         try {
             start.thread.start();
         } catch (Throwable t) {
@@ -38,7 +41,7 @@ final class NativeStart implements Runnable {
 
     @Override
     public void run() {
-        unavailable = NativeHooks.load(jar);
+        unavailable = NativeHooks.load(jar, walker);
     }
 
     /**

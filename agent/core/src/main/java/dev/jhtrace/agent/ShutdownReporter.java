@@ -34,6 +34,11 @@ final class ShutdownReporter implements Runnable {
     @Override
     public void run() {
         try {
+            if (options.walker().equals("check") && NativeHooks.loaded) {
+                String summary = WalkerCheck.summary();
+                AgentLog.warn(summary);
+                tracer.warn(summary); // and in the report, for runs whose stderr is not kept
+            }
             if (options.reportPath() != null) {
                 writeReport();
             } else {

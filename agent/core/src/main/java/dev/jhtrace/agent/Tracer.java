@@ -49,6 +49,11 @@ final class Tracer {
         return onAnalyzer(() -> analyzer.report(request, startedAt, this::dropped, warnings), timeoutMillis);
     }
 
+    /** @param warning a line every later report carries among its warnings */
+    void warn(String warning) {
+        warnings.add(warning);
+    }
+
     /** Runs the check of the hooks, if it has not run yet: its warnings go to stderr and into later reports. */
     void checkHooks() {
         HookCheck check = hookCheck;

@@ -1,0 +1,72 @@
+package dev.jhtrace.agent;
+
+import java.util.Locale;
+
+/**
+ * The native module's stack walker: which one runs, and what {@code walker=check} found.
+ *
+ * <p>Why there are two: AsyncGetCallTrace (HotSpot's profiling call) validates every frame as if called from a
+ * signal handler, which makes it the bulk of what a hook costs; the native module's own walker reads HotSpot's
+ * structures and costs a fraction of that (see docs/performance.md), but depends on their layout. So it is checked
+ * against AsyncGetCallTrace on the first walks of every run and switched off at the first disagreement, it hands
+ * any frame it does not understand to AsyncGetCallTrace, and {@code walker=check} compares every walk (the
+ * integration tests run with it).
+ */
+final class WalkerCheck {
+    private WalkerCheck() {
+    }
+
+    /**
+     * @param walker the {@code walker=} option
+     * @return the mode the native module takes
+     */
+    static int mode(String walker) {
+        return switch (walker) {
+            case "asgct" -> 0;
+            case "check" -> 2;
+            default -> 1;
+        };
+    }
+
+    /**
+     * Chooses the walker; the module must be loaded.
+     *
+     * @param walker the {@code walker=} option
+     */
+    static void choose(String walker) {
+        int code = NativeHooks.walker0(mode(walker));
+        if (code != 0 && walker.equals("check")) {
+            AgentLog.warn("jhtrace: walker=check: the structures' walker is unavailable on this JVM (" + code
+                    + "); stacks come from AsyncGetCallTrace");
+        }
+    }
+
+    /** @return one line on what the walkers did, naming the first frame they disagreed on */
+    static String summary() {
+        long[] s = NativeHooks.walkerStats0();
+        if (s == null) {
+            return "jhtrace: walker check: no statistics";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "jhtrace: walker check: %d walks by HotSpot's structures, %d fell back to AsyncGetCallTrace, %d compared, "
+                        + "%d disagreed, %d not compared (AsyncGetCallTrace could not walk)", s[1], s[2], s[3], s[4], s[5]));
+        StringBuilder reasons = new StringBuilder();
+        for (int i = 13; i < s.length; i++) {
+            if (s[i] > 0) {
+                reasons.append(reasons.length() == 0 ? "" : ", ").append(i == 13 ? "other" : String.valueOf(13 - i)).append(": ").append(s[i]);
+            }
+        }
+        if (reasons.length() > 0) {
+            sb.append(" (fallbacks by reason ").append(reasons).append(')');
+        }
+        if (s[4] > 0) {
+            sb.append(String.format(Locale.ROOT, "; first at frame %d (%d frames against %d): %s against %s", s[6], s[7], s[8],
+                    name(s[9], s[10]), name(s[11], s[12])));
+        }
+        return sb.toString();
+    }
+
+    private static String name(long method, long bci) {
+        return method == 0 ? "none" : NativeFrames.frame(method, bci) + " bci " + bci;
+    }
+}

@@ -1,0 +1,718 @@
+#define _GNU_SOURCE
+#include "vm_walker.h"
+
+#include <dlfcn.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+
+typedef unsigned char u1;
+
+/* Slots of an x86_64 interpreter frame, in words from its frame pointer (frame_x86.hpp, unchanged from JDK 17
+ * to 25; VMStructs exports only the first). */
+enum { INTERP_SENDER_SP = -1, INTERP_METHOD = -3, INTERP_BCP = -8, FRAME_LINK = 0, FRAME_RETURN_PC = 1 };
+
+#define ACC_NATIVE 0x0100
+#define FREE_SEGMENT 0xFF          /* CodeHeap's segment map: an unused segment */
+#define MAX_FRAME_WORDS (1 << 16)  /* larger frame sizes are not believed */
+#define MAX_INLINING 256           /* deeper scope chains are not believed */
+#define MAX_STEPS 8192             /* physical frames, entry frames included */
+
+/* Field offsets and addresses from gHotSpotVMStructs; -1 (or NULL) where this JVM has no such field. */
+static struct {
+    int thread_anchor, anchor_sp, anchor_pc, anchor_fp, stack_base, stack_size;
+    int heap_memory, heap_segmap, heap_log2_segment, vs_low, vs_high, block_used, block_size, array_len, array_data;
+    int blob_name, blob_kind, blob_frame_size, blob_code_begin, blob_code_offset, blob_mutable_data, blob_relocation_size;
+    int nm_method, nm_compile_id, nm_orig_pc, nm_deopt_begin, nm_deopt_mh_begin, nm_deopt_offset, nm_deopt_mh_offset;
+    int nm_pcs_offset, nm_dependencies_offset, nm_scopes_data_begin, nm_metadata_offset, nm_immutable_data,
+        nm_scopes_data_offset;
+    int pc_offset, pc_scope, pc_size;
+    int method_const, method_flags, const_constants, const_idnum, const_code_size, const_size;
+    int pool_holder, klass_method_ids, wrapper_anchor, entry_wrapper_slot;
+    void **code_heaps;
+    uintptr_t *call_stub_return;
+} L;
+
+static int g_ready;
+static intptr_t g_env_offset;     /* JNIEnv* minus HotSpot's JavaThread* */
+static uint32_t g_excluded_byte;  /* debug info's compressed ints: 1 from JDK 21 (UNSIGNED5), 0 before */
+static int g_nmethod_kind = -1;   /* CodeBlobKind::Nmethod where blobs have a kind (JDK 23+) */
+
+/* --- reading the VMStructs tables -------------------------------------------------------------------- */
+
+static long exported_long(const char *symbol, int *ok) {
+    const long *p = (const long *) dlsym(RTLD_DEFAULT, symbol);
+    if (p == NULL) {
+        *ok = 0;
+        return 0;
+    }
+    return *p;
+}
+
+static struct {
+    const char *entries, *types, *ints;
+    long stride, type_name, field_name, is_static, offset, address;
+    long type_stride, type_type_name, type_size;
+    long int_stride, int_name, int_value;
+} T;
+
+static int tables_init(void) {
+    int ok = 1;
+    T.entries = (const char *) exported_long("gHotSpotVMStructs", &ok);
+    T.stride = exported_long("gHotSpotVMStructEntryArrayStride", &ok);
+    T.type_name = exported_long("gHotSpotVMStructEntryTypeNameOffset", &ok);
+    T.field_name = exported_long("gHotSpotVMStructEntryFieldNameOffset", &ok);
+    T.is_static = exported_long("gHotSpotVMStructEntryIsStaticOffset", &ok);
+    T.offset = exported_long("gHotSpotVMStructEntryOffsetOffset", &ok);
+    T.address = exported_long("gHotSpotVMStructEntryAddressOffset", &ok);
+    T.types = (const char *) exported_long("gHotSpotVMTypes", &ok);
+    T.type_stride = exported_long("gHotSpotVMTypeEntryArrayStride", &ok);
+    T.type_type_name = exported_long("gHotSpotVMTypeEntryTypeNameOffset", &ok);
+    T.type_size = exported_long("gHotSpotVMTypeEntrySizeOffset", &ok);
+    T.ints = (const char *) exported_long("gHotSpotVMIntConstants", &ok);
+    T.int_stride = exported_long("gHotSpotVMIntConstantEntryArrayStride", &ok);
+    T.int_name = exported_long("gHotSpotVMIntConstantEntryNameOffset", &ok);
+    T.int_value = exported_long("gHotSpotVMIntConstantEntryValueOffset", &ok);
+    return ok && T.entries != NULL && T.types != NULL && T.ints != NULL && T.stride > 0 && T.type_stride > 0
+            && T.int_stride > 0 ? 0 : -1;
+}
+
+/* The entry for type::field, or NULL. */
+static const char *entry(const char *type, const char *field) {
+    for (const char *e = T.entries;; e += T.stride) {
+        const char *t = *(const char * const *) (e + T.type_name);
+        if (t == NULL) {
+            return NULL;
+        }
+        const char *f = *(const char * const *) (e + T.field_name);
+        if (f != NULL && strcmp(t, type) == 0 && strcmp(f, field) == 0) {
+            return e;
+        }
+    }
+}
+
+static int field(const char *type, const char *name) {
+    const char *e = entry(type, name);
+    return e == NULL || *(const int32_t *) (e + T.is_static) ? -1 : (int) *(const long *) (e + T.offset);
+}
+
+static void *static_field(const char *type, const char *name) {
+    const char *e = entry(type, name);
+    return e == NULL || !*(const int32_t *) (e + T.is_static) ? NULL : *(void * const *) (e + T.address);
+}
+
+static int type_size(const char *type) {
+    for (const char *e = T.types;; e += T.type_stride) {
+        const char *t = *(const char * const *) (e + T.type_type_name);
+        if (t == NULL) {
+            return -1;
+        }
+        if (strcmp(t, type) == 0) {
+            return (int) *(const long *) (e + T.type_size);
+        }
+    }
+}
+
+static int int_constant(const char *name, int missing) {
+    for (const char *e = T.ints;; e += T.int_stride) {
+        const char *n = *(const char * const *) (e + T.int_name);
+        if (n == NULL) {
+            return missing;
+        }
+        if (strcmp(n, name) == 0) {
+            return *(const int32_t *) (e + T.int_value);
+        }
+    }
+}
+
+static int either(int a, int b) {
+    return a >= 0 ? a : b;
+}
+
+static int layout_init(void) {
+    L.thread_anchor = field("JavaThread", "_anchor");
+    L.anchor_sp = field("JavaFrameAnchor", "_last_Java_sp");
+    L.anchor_pc = field("JavaFrameAnchor", "_last_Java_pc");
+    L.anchor_fp = field("JavaFrameAnchor", "_last_Java_fp");
+    L.stack_base = field("JavaThread", "_stack_base");
+    L.stack_size = field("JavaThread", "_stack_size");
+    L.code_heaps = static_field("CodeCache", "_heaps");
+    L.heap_memory = field("CodeHeap", "_memory");
+    L.heap_segmap = field("CodeHeap", "_segmap");
+    L.heap_log2_segment = field("CodeHeap", "_log2_segment_size");
+    L.vs_low = field("VirtualSpace", "_low");
+    L.vs_high = field("VirtualSpace", "_high");
+    L.block_used = field("HeapBlock::Header", "_used");
+    L.block_size = type_size("HeapBlock");
+    L.array_len = field("GrowableArrayBase", "_len");
+    L.array_data = field("GrowableArray<int>", "_data");
+    L.blob_name = field("CodeBlob", "_name");
+    L.blob_kind = field("CodeBlob", "_kind");
+    L.blob_frame_size = field("CodeBlob", "_frame_size");
+    L.blob_code_begin = field("CodeBlob", "_code_begin");      /* up to JDK 22: a pointer */
+    L.blob_code_offset = field("CodeBlob", "_code_offset");    /* from JDK 23: an offset from the blob */
+    L.blob_mutable_data = field("CodeBlob", "_mutable_data");
+    L.blob_relocation_size = field("CodeBlob", "_relocation_size");
+    L.nm_method = either(field("nmethod", "_method"), field("CompiledMethod", "_method"));
+    L.nm_compile_id = field("nmethod", "_compile_id");
+    L.nm_orig_pc = field("nmethod", "_orig_pc_offset");
+    L.nm_deopt_begin = field("CompiledMethod", "_deopt_handler_begin");
+    L.nm_deopt_mh_begin = field("CompiledMethod", "_deopt_mh_handler_begin");
+    L.nm_deopt_offset = field("nmethod", "_deopt_handler_offset");
+    L.nm_deopt_mh_offset = field("nmethod", "_deopt_mh_handler_offset");
+    L.nm_pcs_offset = field("nmethod", "_scopes_pcs_offset");
+    L.nm_dependencies_offset = field("nmethod", "_dependencies_offset");
+    L.nm_scopes_data_begin = field("CompiledMethod", "_scopes_data_begin");
+    L.nm_metadata_offset = field("nmethod", "_metadata_offset");
+    L.nm_immutable_data = field("nmethod", "_immutable_data");
+    L.nm_scopes_data_offset = field("nmethod", "_scopes_data_offset");
+    L.pc_offset = field("PcDesc", "_pc_offset");
+    L.pc_scope = field("PcDesc", "_scope_decode_offset");
+    L.pc_size = type_size("PcDesc");
+    L.method_const = field("Method", "_constMethod");
+    L.method_flags = field("Method", "_access_flags");
+    L.const_constants = field("ConstMethod", "_constants");
+    L.const_idnum = field("ConstMethod", "_method_idnum");
+    L.const_code_size = field("ConstMethod", "_code_size");
+    L.const_size = type_size("ConstMethod");
+    L.pool_holder = field("ConstantPool", "_pool_holder");
+    L.klass_method_ids = field("InstanceKlass", "_methods_jmethod_ids");
+    L.wrapper_anchor = field("JavaCallWrapper", "_anchor");
+    L.call_stub_return = static_field("StubRoutines", "_call_stub_return_address");
+    L.entry_wrapper_slot = int_constant("frame::entry_frame_call_wrapper_offset", 0);
+    if (int_constant("frame::interpreter_frame_sender_sp_offset", 0) != INTERP_SENDER_SP || L.entry_wrapper_slot >= 0) {
+        return -3; /* not the frame layout this walker knows */
+    }
+    if (L.blob_kind >= 0) {
+        g_nmethod_kind = int_constant("CodeBlobKind::Nmethod", -1);
+    }
+    int common[] = {L.thread_anchor, L.anchor_sp, L.anchor_pc, L.anchor_fp, L.stack_base, L.stack_size,
+                    L.heap_memory, L.heap_segmap, L.heap_log2_segment, L.vs_low, L.vs_high, L.block_used,
+                    L.block_size, L.array_len, L.array_data, L.blob_name, L.blob_frame_size, L.nm_method, L.nm_compile_id,
+                    L.nm_orig_pc, L.nm_pcs_offset, L.pc_offset, L.pc_scope, L.pc_size, L.method_const,
+                    L.method_flags, L.const_constants, L.const_idnum, L.const_code_size, L.const_size,
+                    L.pool_holder, L.klass_method_ids, L.wrapper_anchor};
+    for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+        if (common[i] < 0) {
+            return -4;
+        }
+    }
+    if (L.code_heaps == NULL || L.call_stub_return == NULL || L.pc_size < 8) {
+        return -4;
+    }
+    int old_layout = L.blob_code_begin >= 0 && L.nm_deopt_begin >= 0 && L.nm_deopt_mh_begin >= 0
+            && L.nm_dependencies_offset >= 0 && L.nm_scopes_data_begin >= 0 && L.nm_metadata_offset >= 0;
+    int new_layout = L.blob_code_offset >= 0 && L.nm_deopt_offset >= 0 && L.nm_deopt_mh_offset >= 0
+            && L.nm_immutable_data >= 0 && L.nm_scopes_data_offset >= 0 && L.blob_mutable_data >= 0
+            && L.blob_relocation_size >= 0 && g_nmethod_kind >= 0;
+    return old_layout || new_layout ? 0 : -5;
+}
+
+static int env_offset_init(JNIEnv *env) {
+    /* java.lang.Thread.eetop holds the JavaThread*: the JNIEnv is a field of it */
+    jclass thread_class = (*env)->FindClass(env, "java/lang/Thread");
+    jmethodID current = thread_class == NULL ? NULL
+            : (*env)->GetStaticMethodID(env, thread_class, "currentThread", "()Ljava/lang/Thread;");
+    jfieldID eetop = thread_class == NULL ? NULL : (*env)->GetFieldID(env, thread_class, "eetop", "J");
+    jobject thread = current == NULL || eetop == NULL ? NULL : (*env)->CallStaticObjectMethod(env, thread_class, current);
+    if (thread == NULL) {
+        (*env)->ExceptionClear(env);
+        return -6;
+    }
+    jlong vm_thread = (*env)->GetLongField(env, thread, eetop);
+    g_env_offset = (intptr_t) env - (intptr_t) vm_thread;
+    return vm_thread != 0 && g_env_offset > 0 && g_env_offset < 8192 ? 0 : -6;
+}
+
+int jh_vmwalk_init(JNIEnv *env) {
+    int r = tables_init();
+    if (r == 0) {
+        r = layout_init();
+    }
+    if (r == 0) {
+        r = env_offset_init(env);
+    }
+    if (r == 0) {
+        /* JNI_VERSION_21 came with the UNSIGNED5 coding of debug information (JDK 21) */
+        g_excluded_byte = (*env)->GetVersion(env) >= 0x00150000 ? 1 : 0;
+        g_ready = 1;
+    }
+    return r;
+}
+
+/* --- the code cache ---------------------------------------------------------------------------------- */
+
+/* The blob holding pc, from the code heaps' segment maps (HotSpot's CodeHeap::find_start), or NULL. */
+static const char *find_blob(uintptr_t pc) {
+    const char *heaps = *(const char * const *) L.code_heaps;
+    if (heaps == NULL) {
+        return NULL;
+    }
+    int count = *(const int *) (heaps + L.array_len);
+    const char * const *heap = *(const char * const * const *) (heaps + L.array_data);
+    for (int i = 0; i < count && i < 8; i++) {
+        const char *h = heap[i];
+        uintptr_t low = *(const uintptr_t *) (h + L.heap_memory + L.vs_low);
+        uintptr_t high = *(const uintptr_t *) (h + L.heap_memory + L.vs_high);
+        if (pc < low || pc >= high) {
+            continue;
+        }
+        int shift = *(const int *) (h + L.heap_log2_segment);
+        const u1 *map = *(const u1 * const *) (h + L.heap_segmap + L.vs_low);
+        size_t segment = (pc - low) >> shift;
+        if (map[segment] == FREE_SEGMENT) {
+            return NULL;
+        }
+        for (int guard = 0; map[segment] > 0; guard++) {
+            if (map[segment] > segment || guard > (1 << 20)) {
+                return NULL;
+            }
+            segment -= map[segment];
+        }
+        const char *block = (const char *) (low + (segment << shift));
+        if (!*(const u1 *) (block + L.block_used)) {
+            return NULL;
+        }
+        return block + L.block_size;
+    }
+    return NULL;
+}
+
+enum { KIND_OTHER, KIND_NMETHOD, KIND_INTERPRETER };
+
+/* Blob names learned so far and their kinds: every blob of a kind points at the same string, so after the
+ * first of each a blob's kind costs a pointer comparison, not a string comparison. */
+#define KNOWN_NAMES 8
+static struct {
+    const char *_Atomic name;
+    int kind;
+} g_names[KNOWN_NAMES];
+
+static int kind_of_name(const char *name) {
+    if (strcmp(name, "nmethod") == 0 || strcmp(name, "native nmethod") == 0) {
+        return KIND_NMETHOD;
+    }
+    return strcmp(name, "Interpreter") == 0 ? KIND_INTERPRETER : KIND_OTHER;
+}
+
+static int blob_kind(const char *blob) {
+    const char *name = *(const char * const *) (blob + L.blob_name);
+    if (name == NULL) {
+        return KIND_OTHER;
+    }
+    for (int i = 0; i < KNOWN_NAMES; i++) {
+        const char *known = atomic_load_explicit(&g_names[i].name, memory_order_acquire);
+        if (known == name) {
+            return g_names[i].kind;
+        }
+        if (known == NULL) {
+            int kind = kind_of_name(name);
+            g_names[i].kind = kind;
+            const char *expected = NULL;
+            /* another thread may take the slot meanwhile: then this name is simply not learned yet */
+            atomic_compare_exchange_strong_explicit(&g_names[i].name, &expected, name, memory_order_release,
+                                                    memory_order_relaxed);
+            return kind;
+        }
+    }
+    return kind_of_name(name);
+}
+
+static int is_nmethod(const char *blob, int kind) {
+    if (g_nmethod_kind >= 0) {
+        return *(const u1 *) (blob + L.blob_kind) == g_nmethod_kind;
+    }
+    return kind == KIND_NMETHOD;
+}
+
+/* --- methods ----------------------------------------------------------------------------------------- */
+
+static int is_native(const char *method) {
+    return (*(const uint16_t *) (method + L.method_flags) & ACC_NATIVE) != 0;
+}
+
+/* The method's jmethodID from its class's cache, as AsyncGetCallTrace finds it (NULL when none was made). */
+static jmethodID method_id(const char *method) {
+    const char *cm = *(const char * const *) (method + L.method_const);
+    const char *pool = *(const char * const *) (cm + L.const_constants);
+    const char *klass = *(const char * const *) (pool + L.pool_holder);
+    jmethodID *ids = __atomic_load_n((jmethodID * const *) (klass + L.klass_method_ids), __ATOMIC_ACQUIRE);
+    if (ids == NULL) {
+        return NULL;
+    }
+    uint16_t idnum = *(const uint16_t *) (cm + L.const_idnum);
+    return (size_t) (uintptr_t) ids[0] > idnum ? ids[idnum + 1] : NULL;
+}
+
+/* --- caches of decoded frames ------------------------------------------------------------------------ */
+
+/* What a walk decodes again and again is kept in two direct-mapped caches shared by all threads, each entry
+ * guarded by a sequence number (odd while written; a reader that sees it change discards what it read):
+ * the frames of a compiled frame by its pc, valid while the code blob at that pc is the same nmethod (same
+ * blob, same compile id: code memory is reused after an nmethod is freed); and the jmethodID of an
+ * interpreted frame's method, valid while the Method still points at the same ConstMethod. */
+#define PC_CACHE_SIZE 4096     /* entries, a power of two */
+#define PC_CACHE_FRAMES 8      /* deeper inlining is decoded every time */
+#define METHOD_CACHE_SIZE 1024
+
+typedef struct {
+    _Atomic uint64_t seq;
+    uintptr_t pc;
+    const char *blob;
+    int compile_id;
+    int count;
+    jh_frame frames[PC_CACHE_FRAMES];
+} pc_entry;
+
+typedef struct {
+    _Atomic uint64_t seq;
+    const char *method;
+    const char *const_method;
+    jmethodID id;
+} method_entry;
+
+static pc_entry g_pc_cache[PC_CACHE_SIZE];
+static method_entry g_method_cache[METHOD_CACHE_SIZE];
+
+static size_t slot_of(uintptr_t key, size_t size) {
+    return (size_t) ((key ^ (key >> 13) ^ (key >> 29)) * 0x9E3779B97F4A7C15ULL >> 40) & (size - 1);
+}
+
+/* Begins writing an entry; 0 when another thread is writing it (then it is left alone). */
+static uint64_t write_begin(_Atomic uint64_t *seq) {
+    uint64_t s = atomic_load_explicit(seq, memory_order_relaxed);
+    if ((s & 1) || !atomic_compare_exchange_strong_explicit(seq, &s, s + 1, memory_order_acquire, memory_order_relaxed)) {
+        return 0;
+    }
+    atomic_thread_fence(memory_order_release);
+    return s + 2;
+}
+
+static void write_end(_Atomic uint64_t *seq, uint64_t done) {
+    atomic_store_explicit(seq, done, memory_order_release);
+}
+
+/* Copies the cached frames of (blob, pc) into out[n..max); returns the new count, or -1 on a miss. */
+static int pc_cache_get(const char *blob, int compile_id, uintptr_t pc, jh_frame *out, int n, int max) {
+    pc_entry *e = &g_pc_cache[slot_of(pc, PC_CACHE_SIZE)];
+    uint64_t before = atomic_load_explicit(&e->seq, memory_order_acquire);
+    if ((before & 1) || e->pc != pc || e->blob != blob || e->compile_id != compile_id) {
+        return -1;
+    }
+    int count = e->count;
+    if (count <= 0 || count > PC_CACHE_FRAMES) {
+        return -1;
+    }
+    int take = count < max - n ? count : max - n;
+    memcpy(out + n, e->frames, sizeof(jh_frame) * (size_t) take);
+    atomic_thread_fence(memory_order_acquire);
+    if (atomic_load_explicit(&e->seq, memory_order_relaxed) != before) {
+        return -1;
+    }
+    return n + take;
+}
+
+static void pc_cache_put(const char *blob, int compile_id, uintptr_t pc, const jh_frame *frames, int count) {
+    if (count <= 0 || count > PC_CACHE_FRAMES) {
+        return;
+    }
+    pc_entry *e = &g_pc_cache[slot_of(pc, PC_CACHE_SIZE)];
+    uint64_t done = write_begin(&e->seq);
+    if (done == 0) {
+        return;
+    }
+    e->pc = pc;
+    e->blob = blob;
+    e->compile_id = compile_id;
+    e->count = count;
+    memcpy(e->frames, frames, sizeof(jh_frame) * (size_t) count);
+    write_end(&e->seq, done);
+}
+
+/* The jmethodID of an interpreted frame's method, through the cache. */
+static jmethodID cached_method_id(const char *method) {
+    const char *cm = *(const char * const *) (method + L.method_const);
+    method_entry *e = &g_method_cache[slot_of((uintptr_t) method, METHOD_CACHE_SIZE)];
+    uint64_t before = atomic_load_explicit(&e->seq, memory_order_acquire);
+    if (!(before & 1) && e->method == method && e->const_method == cm) {
+        jmethodID id = e->id;
+        atomic_thread_fence(memory_order_acquire);
+        if (atomic_load_explicit(&e->seq, memory_order_relaxed) == before) {
+            return id;
+        }
+    }
+    jmethodID id = method_id(method);
+    if (id != NULL) {
+        uint64_t done = write_begin(&e->seq);
+        if (done != 0) {
+            e->method = method;
+            e->const_method = cm;
+            e->id = id;
+            write_end(&e->seq, done);
+        }
+    }
+    return id;
+}
+
+/* --- compiled frames --------------------------------------------------------------------------------- */
+
+/* One int of compressed debug information (CompressedReadStream / UNSIGNED5). */
+static uint32_t read_int(const u1 **at) {
+    const u1 *b = *at;
+    const uint32_t x = g_excluded_byte, low_bytes = 256 - 64 - x;
+    uint32_t sum = (uint32_t) b[0] - x;
+    if (sum < low_bytes) {
+        *at = b + 1;
+        return sum;
+    }
+    int shift = 6;
+    for (int i = 1;; i++) {
+        uint32_t digit = (uint32_t) b[i] - x;
+        sum += digit << shift;
+        if (digit < low_bytes || i == 4) {
+            *at = b + i + 1;
+            return sum;
+        }
+        shift += 6;
+    }
+}
+
+static uintptr_t code_begin(const char *nm) {
+    return L.blob_code_begin >= 0 ? *(const uintptr_t *) (nm + L.blob_code_begin)
+                                  : (uintptr_t) nm + (uintptr_t) *(const int *) (nm + L.blob_code_offset);
+}
+
+/* Whether pc is where a frame of nm being deoptimized returns to (its original pc is then kept in the frame). */
+static int is_deopt_pc(const char *nm, uintptr_t pc) {
+    if (L.nm_deopt_begin >= 0) {
+        return pc == *(const uintptr_t *) (nm + L.nm_deopt_begin) || pc == *(const uintptr_t *) (nm + L.nm_deopt_mh_begin);
+    }
+    return pc == (uintptr_t) nm + (uintptr_t) *(const int *) (nm + L.nm_deopt_offset)
+            || pc == (uintptr_t) nm + (uintptr_t) *(const int *) (nm + L.nm_deopt_mh_offset);
+}
+
+/* Appends the frames of compiled frame nm at pc (inlined methods first) to out[n..max); returns the new count
+ * or a negative value. */
+static int compiled_frames(const char *nm, uintptr_t pc, jh_frame *out, int n, int max) {
+    const char *pcs, *pcs_end, *scopes;
+    const char * const *metadata;
+    if (L.nm_immutable_data >= 0) {
+        const char *data = *(const char * const *) (nm + L.nm_immutable_data);
+        pcs = data + *(const int *) (nm + L.nm_pcs_offset);
+        pcs_end = data + *(const int *) (nm + L.nm_scopes_data_offset);
+        scopes = pcs_end;
+        metadata = (const char * const *) (*(const char * const *) (nm + L.blob_mutable_data)
+                                           + *(const int *) (nm + L.blob_relocation_size));
+    } else {
+        pcs = nm + *(const int *) (nm + L.nm_pcs_offset);
+        pcs_end = nm + *(const int *) (nm + L.nm_dependencies_offset);
+        scopes = *(const char * const *) (nm + L.nm_scopes_data_begin);
+        metadata = (const char * const *) (nm + *(const int *) (nm + L.nm_metadata_offset));
+    }
+    if (pcs_end < pcs) {
+        return -20;
+    }
+    /* the PcDesc of a call site's return address: they are sorted by pc offset */
+    intptr_t offset = (intptr_t) (pc - code_begin(nm));
+    size_t lo = 0, hi = (size_t) (pcs_end - pcs) / (size_t) L.pc_size;
+    const size_t count = hi;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (*(const int *) (pcs + mid * (size_t) L.pc_size + L.pc_offset) < offset) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    const char *desc = pcs + lo * (size_t) L.pc_size;
+    if (lo >= count || *(const int *) (desc + L.pc_offset) != offset) {
+        return -21;
+    }
+    int scope = *(const int *) (desc + L.pc_scope);
+    if (scope == 0) {
+        return -22; /* no debug information here */
+    }
+    for (int inlined = 0; scope != 0 && n < max; inlined++) {
+        if (inlined >= MAX_INLINING || scope < 0) {
+            return -23;
+        }
+        const u1 *at = (const u1 *) scopes + scope;
+        int sender = (int) read_int(&at);
+        int index = (int) read_int(&at);
+        int bci = (int) read_int(&at) - 1; /* InvocationEntryBci is -1 */
+        const char *method = index > 0 ? metadata[index - 1] : NULL;
+        if (method == NULL) {
+            return -24;
+        }
+        out[n].bci = bci;
+        out[n].method = method_id(method);
+        n++;
+        scope = sender;
+    }
+    return n;
+}
+
+/* --- the walk ---------------------------------------------------------------------------------------- */
+
+int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
+    if (!g_ready) {
+        return -1;
+    }
+    const char *thread = (const char *) env - g_env_offset;
+    const char *anchor = thread + L.thread_anchor;
+    const uintptr_t base = *(const uintptr_t *) (thread + L.stack_base);
+    const uintptr_t limit = base - *(const size_t *) (thread + L.stack_size);
+    uintptr_t sp = *(const uintptr_t *) (anchor + L.anchor_sp);
+    uintptr_t fp = *(const uintptr_t *) (anchor + L.anchor_fp);
+    uintptr_t pc = *(const uintptr_t *) (anchor + L.anchor_pc);
+    if (sp <= limit || sp >= base) {
+        return -2;
+    }
+    if (pc == 0) {
+        pc = ((const uintptr_t *) sp)[-1];
+    }
+    const uintptr_t call_stub = *L.call_stub_return;
+    int n = 0;
+    /* a native method's frame is expected on top (the hook's own) and where native code called Java (below an
+     * entry frame: Method.invoke's native accessor, a JNI upcall); anywhere else it is not understood (a
+     * virtual thread's entry, for one) */
+    int native_ok = 1;
+    for (int step = 0; n < max; step++) {
+        if (step >= MAX_STEPS) {
+            return -3;
+        }
+        uintptr_t caller_sp;
+        int entered = 0;
+        if (pc == call_stub) {
+            /* an entry frame (native code called Java): the Java frames below it are found through the
+             * JavaCallWrapper's anchor, or there are none */
+            if (fp <= sp || fp >= base) {
+                return -4;
+            }
+            const char *wrapper = *(const char * const *) (fp + (intptr_t) L.entry_wrapper_slot * 8);
+            if ((uintptr_t) wrapper <= fp || (uintptr_t) wrapper >= base) {
+                return -5;
+            }
+            const char *a = wrapper + L.wrapper_anchor;
+            caller_sp = *(const uintptr_t *) (a + L.anchor_sp);
+            if (caller_sp == 0) {
+                break; /* the thread's first Java frame was the last */
+            }
+            fp = *(const uintptr_t *) (a + L.anchor_fp);
+            pc = *(const uintptr_t *) (a + L.anchor_pc);
+            if (caller_sp <= sp || caller_sp >= base) {
+                return -6;
+            }
+            if (pc == 0) {
+                pc = ((const uintptr_t *) caller_sp)[-1];
+            }
+            entered = 1;
+        } else {
+            const char *blob = find_blob(pc);
+            if (blob == NULL) {
+                return -7;
+            }
+            int kind = blob_kind(blob);
+            if (is_nmethod(blob, kind)) {
+                const char *method = *(const char * const *) (blob + L.nm_method);
+                if (method == NULL) {
+                    return -8;
+                }
+                if (is_native(method)) {
+                    if (!native_ok) {
+                        return -9;
+                    }
+                    out[n].bci = JH_BCI_NATIVE;
+                    out[n].method = method_id(method);
+                    n++;
+                } else {
+                    uintptr_t real_pc = pc;
+                    if (is_deopt_pc(blob, pc)) {
+                        real_pc = *(const uintptr_t *) (sp + (uintptr_t) *(const int *) (blob + L.nm_orig_pc));
+                    }
+                    int compile_id = *(const int *) (blob + L.nm_compile_id);
+                    int cached = pc_cache_get(blob, compile_id, real_pc, out, n, max);
+                    if (cached >= 0) {
+                        n = cached;
+                    } else {
+                        int before = n;
+                        n = compiled_frames(blob, real_pc, out, n, max);
+                        if (n < 0) {
+                            return n;
+                        }
+                        if (n < max) { /* all of this frame's methods were decoded */
+                            pc_cache_put(blob, compile_id, real_pc, out + before, n - before);
+                        }
+                    }
+                }
+                int words = *(const int *) (blob + L.blob_frame_size);
+                if (words <= 0 || words > MAX_FRAME_WORDS) {
+                    return -10;
+                }
+                caller_sp = sp + (uintptr_t) words * 8;
+                if (caller_sp >= base) {
+                    return -11;
+                }
+                pc = ((const uintptr_t *) caller_sp)[-1];
+                fp = ((const uintptr_t *) caller_sp)[-2];
+            } else if (kind == KIND_INTERPRETER) {
+                if (fp <= sp || fp >= base - 16) {
+                    return -12;
+                }
+                const uintptr_t *f = (const uintptr_t *) fp;
+                const char *method = (const char *) f[INTERP_METHOD];
+                if (method == NULL) {
+                    return -13;
+                }
+                if (is_native(method)) {
+                    if (!native_ok) {
+                        return -9;
+                    }
+                    out[n].bci = JH_BCI_NATIVE;
+                } else {
+                    const char *cm = *(const char * const *) (method + L.method_const);
+                    intptr_t bci = (intptr_t) f[INTERP_BCP] - (intptr_t) (cm + L.const_size);
+                    if (bci < 0 || bci >= *(const uint16_t *) (cm + L.const_code_size)) {
+                        return -14;
+                    }
+                    out[n].bci = (jint) bci;
+                }
+                out[n].method = cached_method_id(method);
+                n++;
+                caller_sp = f[INTERP_SENDER_SP];
+                pc = f[FRAME_RETURN_PC];
+                fp = f[FRAME_LINK];
+                if (caller_sp <= (uintptr_t) f || caller_sp >= base) {
+                    return -15;
+                }
+            } else {
+                return -16; /* a stub, an adapter, an upcall: left to AsyncGetCallTrace */
+            }
+        }
+        if (caller_sp <= sp) {
+            return -17;
+        }
+        sp = caller_sp;
+        native_ok = entered;
+    }
+    return n;
+}
+
+#else /* not x86_64 */
+
+int jh_vmwalk_init(JNIEnv *env) {
+    (void) env;
+    return -100;
+}
+
+int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
+    (void) env;
+    (void) out;
+    (void) max;
+    return -1;
+}
+
+#endif
