@@ -94,14 +94,29 @@ int jh_stacks_init(jvmtiEnv *jvmti) {
     return 0;
 }
 
+static uint64_t mix(uint64_t h, const asgct_frame *f) {
+    uint64_t word = (uint64_t) (uintptr_t) f->method ^ ((uint64_t) (uint32_t) f->bci << 40);
+    return (h ^ word) * 0x9E3779B97F4A7C15ULL;
+}
+
+/* A hash of (method, bci) over the frames. Four independent lanes: one multiply chain over 64 frames was a
+ * third of a capture's own time, each frame waiting for the previous one's multiply. */
 static uint64_t hash_frames(const asgct_frame *f, int n) {
-    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a over (method, bci) */
-    for (int i = 0; i < n; i++) {
-        h ^= (uint64_t) (uintptr_t) f[i].method;
-        h *= 0x100000001b3ULL;
-        h ^= (uint64_t) (uint32_t) f[i].bci;
-        h *= 0x100000001b3ULL;
+    uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL, c = (uint64_t) n, d = 0x100000001b3ULL;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        a = mix(a, &f[i]);
+        b = mix(b, &f[i + 1]);
+        c = mix(c, &f[i + 2]);
+        d = mix(d, &f[i + 3]);
     }
+    for (; i < n; i++) {
+        a = mix(a, &f[i]);
+    }
+    uint64_t h = a ^ (b >> 7 | b << 57) ^ (c >> 19 | c << 45) ^ (d >> 31 | d << 33);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 32;
     return h == 0 ? 1 : h;
 }
 

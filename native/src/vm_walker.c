@@ -283,19 +283,13 @@ static const char *find_blob(uintptr_t pc) {
 
 enum { KIND_OTHER, KIND_NMETHOD, KIND_INTERPRETER };
 
-/* Blob names learned so far and their kinds: every blob of a kind points at the same string, so after the
- * first of each a blob's kind costs a pointer comparison, not a string comparison. */
-#define KNOWN_NAMES 8
-static struct {
-    const char *_Atomic name;
-    int kind;
-} g_names[KNOWN_NAMES];
+/* The names of the blobs the walker knows, learned from the first of each: every blob of a kind points at the
+ * same string, so after that a blob's kind costs pointer comparisons, not string comparisons. (Two threads
+ * learning at once store equal strings: either pointer serves.) */
+static const char *_Atomic g_name_nmethod, *_Atomic g_name_native_nmethod, *_Atomic g_name_interpreter;
 
-static int kind_of_name(const char *name) {
-    if (strcmp(name, "nmethod") == 0 || strcmp(name, "native nmethod") == 0) {
-        return KIND_NMETHOD;
-    }
-    return strcmp(name, "Interpreter") == 0 ? KIND_INTERPRETER : KIND_OTHER;
+static void learn(const char *_Atomic *slot, const char *name) {
+    atomic_store_explicit(slot, name, memory_order_relaxed);
 }
 
 static int blob_kind(const char *blob) {
@@ -303,22 +297,26 @@ static int blob_kind(const char *blob) {
     if (name == NULL) {
         return KIND_OTHER;
     }
-    for (int i = 0; i < KNOWN_NAMES; i++) {
-        const char *known = atomic_load_explicit(&g_names[i].name, memory_order_acquire);
-        if (known == name) {
-            return g_names[i].kind;
-        }
-        if (known == NULL) {
-            int kind = kind_of_name(name);
-            g_names[i].kind = kind;
-            const char *expected = NULL;
-            /* another thread may take the slot meanwhile: then this name is simply not learned yet */
-            atomic_compare_exchange_strong_explicit(&g_names[i].name, &expected, name, memory_order_release,
-                                                    memory_order_relaxed);
-            return kind;
-        }
+    if (name == atomic_load_explicit(&g_name_nmethod, memory_order_relaxed)
+            || name == atomic_load_explicit(&g_name_native_nmethod, memory_order_relaxed)) {
+        return KIND_NMETHOD;
     }
-    return kind_of_name(name);
+    if (name == atomic_load_explicit(&g_name_interpreter, memory_order_relaxed)) {
+        return KIND_INTERPRETER;
+    }
+    if (strcmp(name, "nmethod") == 0) {
+        learn(&g_name_nmethod, name);
+        return KIND_NMETHOD;
+    }
+    if (strcmp(name, "native nmethod") == 0) {
+        learn(&g_name_native_nmethod, name);
+        return KIND_NMETHOD;
+    }
+    if (strcmp(name, "Interpreter") == 0) {
+        learn(&g_name_interpreter, name);
+        return KIND_INTERPRETER;
+    }
+    return KIND_OTHER;
 }
 
 static int is_nmethod(const char *blob, int kind) {

@@ -61,6 +61,9 @@ final class Analyzer implements EventHandler<HandleEvent> {
             if (e.command != null) {
                 e.command.run();
             } else if (e.type != null) {
+                if (e.descriptor != null) {
+                    e.descriptorId = System.identityHashCode(e.descriptor);
+                }
                 if (e.timeMillis == 0 && e.nanos != 0) {
                     e.timeMillis = wallClock.millisAt(e.nanos);
                 }

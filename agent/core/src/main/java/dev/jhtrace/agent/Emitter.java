@@ -16,7 +16,7 @@ final class Emitter {
     private final int[] fds = new int[MAX_FDS];
     private final HandleKind[] kinds = new HandleKind[MAX_FDS];
     private final String[] descriptions = new String[MAX_FDS];
-    private final int[] descriptorIds = new int[MAX_FDS];
+    private final Object[] descriptors = new Object[MAX_FDS];
     private int count;
     private TraceType type;
     private boolean reclaimed;
@@ -48,7 +48,7 @@ final class Emitter {
         fds[count] = fd;
         kinds[count] = kind;
         descriptions[count] = description;
-        descriptorIds[count] = descriptor == null ? 0 : System.identityHashCode(descriptor);
+        descriptors[count] = descriptor; // its identity is taken on the analyzer thread (see HandleEvent.descriptor)
         count++;
     }
 
@@ -67,6 +67,10 @@ final class Emitter {
         String thread = count > 0 ? Thread.currentThread().getName() : null;
         long nanos = count > 0 ? System.nanoTime() : 0;
         for (int i = 0; i < count; i++) {
+            String description = descriptions[i];
+            Object descriptor = descriptors[i];
+            descriptions[i] = null; // nothing of the program's is kept here once published (or dropped)
+            descriptors[i] = null;
             long seq = ring.tryClaim();
             if (seq < 0) {
                 continue;
@@ -76,18 +80,17 @@ final class Emitter {
             e.type = type;
             e.fd = fds[i];
             e.kind = kinds[i];
-            e.description = descriptions[i];
+            e.description = description;
             e.thread = thread;
             e.timeMillis = 0; // the analyzer derives it from nanos (one clock read per event here, not two)
             e.nanos = nanos;
             e.frames = null;
             e.stack = stack;
             e.traceId = Math.max(traceId, 0);
-            e.descriptorId = descriptorIds[i];
+            e.descriptor = descriptor;
             e.reclaimed = reclaimed;
             e.agent = agent;
             ring.publish(seq);
-            descriptions[i] = null;
         }
         count = 0;
     }

@@ -36,6 +36,13 @@ public final class HandleEvent {
     Throwable stack;
     /** Identity of the {@link java.io.FileDescriptor} object involved (0 if none): links a bad reference to its close. */
     int descriptorId;
+    /**
+     * The {@link java.io.FileDescriptor} object itself, whose identity the analyzer takes ({@link #descriptorId}).
+     * Not the hook: its first identity hash inflates the object's monitor when the hooked method holds it
+     * ({@code FileDescriptor.close} is synchronized), which costs the application thread a microsecond and the
+     * JVM a monitor to deflate later.
+     */
+    Object descriptor;
     /** True when the close ran on the GC cleaner: the program dropped the handle without closing it. */
     boolean reclaimed;
     /** True when agent code opened or closed it: accounted for, never reported as the program's. */
@@ -53,6 +60,7 @@ public final class HandleEvent {
         traceId = 0;
         command = null;
         descriptorId = 0;
+        descriptor = null;
         reclaimed = false;
         agent = false;
         fd = -1;
