@@ -205,14 +205,16 @@ static jint JNICALL nh_walker0(JNIEnv *env, jclass cls, jint mode) {
 }
 
 /* {mode, VMStructs walks, fallbacks to AsyncGetCallTrace, walks checked, disagreements, walks AsyncGetCallTrace
- * could not take (not compared), then the first
+ * could not take (not compared), walks recognised as repeated (trusted, checked, and naming another stack than
+ * a full walk), then the first
  * disagreement: frame index, frames each walker found, each walker's method id and bytecode index there, then
  * the fallbacks by the walker's reason (index -reason; 0 for any other)}. */
 static jlongArray JNICALL nh_walkerStats0(JNIEnv *env, jclass cls) {
     (void) cls;
     jh_walker_stats s;
     jh_stacks_walker_stats(&s);
-    jlong values[] = {s.mode, s.vm_walks, s.fallbacks, s.checked, s.mismatches, s.unchecked, s.first_mismatch.index,
+    jlong values[] = {s.mode, s.vm_walks, s.fallbacks, s.checked, s.mismatches, s.unchecked, s.repeats,
+                      s.repeats_checked, s.repeat_mismatches, s.first_mismatch.index,
                       s.first_mismatch.vm_count, s.first_mismatch.asgct_count,
                       (jlong) (intptr_t) s.first_mismatch.vm_method, s.first_mismatch.vm_bci,
                       (jlong) (intptr_t) s.first_mismatch.asgct_method, s.first_mismatch.asgct_bci};

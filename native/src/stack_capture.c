@@ -37,7 +37,8 @@ static _Atomic uint64_t g_arena_used; /* in frames */
 /* Which walker takes stacks (JH_WALKER_*), and what it did: see jh_stacks_walker */
 static _Atomic int g_walker = JH_WALKER_ASGCT;
 static int g_walker_ready;
-static _Atomic long g_vm_walks, g_fallbacks, g_checked, g_unchecked, g_mismatches;
+static _Atomic long g_vm_walks, g_fallbacks, g_checked, g_unchecked, g_mismatches, g_repeats, g_repeats_checked,
+        g_repeat_mismatches;
 static _Atomic long g_fallback_reasons[JH_WALKER_REASONS]; /* by the VMStructs walker's (negative) result */
 static _Atomic int g_mismatch_seen;
 static jh_walker_mismatch g_first_mismatch;
@@ -129,6 +130,8 @@ static int same(const asgct_frame *a, const asgct_frame *b, int n) {
     return 1;
 }
 
+static jint intern(const asgct_frame *frames, int n);
+
 static int asgct_walk(JNIEnv *env, asgct_frame *out, int max) {
     asgct_trace trace = {env, 0, out};
     g_asgct(&trace, max, NULL);
@@ -148,7 +151,8 @@ static int same_walk(const asgct_frame *a, int na, const asgct_frame *b, int nb,
 /* Walks with the VMStructs walker where it is on, else (and for any frame it does not understand) with
  * AsyncGetCallTrace. While checking, both walk and must agree: the first disagreement switches the VMStructs
  * walker off for good (in JH_WALKER_VM mode) and is kept for jh_stacks_walker. */
-static int walk(JNIEnv *env, asgct_frame *out, int max) {
+static int walk(JNIEnv *env, asgct_frame *out, int max, int *by_vm) {
+    *by_vm = 0;
     int mode = atomic_load_explicit(&g_walker, memory_order_relaxed);
     if (mode == JH_WALKER_ASGCT) {
         return asgct_walk(env, out, max);
@@ -159,6 +163,7 @@ static int walk(JNIEnv *env, asgct_frame *out, int max) {
         atomic_fetch_add_explicit(&g_fallback_reasons[-n < JH_WALKER_REASONS ? -n : 0], 1, memory_order_relaxed);
         return asgct_walk(env, out, max);
     }
+    *by_vm = 1;
     atomic_fetch_add_explicit(&g_vm_walks, 1, memory_order_relaxed);
     if (mode == JH_WALKER_CHECK || atomic_load_explicit(&g_checked, memory_order_relaxed) < JH_WALKER_CHECKED) {
         atomic_fetch_add_explicit(&g_checked, 1, memory_order_relaxed);
@@ -185,6 +190,7 @@ static int walk(JNIEnv *env, asgct_frame *out, int max) {
                 atomic_store(&g_walker, JH_WALKER_ASGCT);
             }
             memcpy(out, expected, sizeof(asgct_frame) * (size_t) m);
+            *by_vm = 0;
             return m;
         }
     }
@@ -209,6 +215,9 @@ void jh_stacks_walker_stats(jh_walker_stats *stats) {
     stats->fallbacks = atomic_load(&g_fallbacks);
     stats->checked = atomic_load(&g_checked);
     stats->unchecked = atomic_load(&g_unchecked);
+    stats->repeats = atomic_load(&g_repeats);
+    stats->repeats_checked = atomic_load(&g_repeats_checked);
+    stats->repeat_mismatches = atomic_load(&g_repeat_mismatches);
     stats->mismatches = atomic_load(&g_mismatches);
     stats->first_mismatch = g_first_mismatch;
     for (int i = 0; i < JH_WALKER_REASONS; i++) {
@@ -223,13 +232,40 @@ jint jh_stacks_capture(JNIEnv *env, int skip, int depth) {
     if (skip < 0 || skip > JH_MAX_SKIP || depth <= 0 || depth > JH_MAX_DEPTH) {
         return -2;
     }
+    /* a walk the thread made before, from the same anchor over the same stack words, has the same frames */
+    int key = skip << 16 | depth;
+    int mode = atomic_load_explicit(&g_walker, memory_order_relaxed);
+    int trusted = mode == JH_WALKER_VM && atomic_load_explicit(&g_checked, memory_order_relaxed) >= JH_WALKER_CHECKED;
+    jint again = mode == JH_WALKER_ASGCT ? 0 : jh_vmwalk_again(env, key);
+    if (again > 0 && trusted) {
+        atomic_fetch_add_explicit(&g_repeats, 1, memory_order_relaxed);
+        return again;
+    }
     asgct_frame walked[MAX_WALK];
-    int total = walk(env, walked, skip + depth);
+    int by_vm;
+    int total = walk(env, walked, skip + depth, &by_vm);
     int n = total - skip;
     if (total <= 0 || n <= 0) {
         return total - 100; /* AsyncGetCallTrace's reason, offset; the caller falls back to Java's own capture */
     }
-    asgct_frame *frames = walked + skip;
+    jint id = intern(walked + skip, n);
+    if (again > 0 && again != id) {
+        /* while checking: a repeated walk must name the same stack as a full one */
+        atomic_fetch_add_explicit(&g_mismatches, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&g_repeat_mismatches, 1, memory_order_relaxed);
+        if (mode == JH_WALKER_VM) {
+            atomic_store(&g_walker, JH_WALKER_ASGCT);
+        }
+    } else if (again > 0) {
+        atomic_fetch_add_explicit(&g_repeats_checked, 1, memory_order_relaxed);
+    }
+    if (by_vm && id > 0) {
+        jh_vmwalk_remember(key, id);
+    }
+    return id;
+}
+
+static jint intern(const asgct_frame *frames, int n) {
     uint64_t h = hash_frames(frames, n);
     uint32_t index = (uint32_t) h & (TABLE_SIZE - 1);
     for (uint32_t probe = 0; probe < TABLE_SIZE / 4; probe++, index = (index + 1) & (TABLE_SIZE - 1)) {

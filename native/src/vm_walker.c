@@ -2,7 +2,9 @@
 #include "vm_walker.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -37,6 +39,8 @@ static struct {
 } L;
 
 static int g_ready;
+static pthread_key_t g_walks_key; /* frees a thread's remembered walks when it ends */
+static int g_walks_key_made;
 static intptr_t g_env_offset;     /* JNIEnv* minus HotSpot's JavaThread* */
 static uint32_t g_excluded_byte;  /* debug info's compressed ints: 1 from JDK 21 (UNSIGNED5), 0 before */
 static int g_nmethod_kind = -1;   /* CodeBlobKind::Nmethod where blobs have a kind (JDK 23+) */
@@ -234,6 +238,9 @@ int jh_vmwalk_init(JNIEnv *env) {
     }
     if (r == 0) {
         r = env_offset_init(env);
+    }
+    if (r == 0 && !g_walks_key_made) {
+        g_walks_key_made = pthread_key_create(&g_walks_key, free) == 0;
     }
     if (r == 0) {
         /* JNI_VERSION_21 came with the UNSIGNED5 coding of debug information (JDK 21) */
@@ -553,6 +560,141 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_frame *out, int n, i
     return n;
 }
 
+/* --- walks seen again -------------------------------------------------------------------------------- */
+
+/* A hook in a loop walks the same stack again and again. What a walk reads is the thread's anchor, words of its
+ * own stack (return addresses, interpreter slots, entry frames' call wrappers, a deoptimized frame's original
+ * pc) and the compile ids of the nmethods it passes; the rest (code, methods' metadata) cannot change while a
+ * frame of theirs is on the stack. So each walk records those reads ("guards"), and a later walk from the same
+ * anchor whose guards all still hold has the same frames: the caller's interned stack id is kept with the
+ * record and given back without walking or hashing again. A saved frame pointer is only a guard where it is
+ * used (an interpreted caller, an entry frame): compiled code keeps anything in it. Per thread, the newest
+ * RECENT_WALKS walks of at most MAX_GUARDS reads. */
+#define RECENT_WALKS 4
+#define MAX_GUARDS 160
+#define GUARD_INT 1 /* an address with this bit reads 4 bytes (a compile id), else 8 */
+
+typedef struct {
+    uintptr_t addr, value;
+} guard;
+
+typedef struct {
+    uintptr_t sp, fp, pc; /* the thread's anchor when the walk began */
+    int key;              /* the caller's: what it asked of the walk */
+    int count;            /* guards; 0: an empty record */
+    jint id;              /* the caller's stack id for it */
+    unsigned used;
+    guard g[MAX_GUARDS];
+} walk_record;
+
+typedef struct {
+    walk_record recent[RECENT_WALKS];
+    walk_record pending; /* the walk in progress */
+    unsigned clock;
+} thread_walks;
+
+/* Allocated on a thread's first walk (13 KB: too big for the static TLS block this module's TLS lives in) and
+ * freed when the thread ends. */
+static __thread thread_walks *t_walks __attribute__((tls_model("initial-exec")));
+static thread_walks *my_walks(void) {
+    thread_walks *w = t_walks;
+    if (w == NULL && g_walks_key_made) {
+        w = calloc(1, sizeof(thread_walks));
+        if (w != NULL) {
+            if (pthread_setspecific(g_walks_key, w) != 0) {
+                free(w);
+                return NULL;
+            }
+            t_walks = w;
+        }
+    }
+    return w;
+}
+
+static uintptr_t guarded(walk_record *r, const void *at) {
+    uintptr_t v = *(const uintptr_t *) at;
+    if (r != NULL) {
+        if (r->count < MAX_GUARDS) {
+            r->g[r->count].addr = (uintptr_t) at;
+            r->g[r->count].value = v;
+            r->count++;
+        } else {
+            r->count = MAX_GUARDS + 1; /* too many reads to keep: this walk is not remembered */
+        }
+    }
+    return v;
+}
+
+static int guarded_int(walk_record *r, const void *at) {
+    int v = *(const int *) at;
+    if (r != NULL) {
+        if (r->count < MAX_GUARDS) {
+            r->g[r->count].addr = (uintptr_t) at | GUARD_INT;
+            r->g[r->count].value = (uintptr_t) (uint32_t) v;
+            r->count++;
+        } else {
+            r->count = MAX_GUARDS + 1;
+        }
+    }
+    return v;
+}
+
+static int holds(const walk_record *r) {
+    for (int i = 0; i < r->count; i++) {
+        uintptr_t a = r->g[i].addr;
+        uintptr_t now = (a & GUARD_INT) ? (uintptr_t) *(const uint32_t *) (a & ~(uintptr_t) GUARD_INT) : *(const uintptr_t *) a;
+        if (now != r->g[i].value) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void anchor_of(JNIEnv *env, uintptr_t *sp, uintptr_t *fp, uintptr_t *pc) {
+    const char *anchor = (const char *) env - g_env_offset + L.thread_anchor;
+    *sp = *(const uintptr_t *) (anchor + L.anchor_sp);
+    *fp = *(const uintptr_t *) (anchor + L.anchor_fp);
+    *pc = *(const uintptr_t *) (anchor + L.anchor_pc);
+}
+
+jint jh_vmwalk_again(JNIEnv *env, int key) {
+    if (!g_ready) {
+        return 0;
+    }
+    uintptr_t sp, fp, pc;
+    anchor_of(env, &sp, &fp, &pc);
+    thread_walks *w = my_walks();
+    if (w == NULL) {
+        return 0;
+    }
+    for (int i = 0; i < RECENT_WALKS; i++) {
+        walk_record *r = &w->recent[i];
+        if (r->count > 0 && r->id > 0 && r->key == key && r->sp == sp && r->fp == fp && r->pc == pc && holds(r)) {
+            r->used = ++w->clock;
+            return r->id;
+        }
+    }
+    return 0;
+}
+
+void jh_vmwalk_remember(int key, jint id) {
+    thread_walks *w = t_walks;
+    if (w == NULL || id <= 0 || w->pending.count == 0 || w->pending.count > MAX_GUARDS) {
+        return;
+    }
+    walk_record *oldest = &w->recent[0];
+    for (int i = 1; i < RECENT_WALKS; i++) {
+        if (w->recent[i].used < oldest->used) {
+            oldest = &w->recent[i];
+        }
+    }
+    size_t head = offsetof(walk_record, g);
+    memcpy(oldest, &w->pending, head + sizeof(guard) * (size_t) w->pending.count);
+    oldest->key = key;
+    oldest->id = id;
+    oldest->used = ++w->clock;
+}
+
 /* --- the walk ---------------------------------------------------------------------------------------- */
 
 int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
@@ -569,8 +711,17 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
     if (sp <= limit || sp >= base) {
         return -2;
     }
+    thread_walks *walks = my_walks();
+    walk_record *rec = walks == NULL ? NULL : &walks->pending;
+    if (rec != NULL) {
+        rec->sp = sp;
+        rec->fp = fp;
+        rec->pc = pc;
+        rec->count = 0;
+    }
+    const uintptr_t *fp_at = NULL; /* where fp was read from: it becomes a guard only where it is used */
     if (pc == 0) {
-        pc = ((const uintptr_t *) sp)[-1];
+        pc = guarded(rec, (const uintptr_t *) sp - 1);
     }
     const uintptr_t call_stub = *L.call_stub_return;
     int n = 0;
@@ -590,22 +741,26 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
             if (fp <= sp || fp >= base) {
                 return -4;
             }
-            const char *wrapper = *(const char * const *) (fp + (intptr_t) L.entry_wrapper_slot * 8);
+            if (fp_at != NULL) {
+                guarded(rec, fp_at);
+            }
+            const char *wrapper = (const char *) guarded(rec, (const void *) (fp + (intptr_t) L.entry_wrapper_slot * 8));
             if ((uintptr_t) wrapper <= fp || (uintptr_t) wrapper >= base) {
                 return -5;
             }
             const char *a = wrapper + L.wrapper_anchor;
-            caller_sp = *(const uintptr_t *) (a + L.anchor_sp);
+            caller_sp = guarded(rec, a + L.anchor_sp);
             if (caller_sp == 0) {
                 break; /* the thread's first Java frame was the last */
             }
-            fp = *(const uintptr_t *) (a + L.anchor_fp);
-            pc = *(const uintptr_t *) (a + L.anchor_pc);
+            fp = guarded(rec, a + L.anchor_fp);
+            fp_at = NULL; /* guarded already */
+            pc = guarded(rec, a + L.anchor_pc);
             if (caller_sp <= sp || caller_sp >= base) {
                 return -6;
             }
             if (pc == 0) {
-                pc = ((const uintptr_t *) caller_sp)[-1];
+                pc = guarded(rec, (const uintptr_t *) caller_sp - 1);
             }
             entered = 1;
         } else {
@@ -629,9 +784,9 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
                 } else {
                     uintptr_t real_pc = pc;
                     if (is_deopt_pc(blob, pc)) {
-                        real_pc = *(const uintptr_t *) (sp + (uintptr_t) *(const int *) (blob + L.nm_orig_pc));
+                        real_pc = guarded(rec, (const void *) (sp + (uintptr_t) *(const int *) (blob + L.nm_orig_pc)));
                     }
-                    int compile_id = *(const int *) (blob + L.nm_compile_id);
+                    int compile_id = guarded_int(rec, blob + L.nm_compile_id);
                     int cached = pc_cache_get(blob, compile_id, real_pc, out, n, max);
                     if (cached >= 0) {
                         n = cached;
@@ -654,14 +809,18 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
                 if (caller_sp >= base) {
                     return -11;
                 }
-                pc = ((const uintptr_t *) caller_sp)[-1];
-                fp = ((const uintptr_t *) caller_sp)[-2];
+                pc = guarded(rec, (const uintptr_t *) caller_sp - 1);
+                fp_at = (const uintptr_t *) caller_sp - 2;
+                fp = *fp_at;
             } else if (kind == KIND_INTERPRETER) {
                 if (fp <= sp || fp >= base - 16) {
                     return -12;
                 }
+                if (fp_at != NULL) {
+                    guarded(rec, fp_at);
+                }
                 const uintptr_t *f = (const uintptr_t *) fp;
-                const char *method = (const char *) f[INTERP_METHOD];
+                const char *method = (const char *) guarded(rec, &f[INTERP_METHOD]);
                 if (method == NULL) {
                     return -13;
                 }
@@ -672,7 +831,7 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
                     out[n].bci = JH_BCI_NATIVE;
                 } else {
                     const char *cm = *(const char * const *) (method + L.method_const);
-                    intptr_t bci = (intptr_t) f[INTERP_BCP] - (intptr_t) (cm + L.const_size);
+                    intptr_t bci = (intptr_t) guarded(rec, &f[INTERP_BCP]) - (intptr_t) (cm + L.const_size);
                     if (bci < 0 || bci >= *(const uint16_t *) (cm + L.const_code_size)) {
                         return -14;
                     }
@@ -680,9 +839,10 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
                 }
                 out[n].method = cached_method_id(method);
                 n++;
-                caller_sp = f[INTERP_SENDER_SP];
-                pc = f[FRAME_RETURN_PC];
-                fp = f[FRAME_LINK];
+                caller_sp = guarded(rec, &f[INTERP_SENDER_SP]);
+                pc = guarded(rec, &f[FRAME_RETURN_PC]);
+                fp_at = &f[FRAME_LINK];
+                fp = *fp_at;
                 if (caller_sp <= (uintptr_t) f || caller_sp >= base) {
                     return -15;
                 }
@@ -711,6 +871,17 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
     (void) out;
     (void) max;
     return -1;
+}
+
+jint jh_vmwalk_again(JNIEnv *env, int key) {
+    (void) env;
+    (void) key;
+    return 0;
+}
+
+void jh_vmwalk_remember(int key, jint id) {
+    (void) key;
+    (void) id;
 }
 
 #endif

@@ -31,4 +31,12 @@ int jh_vmwalk_init(JNIEnv *env);
  * one it understands (then nothing in out is meaningful). */
 int jh_vmwalk(JNIEnv *env, jh_frame *out, int max);
 
+/* The stack id the caller remembered (jh_vmwalk_remember) under key for a walk of this thread that would find
+ * the same frames as one now, or 0: a loop's hook walks the same stack again and again. */
+jint jh_vmwalk_again(JNIEnv *env, int key);
+
+/* Keeps the id the caller made of the thread's last jh_vmwalk (its interned stack) under key (what the caller
+ * asked of the walk: skip and depth), for jh_vmwalk_again. */
+void jh_vmwalk_remember(int key, jint id);
+
 #endif

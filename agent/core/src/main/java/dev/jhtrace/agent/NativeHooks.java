@@ -92,7 +92,8 @@ final class NativeHooks {
 
     /**
      * @return {mode, structure walks, fallbacks to AsyncGetCallTrace, walks checked, disagreements, walks not compared
-     *     because AsyncGetCallTrace could not take them, then the first
+     *     because AsyncGetCallTrace could not take them, repeated walks recognised (trusted, checked, naming another
+     *     stack), then the first
      *     disagreement: frame index, frames each walker found, each walker's method id and bytecode index there}
      */
     static native long[] walkerStats0();

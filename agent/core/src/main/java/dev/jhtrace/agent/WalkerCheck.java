@@ -13,6 +13,9 @@ import java.util.Locale;
  * integration tests run with it).
  */
 final class WalkerCheck {
+    /** Where {@link NativeHooks#walkerStats0()} begins the fallbacks by reason. */
+    private static final int REASONS = 16;
+
     private WalkerCheck() {
     }
 
@@ -49,19 +52,22 @@ final class WalkerCheck {
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "jhtrace: walker check: %d walks by HotSpot's structures, %d fell back to AsyncGetCallTrace, %d compared, "
-                        + "%d disagreed, %d not compared (AsyncGetCallTrace could not walk)", s[1], s[2], s[3], s[4], s[5]));
+                        + "%d disagreed, %d not compared (AsyncGetCallTrace could not walk); %d walks recognised as "
+                        + "repeats and not taken again, %d repeats checked against a full walk, %d of them named another stack",
+                s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]));
         StringBuilder reasons = new StringBuilder();
-        for (int i = 13; i < s.length; i++) {
+        for (int i = REASONS; i < s.length; i++) {
             if (s[i] > 0) {
-                reasons.append(reasons.length() == 0 ? "" : ", ").append(i == 13 ? "other" : String.valueOf(13 - i)).append(": ").append(s[i]);
+                reasons.append(reasons.length() == 0 ? "" : ", ").append(i == REASONS ? "other" : String.valueOf(REASONS - i))
+                        .append(": ").append(s[i]);
             }
         }
         if (reasons.length() > 0) {
             sb.append(" (fallbacks by reason ").append(reasons).append(')');
         }
-        if (s[4] > 0) {
-            sb.append(String.format(Locale.ROOT, "; first at frame %d (%d frames against %d): %s against %s", s[6], s[7], s[8],
-                    name(s[9], s[10]), name(s[11], s[12])));
+        if (s[4] > 0 && s[4] > s[8]) {
+            sb.append(String.format(Locale.ROOT, "; first at frame %d (%d frames against %d): %s against %s", s[9], s[10], s[11],
+                    name(s[12], s[13]), name(s[14], s[15])));
         }
         return sb.toString();
     }

@@ -14,11 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The native module's own stack walker (HotSpot's structures) gives exactly the frames AsyncGetCallTrace gives, on
  * every shape of stack {@link WalkerTarget} makes: with {@code walker=check} both walk every capture and the
- * disagreements are counted. Run interpreted-only too, where every frame is an interpreter frame.
+ * disagreements are counted; a walk recognised as a repeat of an earlier one (its guards hold) is walked again
+ * and must name the same stack. Run interpreted-only too, where every frame is an interpreter frame.
  */
 class WalkerIT {
     private static final Pattern SUMMARY = Pattern.compile(
-            "walker check: (\\d+) walks by HotSpot's structures, (\\d+) fell back to AsyncGetCallTrace, (\\d+) compared, (\\d+) disagreed");
+            "walker check: (\\d+) walks by HotSpot's structures, (\\d+) fell back to AsyncGetCallTrace, (\\d+) compared, (\\d+) disagreed"
+                    + ".*; \\d+ walks recognised as repeats and not taken again, (\\d+) repeats checked against a full walk, "
+                    + "(\\d+) of them named another stack");
 
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
@@ -43,6 +46,9 @@ class WalkerIT {
         long compared = Long.parseLong(m.group(3));
         long disagreed = Long.parseLong(m.group(4));
         assertEquals(0, disagreed, r.stderr());
+        // a walk recognised as one made before (the same stack words) must name the same stack as walking again
+        assertTrue(Long.parseLong(m.group(5)) > 1000, "the loops' repeated walks were recognised: " + r.stderr());
+        assertEquals(0, Long.parseLong(m.group(6)), r.stderr());
         // an open and a close of the program's each take a stack; those of its virtual threads (4 x 100 opens and
         // closes) are left to AsyncGetCallTrace, and so may be a few others (stubs on the stack)
         assertTrue(walks + fallbacks >= 2L * opens, walks + " walks for " + opens + " opens: " + r.stderr());
