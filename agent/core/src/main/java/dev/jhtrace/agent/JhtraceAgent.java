@@ -13,7 +13,25 @@ import java.util.List;
  * throws out of these methods.
  */
 public final class JhtraceAgent {
+    /**
+     * How long after {@code premain} the control channel opens, in ms ({@code -Djhtrace.control.delay=}, 200 by
+     * default). Its classes and first Unix socket cost 30-50 ms of CPU, which a program's own start-up should not
+     * share with it (a hello world took 10-25 ms longer on 2 cores); a CLI that attaches before then opens it at
+     * once (see {@link #startTracing(String, Instrumentation, boolean)}).
+     */
+    private static long controlDelayMillis() {
+        try {
+            return Math.max(0, Long.parseLong(System.getProperty("jhtrace.control.delay", "200").trim()));
+        } catch (NumberFormatException e) {
+            AgentLog.once("control-delay", "jhtrace: -Djhtrace.control.delay=" + System.getProperty("jhtrace.control.delay")
+                    + " is not a number of milliseconds; using 200");
+            return 200;
+        }
+    }
+
     private static volatile Tracer tracer;
+    /** The control channel's start, once {@code premain} has scheduled it. */
+    private static volatile ControlStart controlStart;
 
     private JhtraceAgent() {
     }
@@ -54,6 +72,10 @@ public final class JhtraceAgent {
     private static void startTracing(String args, Instrumentation inst, boolean attached) throws Exception {
         AgentOptions options = AgentOptions.parse(args);
         if (tracer != null || BootstrapInjector.alreadyInjected()) {
+            ControlStart pending = controlStart;
+            if (attached && pending != null && pending.openNow()) {
+                return; // the CLI attached before the channel opened (see controlDelayMillis): it is open now
+            }
             AgentLog.warn("jhtrace: the agent is already loaded in this JVM; not loading it again");
             return;
         }
@@ -98,9 +120,10 @@ public final class JhtraceAgent {
         }
         new ShutdownReporter(t, options).register();
         if (options.control()) {
-            ControlStart control = new ControlStart(t, inst);
+            ControlStart control = new ControlStart(t, inst, attached ? 0 : controlDelayMillis());
+            controlStart = control;
             if (attached) {
-                control.run(); // the CLI that attached connects as soon as agentmain returns
+                control.openNow(); // the CLI that attached connects as soon as agentmain returns
             } else {
                 // off the application's start-up: the Unix socket and JMX classes cost tens of milliseconds
                 Thread starter = new Thread(AgentThreads.wrap(control), "jhtrace-control-start");
@@ -114,16 +137,50 @@ public final class JhtraceAgent {
     private static final class ControlStart implements Runnable {
         private final Tracer tracer;
         private final Instrumentation inst;
+        private final long delayMillis;
+        private CommandProcessor processor;
+        private boolean opened;
 
-        ControlStart(Tracer tracer, Instrumentation inst) {
+        ControlStart(Tracer tracer, Instrumentation inst, long delayMillis) {
             this.tracer = tracer;
             this.inst = inst;
+            this.delayMillis = delayMillis;
         }
 
+        /**
+         * The starter thread's task: the MBean at once (a program may create the platform MBean server as it
+         * starts, and expects ours in it), the Unix socket after the delay (unless a CLI had it opened already).
+         */
         @Override
         public void run() {
+            guarded(false);
             try {
-                start();
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            openNow();
+        }
+
+        /** @return true if this call opened the channel, false if it was open already */
+        synchronized boolean openNow() {
+            if (opened) {
+                return false;
+            }
+            opened = true;
+            guarded(true);
+            return true;
+        }
+
+        private synchronized void guarded(boolean socket) {
+            try {
+                if (processor == null) {
+                    processor = new CommandProcessor(tracer);
+                    prepareMBean();
+                }
+                if (socket) {
+                    openSocket();
+                }
             } catch (Throwable t) {
                 // the JVM may be exiting already (instrumentation then answers null); nothing here may escape the thread
                 if (!AgentThreads.jvmExiting()) {
@@ -132,8 +189,7 @@ public final class JhtraceAgent {
             }
         }
 
-        private void start() {
-            CommandProcessor processor = new CommandProcessor(tracer);
+        private void openSocket() {
             try {
                 new ControlServer(processor, ControlServer.socketPath(ControlServer.currentUid(), ProcessInfo.pid())).start();
             } catch (Exception e) {
@@ -141,6 +197,9 @@ public final class JhtraceAgent {
                     AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
                 }
             }
+        }
+
+        private void prepareMBean() {
             HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor);
             Extractors.mbean = mbean;
             Class<?>[] loaded = inst.getAllLoadedClasses();

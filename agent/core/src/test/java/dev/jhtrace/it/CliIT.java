@@ -113,4 +113,24 @@ class CliIT {
             assertEquals(0, t.exit(), t.stderrText());
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
+    void aCliThatComesBeforeTheControlChannelOpensIt(Jdk jdk) throws Exception {
+        // the channel opens 200 ms after start-up; here it would open after ten minutes, so the CLI finds no socket,
+        // attaches, and the agent already running opens its channel at once (no second agent, no warning)
+        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-Djhtrace.control.delay=600000",
+                "-javaagent:" + TargetJvm.agentJar(), "-cp", System.getProperty("jhtrace.targets.classpath", "target/test-classes"), TARGET));
+        try (RunningTarget t = new RunningTarget(cmd)) {
+            Cli.Run enable = Cli.run(jdk, t.pid, "-enable");
+            assertEquals(0, enable.exit(), enable.err());
+            assertTrue(enable.out().contains("handle tracing enabled"), enable.out());
+            assertEquals(0, Cli.run(jdk, t.pid, "-snapshot").exit());
+            assertEquals(3, t.send("leak", "LEAK ", "LEAKED").size());
+            Cli.Run diff = Cli.run(jdk, t.pid, "-diff", "--format", "json");
+            assertEquals(0, diff.exit(), diff.err());
+            assertEquals(3, diff.json().path("openHandles").size(), diff.out());
+            assertFalse(t.stderrText().contains("already loaded"), t.stderrText());
+        }
+    }
 }
