@@ -17,6 +17,7 @@
 #include "fd_ring.h"
 #include "lib_scan.h"
 #include "stack_capture.h"
+#include "vm_walker.h"
 
 #define RING_CAPACITY 4096
 
@@ -231,6 +232,13 @@ static jlongArray JNICALL nh_walkerStats0(JNIEnv *env, jclass cls) {
     return result;
 }
 
+/* The name of the first code blob the stack walker did not know, or null. */
+static jstring JNICALL nh_walkerUnknown0(JNIEnv *env, jclass cls) {
+    (void) cls;
+    const char *name = jh_vmwalk_first_unknown();
+    return name == NULL ? NULL : (*env)->NewStringUTF(env, name);
+}
+
 /* The frames of an interned stack as (method id, bytecode index) pairs, or null. */
 static jlongArray JNICALL nh_stackFrames0(JNIEnv *env, jclass cls, jint id) {
     (void) cls;
@@ -273,6 +281,7 @@ static JNINativeMethod METHODS[] = {
     {"captureStack0", "(II)I", (void *) nh_captureStack0},
     {"walker0", "(I)I", (void *) nh_walker0},
     {"walkerStats0", "()[J", (void *) nh_walkerStats0},
+    {"walkerUnknown0", "()Ljava/lang/String;", (void *) nh_walkerUnknown0},
     {"stackFrames0", "(I)[J", (void *) nh_stackFrames0},
     {"start0", "(Ljava/lang/String;)I", (void *) nh_start0},
     {"setEnabled0", "(Z)V", (void *) nh_setEnabled0},

@@ -12,7 +12,7 @@
 #define TABLE_SIZE (1u << 18)          /* distinct stacks */
 #define ARENA_BYTES (64u << 20)        /* frames of all distinct stacks; reserved, touched as used */
 
-typedef jh_frame asgct_frame; /* the same layout: ASGCT_CallFrame */
+typedef jh_java_frame asgct_frame; /* the same layout: ASGCT_CallFrame */
 
 typedef struct {
     JNIEnv *env;

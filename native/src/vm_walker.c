@@ -43,7 +43,8 @@ static pthread_key_t g_walks_key; /* frees a thread's remembered walks when it e
 static int g_walks_key_made;
 static intptr_t g_env_offset;     /* JNIEnv* minus HotSpot's JavaThread* */
 static uint32_t g_excluded_byte;  /* debug info's compressed ints: 1 from JDK 21 (UNSIGNED5), 0 before */
-static int g_nmethod_kind = -1;   /* CodeBlobKind::Nmethod where blobs have a kind (JDK 23+) */
+static int g_nmethod_kind = -1;
+static const char *_Atomic g_first_unknown; /* the name of the first code blob the walk did not know */   /* CodeBlobKind::Nmethod where blobs have a kind (JDK 23+) */
 
 /* --- reading the VMStructs tables -------------------------------------------------------------------- */
 
@@ -250,6 +251,10 @@ int jh_vmwalk_init(JNIEnv *env) {
     return r;
 }
 
+const char *jh_vmwalk_first_unknown(void) {
+    return atomic_load(&g_first_unknown);
+}
+
 /* --- the code cache ---------------------------------------------------------------------------------- */
 
 /* The blob holding pc, from the code heaps' segment maps (HotSpot's CodeHeap::find_start), or NULL. */
@@ -354,14 +359,14 @@ static jmethodID method_id(const char *method) {
 
 /* --- caches of decoded frames ------------------------------------------------------------------------ */
 
-/* What a walk decodes again and again is kept in two direct-mapped caches shared by all threads, each entry
- * guarded by a sequence number (odd while written; a reader that sees it change discards what it read):
- * the frames of a compiled frame by its pc, valid while the code blob at that pc is the same nmethod (same
- * blob, same compile id: code memory is reused after an nmethod is freed); and the jmethodID of an
- * interpreted frame's method, valid while the Method still points at the same ConstMethod. */
+/* What a walk decodes again and again, the frames of a compiled frame, is kept by pc in a direct-mapped cache
+ * shared by all threads, each entry guarded by a sequence number (odd while written; a reader that sees it
+ * change discards what it read), valid while the code blob at that pc is the same nmethod (same blob, same
+ * compile id: code memory is reused after an nmethod is freed). An interpreted frame's method id is not cached
+ * by Method*: a class unloaded and loaded again can get the same Method* and a new jmethodID (found by the
+ * walker check). */
 #define PC_CACHE_SIZE 4096     /* entries, a power of two */
 #define PC_CACHE_FRAMES 8      /* deeper inlining is decoded every time */
-#define METHOD_CACHE_SIZE 1024
 
 typedef struct {
     _Atomic uint64_t seq;
@@ -369,18 +374,10 @@ typedef struct {
     const char *blob;
     int compile_id;
     int count;
-    jh_frame frames[PC_CACHE_FRAMES];
+    jh_java_frame frames[PC_CACHE_FRAMES];
 } pc_entry;
 
-typedef struct {
-    _Atomic uint64_t seq;
-    const char *method;
-    const char *const_method;
-    jmethodID id;
-} method_entry;
-
 static pc_entry g_pc_cache[PC_CACHE_SIZE];
-static method_entry g_method_cache[METHOD_CACHE_SIZE];
 
 static size_t slot_of(uintptr_t key, size_t size) {
     return (size_t) ((key ^ (key >> 13) ^ (key >> 29)) * 0x9E3779B97F4A7C15ULL >> 40) & (size - 1);
@@ -401,7 +398,7 @@ static void write_end(_Atomic uint64_t *seq, uint64_t done) {
 }
 
 /* Copies the cached frames of (blob, pc) into out[n..max); returns the new count, or -1 on a miss. */
-static int pc_cache_get(const char *blob, int compile_id, uintptr_t pc, jh_frame *out, int n, int max) {
+static int pc_cache_get(const char *blob, int compile_id, uintptr_t pc, jh_java_frame *out, int n, int max) {
     pc_entry *e = &g_pc_cache[slot_of(pc, PC_CACHE_SIZE)];
     uint64_t before = atomic_load_explicit(&e->seq, memory_order_acquire);
     if ((before & 1) || e->pc != pc || e->blob != blob || e->compile_id != compile_id) {
@@ -412,7 +409,7 @@ static int pc_cache_get(const char *blob, int compile_id, uintptr_t pc, jh_frame
         return -1;
     }
     int take = count < max - n ? count : max - n;
-    memcpy(out + n, e->frames, sizeof(jh_frame) * (size_t) take);
+    memcpy(out + n, e->frames, sizeof(jh_java_frame) * (size_t) take);
     atomic_thread_fence(memory_order_acquire);
     if (atomic_load_explicit(&e->seq, memory_order_relaxed) != before) {
         return -1;
@@ -420,7 +417,7 @@ static int pc_cache_get(const char *blob, int compile_id, uintptr_t pc, jh_frame
     return n + take;
 }
 
-static void pc_cache_put(const char *blob, int compile_id, uintptr_t pc, const jh_frame *frames, int count) {
+static void pc_cache_put(const char *blob, int compile_id, uintptr_t pc, const jh_java_frame *frames, int count) {
     if (count <= 0 || count > PC_CACHE_FRAMES) {
         return;
     }
@@ -433,33 +430,8 @@ static void pc_cache_put(const char *blob, int compile_id, uintptr_t pc, const j
     e->blob = blob;
     e->compile_id = compile_id;
     e->count = count;
-    memcpy(e->frames, frames, sizeof(jh_frame) * (size_t) count);
+    memcpy(e->frames, frames, sizeof(jh_java_frame) * (size_t) count);
     write_end(&e->seq, done);
-}
-
-/* The jmethodID of an interpreted frame's method, through the cache. */
-static jmethodID cached_method_id(const char *method) {
-    const char *cm = *(const char * const *) (method + L.method_const);
-    method_entry *e = &g_method_cache[slot_of((uintptr_t) method, METHOD_CACHE_SIZE)];
-    uint64_t before = atomic_load_explicit(&e->seq, memory_order_acquire);
-    if (!(before & 1) && e->method == method && e->const_method == cm) {
-        jmethodID id = e->id;
-        atomic_thread_fence(memory_order_acquire);
-        if (atomic_load_explicit(&e->seq, memory_order_relaxed) == before) {
-            return id;
-        }
-    }
-    jmethodID id = method_id(method);
-    if (id != NULL) {
-        uint64_t done = write_begin(&e->seq);
-        if (done != 0) {
-            e->method = method;
-            e->const_method = cm;
-            e->id = id;
-            write_end(&e->seq, done);
-        }
-    }
-    return id;
 }
 
 /* --- compiled frames --------------------------------------------------------------------------------- */
@@ -501,7 +473,7 @@ static int is_deopt_pc(const char *nm, uintptr_t pc) {
 
 /* Appends the frames of compiled frame nm at pc (inlined methods first) to out[n..max); returns the new count
  * or a negative value. */
-static int compiled_frames(const char *nm, uintptr_t pc, jh_frame *out, int n, int max) {
+static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int n, int max) {
     const char *pcs, *pcs_end, *scopes;
     const char * const *metadata;
     if (L.nm_immutable_data >= 0) {
@@ -572,10 +544,13 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_frame *out, int n, i
  * RECENT_WALKS walks of at most MAX_GUARDS reads. */
 #define RECENT_WALKS 4
 #define MAX_GUARDS 160
-#define GUARD_INT 1 /* an address with this bit reads 4 bytes (a compile id), else 8 */
+#define GUARD_INT 1    /* an address with this bit reads 4 bytes (a compile id), else 8 */
+#define GUARD_METHOD 2 /* an interpreted frame's Method* slot: the method's jmethodID must also be the same */
+#define GUARD_TAGS 3
 
 typedef struct {
     uintptr_t addr, value;
+    jmethodID id; /* GUARD_METHOD: the method's id when the walk was made */
 } guard;
 
 typedef struct {
@@ -639,11 +614,35 @@ static int guarded_int(walk_record *r, const void *at) {
     return v;
 }
 
+/* Records an interpreted frame's Method* slot; its method id follows (method_guard_id). */
+static uintptr_t guarded_method(walk_record *r, const void *at) {
+    uintptr_t v = guarded(r, at);
+    if (r != NULL && r->count <= MAX_GUARDS) {
+        r->g[r->count - 1].addr |= GUARD_METHOD;
+        r->g[r->count - 1].id = NULL;
+    }
+    return v;
+}
+
+/* Completes the method guard recorded at index at (the count before guarded_method) with the method's id. */
+static void method_guard_id(walk_record *r, int at, jmethodID id) {
+    if (r != NULL && at >= 0 && at < r->count && at < MAX_GUARDS && (r->g[at].addr & GUARD_METHOD)) {
+        r->g[at].id = id;
+    }
+}
+
+/* Whether every guard still holds. An interpreted frame's method is read only once its slot on the stack holds
+ * the same Method* as before: that frame is live again, so is its method (a class unloaded and loaded again can
+ * reuse the Method*, but not keep its jmethodID). */
 static int holds(const walk_record *r) {
     for (int i = 0; i < r->count; i++) {
         uintptr_t a = r->g[i].addr;
-        uintptr_t now = (a & GUARD_INT) ? (uintptr_t) *(const uint32_t *) (a & ~(uintptr_t) GUARD_INT) : *(const uintptr_t *) a;
+        uintptr_t at = a & ~(uintptr_t) GUARD_TAGS;
+        uintptr_t now = (a & GUARD_INT) ? (uintptr_t) *(const uint32_t *) at : *(const uintptr_t *) at;
         if (now != r->g[i].value) {
+            return 0;
+        }
+        if ((a & GUARD_METHOD) && (now == 0 || method_id((const char *) now) != r->g[i].id)) {
             return 0;
         }
     }
@@ -697,7 +696,7 @@ void jh_vmwalk_remember(int key, jint id) {
 
 /* --- the walk ---------------------------------------------------------------------------------------- */
 
-int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
+int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
     if (!g_ready) {
         return -1;
     }
@@ -778,6 +777,7 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
                     if (!native_ok) {
                         return -9;
                     }
+                    guarded_int(rec, blob + L.nm_compile_id);
                     out[n].bci = JH_BCI_NATIVE;
                     out[n].method = method_id(method);
                     n++;
@@ -820,7 +820,8 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
                     guarded(rec, fp_at);
                 }
                 const uintptr_t *f = (const uintptr_t *) fp;
-                const char *method = (const char *) guarded(rec, &f[INTERP_METHOD]);
+                int method_guard = rec == NULL ? -1 : rec->count;
+                const char *method = (const char *) guarded_method(rec, &f[INTERP_METHOD]);
                 if (method == NULL) {
                     return -13;
                 }
@@ -837,7 +838,8 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
                     }
                     out[n].bci = (jint) bci;
                 }
-                out[n].method = cached_method_id(method);
+                out[n].method = method_id(method);
+                method_guard_id(rec, method_guard, out[n].method);
                 n++;
                 caller_sp = guarded(rec, &f[INTERP_SENDER_SP]);
                 pc = guarded(rec, &f[FRAME_RETURN_PC]);
@@ -847,6 +849,8 @@ int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
                     return -15;
                 }
             } else {
+                const char *unknown = NULL;
+                atomic_compare_exchange_strong(&g_first_unknown, &unknown, *(const char * const *) (blob + L.blob_name));
                 return -16; /* a stub, an adapter, an upcall: left to AsyncGetCallTrace */
             }
         }
@@ -866,7 +870,7 @@ int jh_vmwalk_init(JNIEnv *env) {
     return -100;
 }
 
-int jh_vmwalk(JNIEnv *env, jh_frame *out, int max) {
+int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
     (void) env;
     (void) out;
     (void) max;
@@ -877,6 +881,10 @@ jint jh_vmwalk_again(JNIEnv *env, int key) {
     (void) env;
     (void) key;
     return 0;
+}
+
+const char *jh_vmwalk_first_unknown(void) {
+    return NULL;
 }
 
 void jh_vmwalk_remember(int key, jint id) {

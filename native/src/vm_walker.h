@@ -18,7 +18,7 @@
 typedef struct {
     jint bci; /* bytecode index; JH_BCI_NATIVE for a native method */
     jmethodID method;
-} jh_frame;
+} jh_java_frame;
 
 #define JH_BCI_NATIVE (-3)
 
@@ -29,7 +29,7 @@ int jh_vmwalk_init(JNIEnv *env);
 /* Walks the calling thread's Java frames, innermost first, from its last Java frame (the thread must be in a
  * JNI call), into out (at most max). Returns the number of frames, or a negative value when some frame is not
  * one it understands (then nothing in out is meaningful). */
-int jh_vmwalk(JNIEnv *env, jh_frame *out, int max);
+int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max);
 
 /* The stack id the caller remembered (jh_vmwalk_remember) under key for a walk of this thread that would find
  * the same frames as one now, or 0: a loop's hook walks the same stack again and again. */
@@ -38,5 +38,8 @@ jint jh_vmwalk_again(JNIEnv *env, int key);
 /* Keeps the id the caller made of the thread's last jh_vmwalk (its interned stack) under key (what the caller
  * asked of the walk: skip and depth), for jh_vmwalk_again. */
 void jh_vmwalk_remember(int key, jint id);
+
+/* The name of the first code blob a walk found and did not know (a walk then falls back), or NULL. */
+const char *jh_vmwalk_first_unknown(void);
 
 #endif

@@ -98,6 +98,9 @@ final class NativeHooks {
      */
     static native long[] walkerStats0();
 
+    /** @return the name of the first code blob the stack walker met and did not know (its walk fell back), or null */
+    static native String walkerUnknown0();
+
     /**
      * @param skip  innermost frames to walk but not keep (the capture's own)
      * @param depth the most frames to keep below them

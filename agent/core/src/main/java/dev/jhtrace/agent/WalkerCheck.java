@@ -63,7 +63,9 @@ final class WalkerCheck {
             }
         }
         if (reasons.length() > 0) {
-            sb.append(" (fallbacks by reason ").append(reasons).append(')');
+            String unknown = NativeHooks.walkerUnknown0();
+            sb.append(" (fallbacks by reason ").append(reasons).append(unknown == null ? "" : "; first unknown code blob: " + unknown)
+                    .append(')');
         }
         if (s[4] > 0 && s[4] > s[8]) {
             sb.append(String.format(Locale.ROOT, "; first at frame %d (%d frames against %d): %s against %s", s[9], s[10], s[11],

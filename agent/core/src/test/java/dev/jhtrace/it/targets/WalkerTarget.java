@@ -22,8 +22,8 @@ import java.util.stream.IntStream;
  * Opens and closes files under every shape of stack the agent's stack walker must follow, for a run with
  * {@code walker=check} (each walk is compared with AsyncGetCallTrace's): interpreted and then compiled and inlined
  * recursion, reflection (through the native accessor on JDK 17: native code calling Java), lambdas and streams,
- * method handles, class loading from a jar (the VM calling {@code loadClass}), static initializers, threads side
- * by side, an exception path, a compiled frame deoptimized while it is on the stack, and virtual threads where the
+ * method handles, class loading from a jar (the VM calling {@code loadClass}), classes loaded and unloaded again
+ * and again (their metadata's addresses recur), static initializers, threads side by side, an exception path, a compiled frame deoptimized while it is on the stack, and virtual threads where the
  * JDK has them. Prints {@code DONE <opens>}.
  */
 public final class WalkerTarget {
@@ -45,6 +45,7 @@ public final class WalkerTarget {
             h.invokeExact(3);
         }
         loadFromJar();
+        reloadAndUnload();
         Initialized.touch();
         threads();
         exceptionPath();
@@ -98,6 +99,27 @@ public final class WalkerTarget {
             Class.forName(HelloTarget.class.getName(), true, loader);
         }
         Files.deleteIfExists(jar);
+    }
+
+    /** Classes loaded, used, dropped and unloaded (by the GC) again and again: their metadata's addresses recur. */
+    private static void reloadAndUnload() throws Exception {
+        Path dir = Files.createTempDirectory("jhtrace-walker-classes");
+        String name = ReloadedOpener.class.getName().replace('.', '/') + ".class";
+        Path copy = dir.resolve(name);
+        Files.createDirectories(copy.getParent());
+        try (InputStream in = WalkerTarget.class.getClassLoader().getResourceAsStream(name)) {
+            Files.copy(in, copy);
+        }
+        for (int round = 0; round < 30; round++) {
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+                java.lang.reflect.Method run = loader.loadClass(ReloadedOpener.class.getName()).getMethod("run", String.class, int.class);
+                for (int i = 0; i < 20; i++) {
+                    run.invoke(null, file.toString(), i % 8);
+                    count();
+                }
+            }
+            System.gc();
+        }
     }
 
     private static void threads() throws InterruptedException {
