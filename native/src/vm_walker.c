@@ -539,7 +539,9 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int
  * pc) and the compile ids of the nmethods it passes; the rest (code, methods' metadata) cannot change while a
  * frame of theirs is on the stack. So each walk records those reads ("guards"), and a later walk from the same
  * anchor whose guards all still hold has the same frames: the caller's interned stack id is kept with the
- * record and given back without walking or hashing again. A saved frame pointer is only a guard where it is
+ * record and given back without walking or hashing again. An interpreted frame's Method* is not enough (a class
+ * unloaded and loaded again can reuse it): its jmethodID is a guard too, read once the slot holds the same
+ * Method* again (that frame, so its method, is live then). A saved frame pointer is only a guard where it is
  * used (an interpreted caller, an entry frame): compiled code keeps anything in it. Per thread, the newest
  * RECENT_WALKS walks of at most MAX_GUARDS reads. */
 #define RECENT_WALKS 4
@@ -568,7 +570,7 @@ typedef struct {
     unsigned clock;
 } thread_walks;
 
-/* Allocated on a thread's first walk (13 KB: too big for the static TLS block this module's TLS lives in) and
+/* Allocated on a thread's first walk (19 KB: too big for the static TLS block this module's TLS lives in) and
  * freed when the thread ends. */
 static __thread thread_walks *t_walks __attribute__((tls_model("initial-exec")));
 static thread_walks *my_walks(void) {
