@@ -45,6 +45,11 @@ final class Tracer {
      */
     LeakReport report(ReportRequest request, long timeoutMillis) {
         checkHooks(); // its warnings belong in every report
+        String walker = NativeHooks.loaded ? WalkerCheck.switchedOff() : null;
+        if (walker != null && !warnings.contains(walker)) {
+            warnings.add(walker);
+            AgentLog.once("walker-off", walker);
+        }
         flushNative();
         return onAnalyzer(() -> analyzer.report(request, startedAt, this::dropped, warnings), timeoutMillis);
     }

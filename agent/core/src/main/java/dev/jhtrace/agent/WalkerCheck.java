@@ -44,6 +44,19 @@ final class WalkerCheck {
         }
     }
 
+    /**
+     * @return a warning when the structures' walker disagreed with AsyncGetCallTrace during its first walks and was
+     *     switched off for the rest of the run (stacks stay right, captures cost more), else null
+     */
+    static String switchedOff() {
+        long[] s = NativeHooks.walkerStats0();
+        if (s == null || s[0] != 0 || s[4] == 0) {
+            return null;
+        }
+        return "jhtrace: the native stack walker disagreed with AsyncGetCallTrace on this JVM and is off for this run "
+                + "(stacks come from AsyncGetCallTrace, at a higher cost; walker=check tells where)";
+    }
+
     /** @return one line on what the walkers did, naming the first frame they disagreed on */
     static String summary() {
         long[] s = NativeHooks.walkerStats0();
