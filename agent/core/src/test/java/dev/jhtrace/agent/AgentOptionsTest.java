@@ -49,6 +49,18 @@ class AgentOptionsTest {
     }
 
     @Test
+    void walkerIsTheStructuresWalkerUnlessAsked() throws Exception {
+        assertEquals("vm", AgentOptions.parse(null).walker());
+        assertEquals("asgct", AgentOptions.parse("walker=ASGCT").walker());
+        assertEquals("check", AgentOptions.parse("walker=check").walker());
+        assertEquals(0, WalkerCheck.mode("asgct"));
+        assertEquals(1, WalkerCheck.mode("vm"));
+        assertEquals(2, WalkerCheck.mode("check"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("walker=fast")).getMessage().contains("walker=fast"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("walker=")).getMessage().contains("walker"));
+    }
+
+    @Test
     void depthBoundsTheFramesKept() throws Exception {
         assertEquals(AgentOptions.DEFAULT_DEPTH, AgentOptions.parse(null).depth());
         assertEquals(16, AgentOptions.parse("depth=16").depth());
