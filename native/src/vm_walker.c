@@ -27,10 +27,11 @@ enum { INTERP_SENDER_SP = -1, INTERP_METHOD = -3, INTERP_BCP = -8, FRAME_LINK = 
 static struct {
     int thread_anchor, anchor_sp, anchor_pc, anchor_fp, stack_base, stack_size;
     int heap_memory, heap_segmap, heap_log2_segment, vs_low, vs_high, block_used, block_size, array_len, array_data;
-    int blob_name, blob_kind, blob_frame_size, blob_code_begin, blob_code_offset, blob_mutable_data, blob_relocation_size;
+    int blob_name, blob_kind, blob_frame_size, blob_code_begin, blob_code_offset, blob_mutable_data, blob_relocation_size,
+        blob_mutable_data_size;
     int nm_method, nm_compile_id, nm_orig_pc, nm_deopt_begin, nm_deopt_mh_begin, nm_deopt_offset, nm_deopt_mh_offset;
     int nm_pcs_offset, nm_dependencies_offset, nm_scopes_data_begin, nm_metadata_offset, nm_immutable_data,
-        nm_scopes_data_offset;
+        nm_scopes_data_offset, nm_immutable_data_size;
     int pc_offset, pc_scope, pc_size;
     int method_const, method_flags, const_constants, const_idnum, const_code_size, const_size;
     int pool_holder, klass_method_ids, wrapper_anchor, entry_wrapper_slot;
@@ -161,6 +162,7 @@ static int layout_init(void) {
     L.blob_code_offset = field("CodeBlob", "_code_offset");    /* from JDK 23: an offset from the blob */
     L.blob_mutable_data = field("CodeBlob", "_mutable_data");
     L.blob_relocation_size = field("CodeBlob", "_relocation_size");
+    L.blob_mutable_data_size = field("CodeBlob", "_mutable_data_size");
     L.nm_method = either(field("nmethod", "_method"), field("CompiledMethod", "_method"));
     L.nm_compile_id = field("nmethod", "_compile_id");
     L.nm_orig_pc = field("nmethod", "_orig_pc_offset");
@@ -174,6 +176,7 @@ static int layout_init(void) {
     L.nm_metadata_offset = field("nmethod", "_metadata_offset");
     L.nm_immutable_data = field("nmethod", "_immutable_data");
     L.nm_scopes_data_offset = field("nmethod", "_scopes_data_offset");
+    L.nm_immutable_data_size = field("nmethod", "_immutable_data_size");
     L.pc_offset = field("PcDesc", "_pc_offset");
     L.pc_scope = field("PcDesc", "_scope_decode_offset");
     L.pc_size = type_size("PcDesc");
@@ -212,7 +215,8 @@ static int layout_init(void) {
             && L.nm_dependencies_offset >= 0 && L.nm_scopes_data_begin >= 0 && L.nm_metadata_offset >= 0;
     int new_layout = L.blob_code_offset >= 0 && L.nm_deopt_offset >= 0 && L.nm_deopt_mh_offset >= 0
             && L.nm_immutable_data >= 0 && L.nm_scopes_data_offset >= 0 && L.blob_mutable_data >= 0
-            && L.blob_relocation_size >= 0 && g_nmethod_kind >= 0;
+            && L.blob_relocation_size >= 0 && L.blob_mutable_data_size >= 0 && L.nm_immutable_data_size >= 0
+            && g_nmethod_kind >= 0;
     return old_layout || new_layout ? 0 : -5;
 }
 
@@ -340,6 +344,41 @@ static int is_nmethod(const char *blob, int kind) {
 
 /* --- methods ----------------------------------------------------------------------------------------- */
 
+/* The C++ vtables a HotSpot Method has: libjvm's, and the copy in the CDS archive that archived methods point
+ * to. Learned from Method* read where they are certain (an nmethod's own method, an interpreter frame's): a
+ * Method* decoded from debug information must have one of them, or the walk gives up rather than follow it. */
+#define METHOD_VTABLES 4
+static const void *_Atomic g_method_vtables[METHOD_VTABLES];
+
+static void learn_method_vtable(const char *method) {
+    const void *vtable = *(const void * const *) method;
+    for (int i = 0; i < METHOD_VTABLES; i++) {
+        const void *known = atomic_load_explicit(&g_method_vtables[i], memory_order_relaxed);
+        if (known == vtable) {
+            return;
+        }
+        if (known == NULL) {
+            const void *expected = NULL;
+            if (atomic_compare_exchange_strong(&g_method_vtables[i], &expected, vtable) || expected == vtable) {
+                return;
+            }
+        }
+    }
+}
+
+static int is_method(const char *method) {
+    if (method == NULL) {
+        return 0;
+    }
+    const void *vtable = *(const void * const *) method;
+    for (int i = 0; i < METHOD_VTABLES; i++) {
+        if (atomic_load_explicit(&g_method_vtables[i], memory_order_relaxed) == vtable) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int is_native(const char *method) {
     return (*(const uint16_t *) (method + L.method_flags) & ACC_NATIVE) != 0;
 }
@@ -436,9 +475,24 @@ static void pc_cache_put(const char *blob, int compile_id, uintptr_t pc, const j
 
 /* --- compiled frames --------------------------------------------------------------------------------- */
 
-/* One int of compressed debug information (CompressedReadStream / UNSIGNED5). */
-static uint32_t read_int(const u1 **at) {
+/* One int of compressed debug information (CompressedReadStream / UNSIGNED5); *at past end on a read beyond it. */
+static uint32_t read_int(const u1 **at, const u1 *end) {
     const u1 *b = *at;
+    if (b + 5 > end) { /* an int takes at most 5 bytes: near the end, read none that is not there */
+        for (const u1 *p = b; p < end; p++) {
+            if ((uint32_t) *p - g_excluded_byte < 256 - 64 - g_excluded_byte) {
+                break; /* its last byte is within bounds */
+            }
+            if (p + 1 == end) {
+                *at = end + 1;
+                return 0;
+            }
+        }
+        if (b >= end) {
+            *at = end + 1;
+            return 0;
+        }
+    }
     const uint32_t x = g_excluded_byte, low_bytes = 256 - 64 - x;
     uint32_t sum = (uint32_t) b[0] - x;
     if (sum < low_bytes) {
@@ -474,24 +528,30 @@ static int is_deopt_pc(const char *nm, uintptr_t pc) {
 /* Appends the frames of compiled frame nm at pc (inlined methods first) to out[n..max); returns the new count
  * or a negative value. */
 static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int n, int max) {
-    const char *pcs, *pcs_end, *scopes;
+    const char *pcs, *pcs_end, *scopes, *scopes_end, *metadata_end;
     const char * const *metadata;
     if (L.nm_immutable_data >= 0) {
         const char *data = *(const char * const *) (nm + L.nm_immutable_data);
+        const char *mutable_data = *(const char * const *) (nm + L.blob_mutable_data);
         pcs = data + *(const int *) (nm + L.nm_pcs_offset);
         pcs_end = data + *(const int *) (nm + L.nm_scopes_data_offset);
         scopes = pcs_end;
-        metadata = (const char * const *) (*(const char * const *) (nm + L.blob_mutable_data)
-                                           + *(const int *) (nm + L.blob_relocation_size));
+        scopes_end = data + *(const int *) (nm + L.nm_immutable_data_size);
+        metadata = (const char * const *) (mutable_data + *(const int *) (nm + L.blob_relocation_size));
+        metadata_end = mutable_data + *(const int *) (nm + L.blob_mutable_data_size);
     } else {
+        /* JDK 17's nmethod: ... oops, metadata, scopes data, scopes pcs, dependencies ... */
         pcs = nm + *(const int *) (nm + L.nm_pcs_offset);
         pcs_end = nm + *(const int *) (nm + L.nm_dependencies_offset);
         scopes = *(const char * const *) (nm + L.nm_scopes_data_begin);
+        scopes_end = pcs;
         metadata = (const char * const *) (nm + *(const int *) (nm + L.nm_metadata_offset));
+        metadata_end = scopes;
     }
-    if (pcs_end < pcs) {
+    if (pcs_end < pcs || scopes_end < scopes || metadata_end < (const char *) metadata) {
         return -20;
     }
+    const long metadata_count = (long) ((metadata_end - (const char *) metadata) / (long) sizeof(void *));
     /* the PcDesc of a call site's return address: they are sorted by pc offset */
     intptr_t offset = (intptr_t) (pc - code_begin(nm));
     size_t lo = 0, hi = (size_t) (pcs_end - pcs) / (size_t) L.pc_size;
@@ -516,12 +576,19 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int
         if (inlined >= MAX_INLINING || scope < 0) {
             return -23;
         }
+        if (scope >= scopes_end - scopes) {
+            return -23;
+        }
         const u1 *at = (const u1 *) scopes + scope;
-        int sender = (int) read_int(&at);
-        int index = (int) read_int(&at);
-        int bci = (int) read_int(&at) - 1; /* InvocationEntryBci is -1 */
-        const char *method = index > 0 ? metadata[index - 1] : NULL;
-        if (method == NULL) {
+        const u1 *end = (const u1 *) scopes_end;
+        int sender = (int) read_int(&at, end);
+        int index = (int) read_int(&at, end);
+        int bci = (int) read_int(&at, end) - 1; /* InvocationEntryBci is -1 */
+        if (at > end || index <= 0 || index > metadata_count) {
+            return -24;
+        }
+        const char *method = metadata[index - 1];
+        if (!is_method(method)) {
             return -24;
         }
         out[n].bci = bci;
@@ -775,6 +842,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                 if (method == NULL) {
                     return -8;
                 }
+                learn_method_vtable(method);
                 if (is_native(method)) {
                     if (!native_ok) {
                         return -9;
@@ -827,6 +895,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                 if (method == NULL) {
                     return -13;
                 }
+                learn_method_vtable(method);
                 if (is_native(method)) {
                     if (!native_ok) {
                         return -9;

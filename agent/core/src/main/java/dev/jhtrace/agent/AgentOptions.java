@@ -17,7 +17,8 @@ import java.util.Locale;
  * @param depth          {@code depth=}: the most frames an OPEN or BAD_REFERENCE stack keeps, innermost first (the native
  *                       module walks no further, which bounds what a capture costs in a deep stack)
  * @param closeDepth     {@code closedepth=}: the same for CLOSE stacks, which need fewer frames to name the closer
- * @param walker         {@code walker=}: how the native module walks stacks: {@code vm} (HotSpot's structures, checked
+ * @param walker         {@code walker=}: how the native module walks stacks: {@code auto} ({@code vm} on the JDK
+ *                       versions it was verified on, else {@code asgct}), {@code vm} (HotSpot's structures, checked
  *                       against AsyncGetCallTrace at first), {@code asgct} (AsyncGetCallTrace only) or {@code check}
  *                       (both on every capture, disagreements counted on stderr at exit: for testing)
  */
@@ -54,7 +55,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
         boolean nativeHooks = true;
         int depth = DEFAULT_DEPTH;
         int closeDepth = DEFAULT_CLOSE_DEPTH;
-        String walker = "vm";
+        String walker = "auto";
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -91,8 +92,8 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                     }
                     case "walker" -> {
                         walker = required(key, value).toLowerCase(Locale.ROOT);
-                        if (!walker.equals("vm") && !walker.equals("asgct") && !walker.equals("check")) {
-                            throw new BadOption("walker=" + value + " (expected vm, asgct or check)");
+                        if (!walker.equals("auto") && !walker.equals("vm") && !walker.equals("asgct") && !walker.equals("check")) {
+                            throw new BadOption("walker=" + value + " (expected auto, vm, asgct or check)");
                         }
                     }
                     case "enable" -> enabled = value == null || bool(key, value);

@@ -27,8 +27,19 @@ final class WalkerCheck {
         return switch (walker) {
             case "asgct" -> 0;
             case "check" -> 2;
-            default -> 1;
+            case "vm" -> 1;
+            default -> verified(Runtime.version().feature()) ? 1 : 0;
         };
+    }
+
+    /**
+     * @param feature a JDK feature release
+     * @return whether the structures' walker was verified on it (WalkerIT, and a stress run with every collector):
+     *     elsewhere a layout it does not know could cost a wrong guess before the first check, so {@code auto}
+     *     keeps AsyncGetCallTrace there
+     */
+    static boolean verified(int feature) {
+        return feature == 17 || feature == 25;
     }
 
     /**

@@ -50,12 +50,17 @@ class AgentOptionsTest {
 
     @Test
     void walkerIsTheStructuresWalkerUnlessAsked() throws Exception {
-        assertEquals("vm", AgentOptions.parse(null).walker());
+        assertEquals("auto", AgentOptions.parse(null).walker());
         assertEquals("asgct", AgentOptions.parse("walker=ASGCT").walker());
         assertEquals("check", AgentOptions.parse("walker=check").walker());
+        assertEquals("vm", AgentOptions.parse("walker=vm").walker());
         assertEquals(0, WalkerCheck.mode("asgct"));
         assertEquals(1, WalkerCheck.mode("vm"));
         assertEquals(2, WalkerCheck.mode("check"));
+        // auto: the structures' walker on the JDKs it was verified on (this build runs on 17), AsyncGetCallTrace elsewhere
+        assertEquals(WalkerCheck.verified(Runtime.version().feature()) ? 1 : 0, WalkerCheck.mode("auto"));
+        assertTrue(WalkerCheck.verified(17) && WalkerCheck.verified(25));
+        assertFalse(WalkerCheck.verified(21) || WalkerCheck.verified(26));
         assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("walker=fast")).getMessage().contains("walker=fast"));
         assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("walker=")).getMessage().contains("walker"));
     }
