@@ -475,40 +475,22 @@ static void pc_cache_put(const char *blob, int compile_id, uintptr_t pc, const j
 
 /* --- compiled frames --------------------------------------------------------------------------------- */
 
-/* One int of compressed debug information (CompressedReadStream / UNSIGNED5); *at past end on a read beyond it. */
+/* One int of compressed debug information (CompressedReadStream / UNSIGNED5); *at past end when it would read
+ * beyond it. */
 static uint32_t read_int(const u1 **at, const u1 *end) {
     const u1 *b = *at;
-    if (b + 5 > end) { /* an int takes at most 5 bytes: near the end, read none that is not there */
-        for (const u1 *p = b; p < end; p++) {
-            if ((uint32_t) *p - g_excluded_byte < 256 - 64 - g_excluded_byte) {
-                break; /* its last byte is within bounds */
-            }
-            if (p + 1 == end) {
-                *at = end + 1;
-                return 0;
-            }
-        }
-        if (b >= end) {
-            *at = end + 1;
-            return 0;
-        }
-    }
     const uint32_t x = g_excluded_byte, low_bytes = 256 - 64 - x;
-    uint32_t sum = (uint32_t) b[0] - x;
-    if (sum < low_bytes) {
-        *at = b + 1;
-        return sum;
-    }
-    int shift = 6;
-    for (int i = 1;; i++) {
+    uint32_t sum = 0;
+    for (int i = 0, shift = 0; b + i < end; i++, shift += 6) {
         uint32_t digit = (uint32_t) b[i] - x;
         sum += digit << shift;
         if (digit < low_bytes || i == 4) {
             *at = b + i + 1;
             return sum;
         }
-        shift += 6;
     }
+    *at = end + 1;
+    return 0;
 }
 
 static uintptr_t code_begin(const char *nm) {
@@ -655,31 +637,28 @@ static thread_walks *my_walks(void) {
     return w;
 }
 
+static void add_guard(walk_record *r, uintptr_t addr, uintptr_t value) {
+    if (r == NULL) {
+        return;
+    }
+    if (r->count < MAX_GUARDS) {
+        r->g[r->count].addr = addr;
+        r->g[r->count].value = value;
+        r->count++;
+    } else {
+        r->count = MAX_GUARDS + 1; /* too many reads to keep: this walk is not remembered */
+    }
+}
+
 static uintptr_t guarded(walk_record *r, const void *at) {
     uintptr_t v = *(const uintptr_t *) at;
-    if (r != NULL) {
-        if (r->count < MAX_GUARDS) {
-            r->g[r->count].addr = (uintptr_t) at;
-            r->g[r->count].value = v;
-            r->count++;
-        } else {
-            r->count = MAX_GUARDS + 1; /* too many reads to keep: this walk is not remembered */
-        }
-    }
+    add_guard(r, (uintptr_t) at, v);
     return v;
 }
 
 static int guarded_int(walk_record *r, const void *at) {
     int v = *(const int *) at;
-    if (r != NULL) {
-        if (r->count < MAX_GUARDS) {
-            r->g[r->count].addr = (uintptr_t) at | GUARD_INT;
-            r->g[r->count].value = (uintptr_t) (uint32_t) v;
-            r->count++;
-        } else {
-            r->count = MAX_GUARDS + 1;
-        }
-    }
+    add_guard(r, (uintptr_t) at | GUARD_INT, (uintptr_t) (uint32_t) v);
     return v;
 }
 
@@ -770,12 +749,10 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
         return -1;
     }
     const char *thread = (const char *) env - g_env_offset;
-    const char *anchor = thread + L.thread_anchor;
     const uintptr_t base = *(const uintptr_t *) (thread + L.stack_base);
     const uintptr_t limit = base - *(const size_t *) (thread + L.stack_size);
-    uintptr_t sp = *(const uintptr_t *) (anchor + L.anchor_sp);
-    uintptr_t fp = *(const uintptr_t *) (anchor + L.anchor_fp);
-    uintptr_t pc = *(const uintptr_t *) (anchor + L.anchor_pc);
+    uintptr_t sp, fp, pc;
+    anchor_of(env, &sp, &fp, &pc);
     if (sp <= limit || sp >= base) {
         return -2;
     }

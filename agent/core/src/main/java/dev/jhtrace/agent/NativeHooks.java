@@ -93,8 +93,8 @@ final class NativeHooks {
     /**
      * @return {mode, structure walks, fallbacks to AsyncGetCallTrace, walks checked, disagreements, walks not compared
      *     because AsyncGetCallTrace could not take them, repeated walks recognised (trusted, checked, naming another
-     *     stack), then the first
-     *     disagreement: frame index, frames each walker found, each walker's method id and bytecode index there}
+     *     stack), then the first disagreement: frame index, frames each walker found, each walker's method id and
+     *     bytecode index there; then the fallbacks by the walker's reason (element 16 + r for reason -r, 16 for others)}
      */
     static native long[] walkerStats0();
 
