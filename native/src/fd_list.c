@@ -56,7 +56,7 @@ char *jh_fd_list(const char *dir, size_t *len) {
             continue; /* closed while we listed */
         }
         int m = snprintf(number, sizeof(number), "%ld\t", fd);
-        if (append(&b, number, (size_t) m) != 0 || append(&b, target, (size_t) n) != 0 || append(&b, "\n", 1) != 0) {
+        if (append(&b, number, (size_t) m) != 0 || append(&b, target, (size_t) n) != 0 || append(&b, "", 1) != 0) {
             free(b.data);
             closedir(d);
             errno = ENOMEM;

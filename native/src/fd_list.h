@@ -5,8 +5,9 @@
 #include <stddef.h>
 
 /*
- * Writes "fd\ttarget\n" for every descriptor in `dir` (such as "/proc/self/fd"), leaving out the one the
- * listing itself uses. Returns a malloc'ed buffer (free it) and its length in *len, or NULL with errno set.
+ * Writes "fd\ttarget\0" for every descriptor in `dir` (such as "/proc/self/fd"), leaving out the one the
+ * listing itself uses. Each target ends in a NUL, the one byte a path cannot hold (a newline can). Returns a
+ * malloc'ed buffer (free it) and its length in *len, or NULL with errno set.
  */
 char *jh_fd_list(const char *dir, size_t *len);
 

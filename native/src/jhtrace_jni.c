@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control_jni.h"
 #include "fd_hooks.h"
 #include "fd_list.h"
 #include "fd_ring.h"
@@ -254,7 +255,7 @@ static jlongArray JNICALL nh_stackFrames0(JNIEnv *env, jclass cls, jint id) {
     return result;
 }
 
-/* "fd\ttarget\n" lines for the descriptors in a /proc fd directory, as bytes, or null. */
+/* "fd\ttarget\0" entries for the descriptors in a /proc fd directory, as bytes, or null. */
 static jbyteArray JNICALL nh_listFds0(JNIEnv *env, jclass cls, jstring dir) {
     (void) cls;
     const char *path = (*env)->GetStringUTFChars(env, dir, NULL);
@@ -303,7 +304,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     if (cls == NULL) {
         return JNI_ERR;
     }
-    if ((*env)->RegisterNatives(env, cls, METHODS, sizeof(METHODS) / sizeof(METHODS[0])) != 0) {
+    if ((*env)->RegisterNatives(env, cls, METHODS, sizeof(METHODS) / sizeof(METHODS[0])) != 0 || jh_control_register(env) != 0) {
         return JNI_ERR;
     }
     return JNI_VERSION_1_8;

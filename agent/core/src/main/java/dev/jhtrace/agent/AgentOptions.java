@@ -35,7 +35,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
     /** Thrown for an unknown or malformed option; its message names the option. */
     static final class BadOption extends Exception {
         BadOption(String message) {
-            super(message);
+            super(printable(message)); // it is printed: an option's control characters must not reach the terminal
         }
     }
 
@@ -70,14 +70,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                         }
                     }
                     case "max" -> {
-                        try {
-                            max = Integer.decode(required(key, value));
-                        } catch (NumberFormatException e) {
-                            throw new BadOption("max=" + value + " (expected a number of traces)");
-                        }
-                        if (max < 0) {
-                            throw new BadOption("max=" + value + " (must not be negative)");
-                        }
+                        max = number(key, value, "a number of traces");
                     }
                     case "depth" -> depth = frames(key, value);
                     case "closedepth" -> closeDepth = frames(key, value);
@@ -98,7 +91,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                     }
                     case "enable" -> enabled = value == null || bool(key, value);
                     case "disable" -> enabled = !(value == null || bool(key, value));
-                    default -> throw new BadOption("unknown option '" + item.trim() + "'");
+                    default -> throw new BadOption("unknown option '" + printable(item.trim()) + "'");
                 }
             }
         }
@@ -109,6 +102,98 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
         return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks, depth, closeDepth, walker);
     }
 
+    /** Options a running agent takes from a later {@code -enable}; the others are fixed at its start. */
+    private static final java.util.Set<String> RUN_TIME_KEYS = java.util.Set.of("report", "format", "max", "internal", "traces",
+            "enable", "disable");
+
+    /**
+     * What a later {@code -enable k=v,...} makes of the running agent's options.
+     *
+     * @param merged the options in force afterwards
+     * @param fixed  one sentence per option that was given but cannot change while the agent runs
+     */
+    record Change(AgentOptions merged, java.util.List<String> fixed) {
+    }
+
+    /**
+     * @param current the options in force
+     * @param text    the new {@code k=v,k=v}
+     * @return the options with those that may change at run time replaced
+     * @throws BadOption naming the first bad option
+     */
+    static Change change(AgentOptions current, String text) throws BadOption {
+        AgentOptions given = parse(text);
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String item : text.split(",")) {
+            int eq = item.indexOf('=');
+            keys.add((eq < 0 ? item : item.substring(0, eq)).trim());
+        }
+        java.util.List<String> fixed = new java.util.ArrayList<>();
+        for (String key : keys) {
+            if (!RUN_TIME_KEYS.contains(key)) {
+                String now = current.value(key);
+                if (!now.equals(given.value(key))) {
+                    fixed.add(key + "=" + given.value(key) + " cannot change while the agent runs (it is " + key + "=" + now
+                            + "); start the JVM with -javaagent:jhtrace.jar=" + key + "=" + given.value(key));
+                }
+            }
+        }
+        String report = keys.contains("report") ? given.reportPath() : current.reportPath();
+        String format = keys.contains("format") || keys.contains("report") ? given.format() : current.format();
+        AgentOptions merged = new AgentOptions(report, format, keys.contains("max") ? given.maxTraces() : current.maxTraces(),
+                keys.contains("internal") ? given.includeRuntime() : current.includeRuntime(), true,
+                keys.contains("traces") ? given.traces() : current.traces(), current.control(), current.nativeHooks(),
+                current.depth(), current.closeDepth(), current.walker());
+        return new Change(merged, fixed);
+    }
+
+    /** @return the value of an option fixed at start, as text */
+    private String value(String key) {
+        return switch (key) {
+            case "depth" -> Integer.toString(depth);
+            case "closedepth" -> Integer.toString(closeDepth);
+            case "walker" -> walker;
+            case "native" -> Boolean.toString(nativeHooks);
+            case "control" -> Boolean.toString(control);
+            default -> "";
+        };
+    }
+
+    /** Decimal, or hexadecimal after {@code 0x}: nothing else (no octal {@code 010}, no {@code #ff}, no {@code +5}). */
+    private static int number(String key, String value, String expected) throws BadOption {
+        String v = required(key, value);
+        boolean hex = v.length() > 2 && (v.startsWith("0x") || v.startsWith("0X"));
+        String digits = hex ? v.substring(2) : v;
+        if (digits.isEmpty() || digits.length() > 9) {
+            throw new BadOption(key + "=" + printable(value) + " (expected " + expected + ")");
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            boolean ok = c >= '0' && c <= '9' || hex && (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F');
+            if (!ok) {
+                throw new BadOption(key + "=" + printable(value) + " (expected " + expected + ", decimal or 0x hex)");
+            }
+        }
+        return Integer.parseInt(digits, hex ? 16 : 10);
+    }
+
+    /**
+     * @param text text from the command line
+     * @return the same with control characters (which could drive a terminal) written as {@code \xNN}
+     */
+    static String printable(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0) {
+                sb.append(String.format("\\x%02X", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     private static String required(String key, String value) throws BadOption {
         if (value == null || value.isEmpty()) {
             throw new BadOption(key + "= needs a value");
@@ -117,12 +202,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
     }
 
     private static int frames(String key, String value) throws BadOption {
-        int n;
-        try {
-            n = Integer.decode(required(key, value));
-        } catch (NumberFormatException e) {
-            throw new BadOption(key + "=" + value + " (expected a number of frames)");
-        }
+        int n = number(key, value, "a number of frames");
         if (n < 1 || n > MAX_DEPTH) {
             throw new BadOption(key + "=" + value + " (expected 1 to " + MAX_DEPTH + ")");
         }

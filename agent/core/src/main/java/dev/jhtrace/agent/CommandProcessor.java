@@ -31,6 +31,7 @@ final class CommandProcessor {
         String process = "Process 0x" + Long.toHexString(pid).toUpperCase() + " (pid " + pid + ")";
         switch (command.op()) {
             case ENABLE -> {
+                String changes = changeOptions(command.options());
                 tracer.capture().setEnabled(true);
                 int[] counts = onAnalyzer(() -> {
                     if (command.maxTraces() >= 0) {
@@ -40,7 +41,7 @@ final class CommandProcessor {
                     return new int[] {snap[0], snap[1], tracer.analyzer().maxTraces()};
                 });
                 return status(command, process, "handle tracing enabled, Max_Traces 0x" + Integer.toHexString(counts[2]).toUpperCase()
-                        + "; snapshot taken: " + counts[0] + " traced and " + counts[1] + " untraced handle(s) open", true, counts);
+                        + "; snapshot taken: " + counts[0] + " traced and " + counts[1] + " untraced handle(s) open" + changes, true, counts);
             }
             case SNAPSHOT -> {
                 requireEnabled();
@@ -74,6 +75,37 @@ final class CommandProcessor {
             }
             default -> throw new IllegalStateException(command.op().name());
         }
+    }
+
+    /**
+     * Applies a later {@code -enable}'s agent options: those that may change at run time change, the others are named.
+     *
+     * @return sentences to add to the answer ("" when there is nothing to say)
+     */
+    private String changeOptions(String text) {
+        if (text.isEmpty()) {
+            return "";
+        }
+        AgentOptions.Change change;
+        try {
+            change = AgentOptions.change(tracer.options(), text);
+        } catch (AgentOptions.BadOption e) {
+            throw new IllegalArgumentException("bad agent option: " + e.getMessage());
+        }
+        String problem = change.merged().reportPath() == null ? null
+                : dev.jhtrace.agent.report.ReportFile.checkPattern(change.merged().reportPath(), ProcessInfo.pid());
+        if (problem != null) {
+            throw new IllegalArgumentException("report=" + AgentOptions.printable(change.merged().reportPath()) + ": " + problem);
+        }
+        tracer.setOptions(change.merged());
+        StringBuilder sb = new StringBuilder();
+        if (change.merged().reportPath() != null) {
+            sb.append("; the leak report goes to ").append(AgentOptions.printable(change.merged().reportPath())).append(" at exit");
+        }
+        for (String fixed : change.fixed()) {
+            sb.append(";\n  ").append(fixed);
+        }
+        return sb.toString();
     }
 
     private void requireEnabled() {

@@ -1,58 +1,45 @@
 package dev.jhtrace.agent;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import jdk.net.UnixDomainPrincipal;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The control channel the CLI talks to: a Unix domain socket at {@code /tmp/.jhtrace-<uid>/<pid>.sock}.
+ * The control channel the CLI talks to: a Unix domain socket at {@link ControlEndpoint#socket}, served by the
+ * native module's socket calls ({@link ControlSocket}: no JDK socket class, see there why).
  *
  * <p>Only the same OS user can reach it: the directory is owner-only (and refused if it is a symlink or
- * someone else's), the socket file is owner-only, and each connection's peer credentials must name the
- * agent's own user. Nothing listens on a TCP port. One request per connection: a line of command words;
- * the answer is {@code OK} or {@code ERR <reason>} on the first line, then the body.
+ * someone else's), the socket file is owner-only, and each connection's peer uid (SO_PEERCRED) must be the
+ * agent's own. Nothing listens on a TCP port. One request per connection: one complete line of command words,
+ * within {@link #REQUEST_TIMEOUT_MILLIS}; the answer is {@code OK} or {@code ERR <reason>} on the first line,
+ * then the body. At most {@link #MAX_CLIENTS} connections are served at once; more are told the agent is busy.
+ * Running out of descriptors while accepting only pauses the channel: it goes on once descriptors are free.
  */
 final class ControlServer {
     private static final int MAX_REQUEST = 4096;
+    private static final int MAX_CLIENTS = 4;
+    private static final int REQUEST_TIMEOUT_MILLIS = 5_000;
+    private static final int ANSWER_TIMEOUT_MILLIS = 30_000;
+    private static final int ACCEPT_POLL_MILLIS = 500;
+    private static final long RETRY_MILLIS = 200;
 
     private final CommandProcessor processor;
-    private final Path socket;
-    private volatile ServerSocketChannel server;
+    private final int uid;
+    private final long pid;
+    private final AtomicInteger clients = new AtomicInteger();
+    private int listener = -1;
     private boolean stopped;
 
-    ControlServer(CommandProcessor processor, Path socket) {
+    ControlServer(CommandProcessor processor, int uid, long pid) {
         this.processor = processor;
-        this.socket = socket;
-    }
-
-    /**
-     * @param uid the user's id
-     * @param pid the process id
-     * @return where the agent of that process listens
-     */
-    static Path socketPath(int uid, long pid) {
-        return directory(uid).resolve(pid + ".sock");
-    }
-
-    /** @return this process's user id, from {@code /proc/self} */
-    static int currentUid() throws IOException {
-        return (Integer) Files.getAttribute(Paths.get("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static Path directory(int uid) {
-        return Paths.get("/tmp", ".jhtrace-" + uid);
+        this.uid = uid;
+        this.pid = pid;
     }
 
     /**
@@ -67,118 +54,151 @@ final class ControlServer {
         } catch (IllegalStateException exiting) {
             return;
         }
-        int uid = currentUid();
-        Path dir = socket.getParent();
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // another JVM of this user created it: checked below like any existing one
-            }
-        }
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(dir + " is not a directory");
-        }
-        int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        if (owner != uid) {
-            throw new IOException(dir + " belongs to uid " + owner + ", not to this process's uid " + uid);
-        }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        Files.deleteIfExists(socket); // a stale socket of an earlier process with this pid
-        // opened outside the lock: the first channel of a JVM loads the selector provider (tens of ms), and the
-        // cleanup hook must not wait for that when the JVM exits meanwhile
-        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Path dir = ControlEndpoint.directory(uid);
+        removeStaleSockets(dir);
         synchronized (this) {
             if (stopped) {
-                channel.close();
                 return;
             }
-            server = channel;
-            server.bind(UnixDomainSocketAddress.of(socket));
-        }
-        try {
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException e) {
-            if (isStopped()) {
-                return; // the JVM is exiting and the cleanup removed the socket already
+            int fd = ControlSocket.listen0(dir.toString(), ControlEndpoint.socketName(pid));
+            if (fd < 0) {
+                throw new IOException(dir + ": " + ControlSocket.describe(fd) + (fd == ControlSocket.FOREIGN ? " (uid "
+                        + ownerOf(dir) + ", this process is uid " + uid + "); remove it or let its owner remove it" : ""));
             }
-            throw e;
+            listener = fd;
         }
         Thread t = new Thread(AgentThreads.wrap(this::acceptLoop), "jhtrace-control");
         t.setDaemon(true);
         t.start();
     }
 
-    /** @return the socket's path, to recognise the channel's own descriptors in {@code /proc/self/fd} */
-    Path socket() {
-        return socket;
+    /** Sockets left by processes of this user that were killed: nobody answers on them any more. */
+    private static void removeStaleSockets(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.sock")) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                String number = name.substring(0, name.length() - ".sock".length());
+                if (!number.isEmpty() && number.chars().allMatch(c -> c >= '0' && c <= '9') && number.length() < 10
+                        && !Files.exists(Paths.get("/proc", number))) {
+                    ControlSocket.unlink0(dir.toString(), name);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no directory yet, or unreadable: listen0 says what is wrong with it
+        }
+    }
+
+    private static String ownerOf(Path dir) {
+        try {
+            return String.valueOf(Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private void acceptLoop() {
-        while (server.isOpen()) {
-            try {
-                SocketChannel client = server.accept();
-                Thread t = new Thread(AgentThreads.wrap(() -> serve(client)), "jhtrace-control-client");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                if (server.isOpen()) {
-                    AgentLog.once("control-accept", "jhtrace: control channel error: " + e);
+        while (true) {
+            int fd;
+            synchronized (this) {
+                if (stopped) {
+                    return;
                 }
-                return;
+                fd = listener;
             }
+            long accepted = ControlSocket.accept0(fd, ACCEPT_POLL_MILLIS);
+            if (accepted == ControlSocket.TIMEOUT) {
+                continue;
+            }
+            if (accepted < 0) {
+                if (isStopped()) {
+                    return;
+                }
+                // out of descriptors (the program's own leak, often the very thing being debugged) or memory:
+                // wait and try again, the channel must work once the program frees descriptors
+                AgentLog.once("control-accept:" + accepted, "jhtrace: control channel: " + ControlSocket.describe((int) accepted)
+                        + "; it goes on when the process has descriptors again");
+                pause();
+                continue;
+            }
+            int client = (int) accepted;
+            int peer = (int) (accepted >>> 32);
+            serveAsync(client, peer);
         }
     }
 
-    private void serve(SocketChannel client) {
-        try (client) {
-            UnixDomainPrincipal peer = client.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
-            String me = System.getProperty("user.name");
-            if (peer == null || !peer.user().getName().equals(me)) {
-                reply(client, "ERR only user " + me + " may control this process\n");
-                return;
-            }
-            String request = readLine(client);
-            String answer;
-            try {
-                List<String> words = request.isBlank() ? List.of() : Arrays.asList(request.trim().split("\\s+"));
-                CommandProcessor.Result r = processor.execute(HtraceCommand.parse(words));
-                answer = (r.ok() ? "OK\n" : "ERR ") + r.text() + (r.ok() ? "" : "\n");
-            } catch (RuntimeException e) {
-                answer = "ERR " + e.getMessage() + "\n";
-            }
-            reply(client, answer);
-        } catch (IOException | RuntimeException e) {
-            // the client went away; nothing to tell anyone
+    private void serveAsync(int client, int peer) {
+        if (clients.incrementAndGet() > MAX_CLIENTS) {
+            clients.decrementAndGet();
+            reply(client, "ERR busy: " + MAX_CLIENTS + " other commands are running; try again\n");
+            ControlSocket.close0(client);
+            return;
+        }
+        try {
+            Thread t = new Thread(AgentThreads.wrap(new Client(client, peer)), "jhtrace-control-client");
+            t.setDaemon(true);
+            t.start();
+        } catch (Throwable e) {
+            clients.decrementAndGet();
+            ControlSocket.close0(client);
+            pause();
         }
     }
 
-    private static String readLine(SocketChannel client) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_REQUEST);
-        while (buf.hasRemaining()) {
-            int n = client.read(buf);
-            if (n < 0) {
-                break;
-            }
-            byte[] a = buf.array();
-            boolean newline = false;
-            for (int i = 0; i < buf.position(); i++) {
-                newline |= a[i] == '\n';
-            }
-            if (newline) {
-                break;
-            }
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        String s = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private static void reply(SocketChannel client, String text) throws IOException {
-        ByteBuffer out = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        while (out.hasRemaining()) {
-            client.write(out);
+    private void serve(int client, int peer) {
+        if (peer != uid) {
+            reply(client, "ERR only uid " + uid + " may control this process\n");
+            return;
         }
+        String request = readLine(client);
+        if (request == null) {
+            return; // no complete line in time: nothing is run for a client that said nothing
+        }
+        String answer;
+        try {
+            List<String> words = request.isBlank() ? List.of() : Arrays.asList(request.trim().split("\\s+"));
+            CommandProcessor.Result r = processor.execute(HtraceCommand.parse(words));
+            answer = (r.ok() ? "OK\n" : "ERR ") + r.text() + (r.ok() ? "" : "\n");
+        } catch (RuntimeException e) {
+            answer = "ERR " + e.getMessage() + "\n";
+        }
+        reply(client, answer);
+    }
+
+    /** @return the request's first line, or null when none was complete within the limits */
+    private static String readLine(int client) {
+        byte[] buf = new byte[MAX_REQUEST];
+        int len = 0;
+        long deadline = System.nanoTime() + REQUEST_TIMEOUT_MILLIS * 1_000_000L;
+        while (len < buf.length) {
+            int left = (int) ((deadline - System.nanoTime()) / 1_000_000L);
+            if (left <= 0) {
+                return null;
+            }
+            int n = ControlSocket.read0(client, buf, len, buf.length - len, left);
+            if (n <= 0) {
+                return null;
+            }
+            for (int i = len; i < len + n; i++) {
+                if (buf[i] == '\n') {
+                    return new String(buf, 0, i, StandardCharsets.UTF_8);
+                }
+            }
+            len += n;
+        }
+        return null;
+    }
+
+    private static void reply(int client, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ControlSocket.write0(client, bytes, 0, bytes.length, ANSWER_TIMEOUT_MILLIS);
     }
 
     private synchronized boolean isStopped() {
@@ -187,14 +207,32 @@ final class ControlServer {
 
     private synchronized void stop() {
         stopped = true;
-        if (server == null) {
+        if (listener < 0) {
             return;
         }
-        try {
-            server.close();
-            Files.deleteIfExists(socket);
-        } catch (IOException e) {
-            // exiting anyway
+        ControlSocket.close0(listener);
+        listener = -1;
+        ControlSocket.unlink0(ControlEndpoint.directory(uid).toString(), ControlEndpoint.socketName(pid));
+    }
+
+    /** One connection: served, then closed, on a thread of its own. */
+    private final class Client implements Runnable {
+        private final int fd;
+        private final int peer;
+
+        Client(int fd, int peer) {
+            this.fd = fd;
+            this.peer = peer;
+        }
+
+        @Override
+        public void run() {
+            try {
+                serve(fd, peer);
+            } finally {
+                ControlSocket.close0(fd);
+                clients.decrementAndGet();
+            }
         }
     }
 

@@ -13,8 +13,12 @@ import java.util.Locale;
  * @param handle    for {@link Op#TRACES}: the handle, 0 for all
  * @param maxTraces Max_Traces, or -1 when not given
  * @param json      answer in the JSON report form
+ * @param options   for {@link Op#ENABLE}: agent options ({@code k=v,k=v}, as after {@code -javaagent:jhtrace.jar=}), or ""
  */
-public record HtraceCommand(Op op, int handle, int maxTraces, boolean json) {
+public record HtraceCommand(Op op, int handle, int maxTraces, boolean json, String options) {
+    /** How {@link #words} carries agent options over the channel: hex of their UTF-8, so that any byte survives. */
+    private static final String OPTIONS_WORD = "options:";
+
     /** The commands. */
     public enum Op {
         /** {@code -enable [Max_Traces]}. */
@@ -55,7 +59,7 @@ public record HtraceCommand(Op op, int handle, int maxTraces, boolean json) {
             }
         }
         if (w.isEmpty()) {
-            return new HtraceCommand(Op.TRACES, 0, Integer.MAX_VALUE, json);
+            return new HtraceCommand(Op.TRACES, 0, Integer.MAX_VALUE, json, "");
         }
         String first = w.get(0);
         if (first.startsWith("-")) {
@@ -68,19 +72,68 @@ public record HtraceCommand(Op op, int handle, int maxTraces, boolean json) {
                 default -> throw new IllegalArgumentException("unknown command '" + first + "' (see jhtrace -?)");
             };
             int max = -1;
-            if (op == Op.ENABLE && w.size() == 2) {
-                max = count(w.get(1));
-            } else if (w.size() > 1) {
-                throw new IllegalArgumentException("unexpected '" + w.get(1) + "' after " + first);
+            String options = "";
+            int next = 1;
+            if (op == Op.ENABLE && next < w.size() && !isOptions(w.get(next))) {
+                max = count(w.get(next++));
             }
-            return new HtraceCommand(op, 0, max, json);
+            if (op == Op.ENABLE && next < w.size()) {
+                options = options(w.get(next++));
+                max = maxTraces(max, options);
+            }
+            if (next < w.size()) {
+                throw new IllegalArgumentException("unexpected '" + w.get(next) + "' after " + first);
+            }
+            return new HtraceCommand(op, 0, max, json, options);
         }
         if (w.size() > 2) {
             throw new IllegalArgumentException("unexpected '" + w.get(2) + "': the form is [Handle [Max_Traces]]");
         }
         int handle = handle(first);
         int max = w.size() == 2 ? count(w.get(1)) : Integer.MAX_VALUE;
-        return new HtraceCommand(Op.TRACES, handle, max, json);
+        return new HtraceCommand(Op.TRACES, handle, max, json, "");
+    }
+
+    private static boolean isOptions(String word) {
+        return word.contains("=") || word.startsWith(OPTIONS_WORD);
+    }
+
+    /** @return the agent options of a word (as typed, or as {@link #words} encodes them), checked */
+    private static String options(String word) {
+        String text = word;
+        if (word.startsWith(OPTIONS_WORD)) {
+            String hex = word.substring(OPTIONS_WORD.length());
+            if (hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                throw new IllegalArgumentException("malformed options word");
+            }
+            byte[] bytes = new byte[hex.length() / 2];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
+            }
+            text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        } else if (!word.contains("=")) {
+            throw new IllegalArgumentException("unexpected '" + word + "' after -enable (agent options are k=v,k=v)");
+        }
+        try {
+            AgentOptions.parse(text);
+        } catch (AgentOptions.BadOption e) {
+            throw new IllegalArgumentException("bad agent option: " + e.getMessage());
+        }
+        return text;
+    }
+
+    /** Max_Traces given both ways must agree: {@code -enable 100 max=100} is fine, {@code -enable 100 max=5} is not. */
+    private static int maxTraces(int given, String options) {
+        for (String item : options.split(",")) {
+            if (item.trim().startsWith("max=")) {
+                int max = count(item.trim().substring(4).trim());
+                if (given >= 0 && given != max) {
+                    throw new IllegalArgumentException("Max_Traces " + given + " and max=" + max + " disagree");
+                }
+                return max;
+            }
+        }
+        return given;
     }
 
     /**
@@ -127,6 +180,13 @@ public record HtraceCommand(Op op, int handle, int maxTraces, boolean json) {
                 w.add("-enable");
                 if (maxTraces >= 0) {
                     w.add(Integer.toString(maxTraces));
+                }
+                if (!options.isEmpty()) {
+                    StringBuilder hex = new StringBuilder(OPTIONS_WORD);
+                    for (byte b : options.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                        hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+                    }
+                    w.add(hex.toString());
                 }
             }
             default -> w.add("-" + op.name().toLowerCase(Locale.ROOT));

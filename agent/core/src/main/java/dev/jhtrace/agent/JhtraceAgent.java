@@ -96,7 +96,9 @@ public final class JhtraceAgent {
         BootstrapInjector.inject(inst, jar);
         JdkAccess.open(inst);
         // the native module loads beside the hook installation (see NativeStart): both are awaited below
-        NativeStart nativeStart = options.nativeHooks() ? NativeStart.begin(jar, options.walker()) : null;
+        // with native=false the library is still mapped (hooks off) when the control channel needs it
+        NativeStart nativeStart = options.nativeHooks() || options.control()
+                ? NativeStart.begin(jar, options.walker(), options.nativeHooks()) : null;
         List<HookPoint> points = HookPoints.all();
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
         Tracer t;
@@ -112,13 +114,23 @@ public final class JhtraceAgent {
         tracer = t;
         if (nativeStart != null) {
             String unavailable = nativeStart.await();
-            if (unavailable == null) {
+            if (!options.nativeHooks()) {
+                // only the control channel wanted the library; it says so itself if the library is missing
+            } else if (unavailable == null) {
                 t.startNativeDrain();
             } else {
                 AgentLog.warn("jhtrace: " + unavailable + "; descriptors opened by native code (JNI, JNA, FFM) stay untraced");
             }
         }
-        new ShutdownReporter(t, options).register();
+        if (options.reportPath() != null) {
+            String problem = dev.jhtrace.agent.report.ReportFile.checkPattern(options.reportPath(), ProcessInfo.pid());
+            if (problem != null) {
+                AgentLog.warn("jhtrace: report=" + AgentOptions.printable(options.reportPath()) + ": " + problem
+                        + "; tracing goes on, and at exit the summary goes to stderr if the report still cannot be written");
+            }
+        }
+        DescriptorReserve.take();
+        new ShutdownReporter(t).register();
         if (options.control()) {
             ControlStart control = new ControlStart(t, inst, attached ? 0 : controlDelayMillis());
             controlStart = control;
@@ -191,7 +203,12 @@ public final class JhtraceAgent {
 
         private void openSocket() {
             try {
-                new ControlServer(processor, ControlServer.socketPath(ControlServer.currentUid(), ProcessInfo.pid())).start();
+                if (!NativeHooks.libraryLoaded) {
+                    AgentLog.warn("jhtrace: no control channel (the native module, which serves it, is not loaded); the CLI cannot"
+                            + " reach this process, tracing goes on");
+                    return;
+                }
+                new ControlServer(processor, ControlSocket.euid0(), ProcessInfo.pid()).start();
             } catch (Exception e) {
                 if (!AgentThreads.jvmExiting()) {
                     AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");

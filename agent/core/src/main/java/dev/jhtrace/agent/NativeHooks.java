@@ -29,6 +29,33 @@ final class NativeHooks {
      * @return null on success, else the reason it is not available
      */
     static String load(AgentJar jar, String walker) {
+        String unavailable = loadLibrary(jar);
+        if (unavailable != null) {
+            return unavailable;
+        }
+        int code = start0(System.getProperty("java.home"));
+        if (code == 0) {
+            WalkerCheck.choose(walker);
+            nativeFrame = calibrate();
+            fastStacks = fastStacks0();
+            loaded = true;
+        }
+        return code == 0 ? null : "the native module did not start: " + (code < START_ERRORS.length ? START_ERRORS[code] : "error " + code);
+    }
+
+    /** Set once the library is mapped, with or without its hooks started: the control channel needs only this. */
+    static volatile boolean libraryLoaded;
+
+    /**
+     * Maps the library without starting its hooks (with {@code native=false} the control channel still uses it).
+     *
+     * @param jar the agent's jar, holding the library
+     * @return null once it is loaded (now or before), else the reason it is not
+     */
+    static synchronized String loadLibrary(AgentJar jar) {
+        if (libraryLoaded) {
+            return null;
+        }
         String arch = System.getProperty("os.arch");
         String resource = "dev/jhtrace/native/linux-" + arch + "/libjhtrace.so";
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
@@ -54,14 +81,8 @@ final class NativeHooks {
         } catch (Exception | LinkageError e) {
             return "the native module did not load: " + e;
         }
-        int code = start0(System.getProperty("java.home"));
-        if (code == 0) {
-            WalkerCheck.choose(walker);
-            nativeFrame = calibrate();
-            fastStacks = fastStacks0();
-            loaded = true;
-        }
-        return code == 0 ? null : "the native module did not start: " + (code < START_ERRORS.length ? START_ERRORS[code] : "error " + code);
+        libraryLoaded = true;
+        return null;
     }
 
     static native int start0(String javaHome);

@@ -12,12 +12,14 @@ package dev.jhtrace.agent;
 final class NativeStart implements Runnable {
     private final AgentJar jar;
     private final String walker;
+    private final boolean hooks;
     private final Thread thread;
     private volatile String unavailable = "the native module did not finish loading";
 
-    private NativeStart(AgentJar jar, String walker) {
+    private NativeStart(AgentJar jar, String walker, boolean hooks) {
         this.jar = jar;
         this.walker = walker;
+        this.hooks = hooks;
         this.thread = new Thread(AgentThreads.wrap(this), "jhtrace-native-start");
         thread.setDaemon(true);
     }
@@ -27,10 +29,11 @@ final class NativeStart implements Runnable {
      *
      * @param jar    the agent jar, open until {@link #await} returns
      * @param walker the {@code walker=} option
+     * @param hooks  whether to start the hooks ({@code native=true}) or only map the library, for the control channel
      * @return the load in progress
      */
-    static NativeStart begin(AgentJar jar, String walker) {
-        NativeStart start = new NativeStart(jar, walker);
+    static NativeStart begin(AgentJar jar, String walker, boolean hooks) {
+        NativeStart start = new NativeStart(jar, walker, hooks);
         try {
             start.thread.start();
         } catch (Throwable t) {
@@ -41,7 +44,7 @@ final class NativeStart implements Runnable {
 
     @Override
     public void run() {
-        unavailable = NativeHooks.load(jar, walker);
+        unavailable = hooks ? NativeHooks.load(jar, walker) : NativeHooks.loadLibrary(jar);
     }
 
     /**
@@ -58,7 +61,7 @@ final class NativeStart implements Runnable {
     /** Waits for the module and switches its hooks off: the agent did not start, nothing drains them. */
     void abandon() {
         try {
-            if (await() == null) {
+            if (await() == null && hooks) {
                 NativeHooks.setEnabled0(false);
             }
         } catch (InterruptedException e) {

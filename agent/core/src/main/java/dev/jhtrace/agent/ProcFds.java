@@ -78,7 +78,7 @@ final class ProcFds {
     }
 
     /**
-     * @param listing {@code fd\ttarget\n} lines
+     * @param listing {@code fd\ttarget\0} entries (NUL-terminated: a path can hold a newline, never a NUL)
      * @return descriptor numbers mapped to targets
      */
     static Map<Integer, String> parse(String listing) {
@@ -86,7 +86,7 @@ final class ProcFds {
         int start = 0;
         while (start < listing.length()) {
             int tab = listing.indexOf('\t', start);
-            int end = listing.indexOf('\n', start);
+            int end = listing.indexOf('\0', start);
             if (tab < 0 || end < 0 || tab > end) {
                 break;
             }

@@ -18,11 +18,9 @@ final class ShutdownReporter implements Runnable {
     private static final long REPORT_TIMEOUT_MILLIS = 10_000;
 
     private final Tracer tracer;
-    private final AgentOptions options;
 
-    ShutdownReporter(Tracer tracer, AgentOptions options) {
+    ShutdownReporter(Tracer tracer) {
         this.tracer = tracer;
-        this.options = options;
     }
 
     /** Registers this reporter as a shutdown hook on an agent thread. */
@@ -33,6 +31,8 @@ final class ShutdownReporter implements Runnable {
 
     @Override
     public void run() {
+        AgentOptions options = tracer.options(); // a later -enable may have set or changed report=
+        DescriptorReserve.release(); // a program that ran out of descriptors still gets its report
         try {
             if (options.walker().equals("check") && NativeHooks.loaded) {
                 String summary = WalkerCheck.summary();
@@ -40,16 +40,20 @@ final class ShutdownReporter implements Runnable {
                 tracer.warn(summary); // and in the report, for runs whose stderr is not kept
             }
             if (options.reportPath() != null) {
-                writeReport();
-            } else {
-                summarize();
+                try {
+                    writeReport(options);
+                    return;
+                } catch (Throwable t) {
+                    AgentLog.warn("jhtrace: could not write the leak report: " + AgentOptions.printable(String.valueOf(t)));
+                }
             }
+            summarize(options); // without a report file, or when it could not be written: nothing is lost
         } catch (Throwable t) {
-            AgentLog.warn("jhtrace: could not write the leak report: " + t);
+            AgentLog.warn("jhtrace: could not write the leak summary: " + AgentOptions.printable(String.valueOf(t)));
         }
     }
 
-    private void writeReport() throws java.io.IOException {
+    private void writeReport(AgentOptions options) throws java.io.IOException {
         String which = options.traces();
         LeakReport r = tracer.report(ReportRequest.leaks(options.includeRuntime(),
                 t -> which.equals("all") || which.equals("bad") && t.type() == TraceType.BAD_REFERENCE), REPORT_TIMEOUT_MILLIS);
@@ -67,7 +71,7 @@ final class ShutdownReporter implements Runnable {
     }
 
     /** Without a report file: a few lines on stderr when something leaked, nothing at all otherwise. */
-    private void summarize() {
+    private void summarize(AgentOptions options) {
         // only the open handles, not a whole report: every JVM exit pays for this look
         List<HandleView> leaks = tracer.openHandles(options.includeRuntime(), REPORT_TIMEOUT_MILLIS);
         if (leaks == null) {
@@ -94,7 +98,7 @@ final class ShutdownReporter implements Runnable {
                 break;
             }
             sb.append("\n  ").append(TextReportWriter.hex(h.handle())).append(' ').append(h.kind()).append(' ')
-                    .append(h.description()).append(" opened at ").append(programFrame(h));
+                    .append(AgentOptions.printable(String.valueOf(h.description()))).append(" opened at ").append(programFrame(h));
         }
         return sb.toString();
     }

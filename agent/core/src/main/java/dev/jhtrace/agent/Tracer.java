@@ -26,8 +26,11 @@ final class Tracer {
     private final List<String> warnings;
     private volatile NativeDrain nativeDrain;
     private volatile HookCheck hookCheck;
+    /** The options in force: those of the start, with what a later {@code -enable k=v} changed. */
+    private volatile AgentOptions options;
 
     Tracer(AgentOptions options, List<HookPoint> points, List<String> warnings) {
+        this.options = options;
         this.analyzer = new Analyzer(options.maxTraces(), options.depth());
         this.ring = new EventRing(RING_SIZE, analyzer);
         this.capture = new HandleCapture(points, ring, options.depth(), options.closeDepth());
@@ -52,6 +55,16 @@ final class Tracer {
         }
         flushNative();
         return onAnalyzer(() -> analyzer.report(request, startedAt, this::dropped, warnings), timeoutMillis);
+    }
+
+    /** @return the options in force */
+    AgentOptions options() {
+        return options;
+    }
+
+    /** @param changed the options in force from now on (only those that may change at run time differ) */
+    void setOptions(AgentOptions changed) {
+        options = changed;
     }
 
     /** @param warning a line every later report carries among its warnings */

@@ -35,8 +35,9 @@ class ProcFdsTest {
 
     @Test
     void parsesTheNativeListing() {
-        Map<Integer, String> fds = ProcFds.parse("0\t/dev/pts/0\n12\tsocket:[4711]\n3\t/tmp/a b\tc\n");
-        assertEquals(Map.of(0, "/dev/pts/0", 12, "socket:[4711]", 3, "/tmp/a b\tc"), fds);
+        // a path may hold any byte but NUL: a newline in one must not end the listing there
+        Map<Integer, String> fds = ProcFds.parse("0\t/dev/pts/0\00012\tsocket:[4711]\0003\t/tmp/a b\tc\n5\t\0");
+        assertEquals(Map.of(0, "/dev/pts/0", 12, "socket:[4711]", 3, "/tmp/a b\tc\n5\t"), fds);
         assertEquals(List.of(0, 3, 12), List.copyOf(fds.keySet()), "in descriptor order");
         assertTrue(ProcFds.parse("").isEmpty());
     }

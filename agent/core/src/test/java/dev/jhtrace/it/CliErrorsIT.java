@@ -63,7 +63,7 @@ class CliErrorsIT {
 
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
-    void targetOfAnotherUser(Jdk jdk) throws Exception {
+    void rootControlsAnotherUsersJvm(Jdk jdk) throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "needs root to start a target as user nobody (running as " + System.getProperty("user.name") + ")");
         // a copy of the target class that nobody can read, wherever the build tree is
@@ -78,9 +78,19 @@ class CliErrorsIT {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 jdk.java().toString(), "-cp", dir.toString(), PhasedTarget.class.getName()));
         try (RunningTarget t = new RunningTarget(cmd)) {
-            refused(Cli.run(jdk, t.pid, "-enable"), 1, "belongs to uid 65534");
+            // root acts as the target's user (the agent and the attach protocol accept only their own uid)
+            Cli.Run enable = Cli.run(jdk, t.pid, "-enable");
+            assertEquals(0, enable.exit(), enable.out() + enable.err());
+            assertTrue(enable.out().startsWith("Agent loaded into process " + t.pid), enable.out());
+            assertEquals(0, Cli.run(jdk, t.pid, "-snapshot").exit());
+            List<String> leaks = t.send("leak", "LEAK ", "LEAKED");
+            Cli.Run diff = Cli.run(jdk, t.pid, "-diff", "--format", "json");
+            assertEquals(0, diff.exit(), diff.err());
+            assertEquals(leaks.size(), diff.json().path("openHandles").size(), diff.out());
             assertEquals(List.of(""), t.send("ping", "PONG", null));
             assertEquals(0, t.exit());
+        } finally {
+            Reports.deleteTree(dir);
         }
     }
 }

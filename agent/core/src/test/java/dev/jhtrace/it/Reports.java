@@ -39,4 +39,16 @@ public final class Reports {
         }
         return out;
     }
+
+    /** Removes a directory tree a test made (tests clean up what they create). */
+    public static void deleteTree(java.nio.file.Path dir) {
+        if (dir == null || !java.nio.file.Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort
+        }
+    }
 }

@@ -28,13 +28,29 @@ public final class JhtraceCli {
      * @param err  where errors go
      * @return the exit status
      */
-    static int run(List<String> args, PrintStream out, PrintStream err) {
+    static int run(List<String> arguments, PrintStream out, PrintStream err) {
+        List<String> args = new java.util.ArrayList<>(arguments);
+        long timeoutMillis = DEFAULT_TIMEOUT_MILLIS;
+        int t = args.indexOf("--timeout");
+        if (t >= 0) {
+            try {
+                timeoutMillis = Math.multiplyExact(Long.parseLong(args.get(t + 1)), 1000L);
+                if (timeoutMillis <= 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (RuntimeException e) {
+                err.println("jhtrace: --timeout needs a number of seconds (see jhtrace -?)");
+                return 2;
+            }
+            args.remove(t + 1);
+            args.remove(t);
+        }
         if (args.isEmpty() || List.of("-?", "-h", "--help", "help").contains(args.get(0))) {
             help(out);
             return args.isEmpty() ? 2 : 0;
         }
         if (args.get(0).equals("list")) {
-            return JvmList.print(out, err);
+            return JvmList.print(out, err, Math.min(timeoutMillis, JvmList.TIMEOUT_MILLIS));
         }
         long pid;
         try {
@@ -43,32 +59,37 @@ public final class JhtraceCli {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            err.println("jhtrace: not a process id: '" + args.get(0) + "' (see jhtrace -?)");
+            err.println("jhtrace: not a process id: '" + Terminal.printable(args.get(0)) + "' (see jhtrace -?)");
             return 2;
         }
         HtraceCommand command;
         try {
             command = HtraceCommand.parse(args.subList(1, args.size()));
         } catch (IllegalArgumentException e) {
-            err.println("jhtrace: " + e.getMessage());
+            err.println("jhtrace: " + Terminal.printable(e.getMessage()));
             return 2;
         }
         try {
-            Target target = Target.check(pid);
+            Target target = Target.check(pid, timeoutMillis);
             String answer = target.send(command);
             out.print(answer);
             out.flush();
             return 0;
         } catch (Target.Refused e) {
-            err.println("jhtrace: " + e.getMessage());
+            err.println("jhtrace: " + Terminal.printable(e.getMessage()));
             return 1;
+        } catch (Target.OtherUser u) {
+            return AsUser.run(u.uid, u.gid, arguments, err);
         }
     }
+
+    /** How long the CLI waits for a target's answer unless {@code --timeout} says otherwise. */
+    static final long DEFAULT_TIMEOUT_MILLIS = 60_000;
 
     static void help(PrintStream out) {
         out.println("jhtrace - !htrace for the JVM: stack traces of every file descriptor opened, closed or misused");
         out.println();
-        out.println("Debugger side (a JVM of your own user, started with or without the agent):");
+        out.println("Debugger side (a JVM of your own user, or as root any user's, started with or without the agent):");
         out.println("  jhtrace <pid> -enable [Max_Traces]   load the agent if needed, enable tracing, take a snapshot");
         out.println("  jhtrace <pid> -snapshot              take a snapshot");
         out.println("  jhtrace <pid> -diff                  handles opened since the last snapshot and still open");
@@ -76,7 +97,8 @@ public final class JhtraceCli {
         out.println("  jhtrace <pid> -disable               stop tracing and free the trace database");
         out.println("  jhtrace list                         running JVMs of this user, and whether jhtrace is enabled in each");
         out.println("  jhtrace -?                           this help");
-        out.println("  Add --format json to a query for the JSON report form.");
+        out.println("  Add --format json to a query for the JSON report form, --timeout SECONDS to wait longer than 60 s.");
+        out.println("  -enable also takes agent options: jhtrace <pid> -enable [Max_Traces] report=/tmp/leaks-%p.json,depth=32");
         out.println();
         out.println("As an agent, from JVM start:");
         out.println("  java -javaagent:jhtrace.jar[=report=PATH,format=txt|json|html,max=N,traces=bad|all|none,internal=true] ...");

@@ -1,7 +1,9 @@
 package dev.jhtrace.agent.cli;
 
+import dev.jhtrace.agent.ControlEndpoint;
 import dev.jhtrace.agent.HtraceCommand;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -9,16 +11,25 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * A process the CLI was asked to control: checked (exists, same user, a JVM) before anything is sent, and
+ * A process the CLI was asked to control: checked (exists, same uid, a JVM) before anything is sent, and
  * reached through its agent's control channel, loading the agent first when {@code -enable} asks for it.
+ *
+ * <p>The channel is trusted only when its directory and socket are the target user's, and the process that
+ * answers on it runs as the target's uid (SO_PEERCRED); answers are bounded in size and time.
  */
 final class Target {
     private static final long AGENT_START_TIMEOUT_MILLIS = 15_000;
+    /** The most an answer may hold: a full trace database in JSON is far below this. */
+    static final int MAX_ANSWER_BYTES = 256 << 20;
 
     /** A one-line reason the command cannot be carried out. */
     static final class Refused extends Exception {
@@ -27,35 +38,55 @@ final class Target {
         }
     }
 
+    /** The target runs as another uid, and this CLI runs as root: it may act as that user (see JhtraceCli). */
+    static final class OtherUser extends Exception {
+        final int uid;
+        final int gid;
+
+        OtherUser(int uid, int gid) {
+            super("uid " + uid);
+            this.uid = uid;
+            this.gid = gid;
+        }
+    }
+
     private final long pid;
     private final int uid;
+    private final long timeoutMillis;
 
-    private Target(long pid, int uid) {
+    private Target(long pid, int uid, long timeoutMillis) {
         this.pid = pid;
         this.uid = uid;
+        this.timeoutMillis = timeoutMillis;
     }
 
     /**
-     * @param pid the process
+     * @param pid           the process
+     * @param timeoutMillis how long to wait for any answer of the target
      * @return the target, once it is known to be a JVM of this user
-     * @throws Refused otherwise
+     * @throws Refused    otherwise
+     * @throws OtherUser  when this CLI is root and the target another user's
      */
-    static Target check(long pid) throws Refused {
+    static Target check(long pid, long timeoutMillis) throws Refused, OtherUser {
         Path proc = Paths.get("/proc", Long.toString(pid));
-        if (!Files.isDirectory(proc)) {
-            throw new Refused("no process " + pid);
-        }
         int me;
         int owner;
         try {
-            me = (Integer) Files.getAttribute(Paths.get("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            owner = (Integer) Files.getAttribute(proc, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            me = ControlEndpoint.currentUid();
+            owner = ControlEndpoint.uidOf(pid);
         } catch (IOException e) {
             throw new Refused("no process " + pid);
         }
         if (owner != me) {
-            throw new Refused("process " + pid + " belongs to uid " + owner + " (" + userName(proc) + "), not to you (uid " + me
-                    + "): jhtrace controls only processes of its own user");
+            if (me == 0) {
+                try {
+                    throw new OtherUser(owner, ControlEndpoint.gidOf(pid));
+                } catch (IOException e) {
+                    throw new Refused("no process " + pid);
+                }
+            }
+            throw new Refused("process " + pid + " belongs to uid " + owner + userName(proc) + ", not to you (uid " + me
+                    + "): jhtrace controls only processes of its own user (or, as root, any user's)");
         }
         String maps;
         try {
@@ -66,41 +97,63 @@ final class Target {
         if (!maps.contains("/libjvm.so")) {
             throw new Refused("process " + pid + " (" + command(proc) + ") is not a Java VM");
         }
-        return new Target(pid, me);
+        return new Target(pid, me, timeoutMillis);
+    }
+
+    /**
+     * @return whether the agent's control socket is there and trustworthy
+     */
+    boolean hasAgent() {
+        return ControlEndpoint.untrusted(ControlEndpoint.socket(uid, pid), uid) == null;
     }
 
     /**
      * @param command what to do
-     * @return the agent's answer
+     * @return the agent's answer, with nothing in it that could drive a terminal
      * @throws Refused if the agent is absent (and not to be loaded), cannot be loaded, or refuses
      */
     String send(HtraceCommand command) throws Refused {
-        Path socket = Paths.get("/tmp", ".jhtrace-" + uid, pid + ".sock");
+        Path socket = ControlEndpoint.socket(uid, pid);
+        String untrusted = ControlEndpoint.untrusted(socket, uid);
         String prefix = "";
-        if (!Files.exists(socket)) {
+        if (untrusted != null && !untrusted.startsWith("no ")) {
+            throw new Refused(untrusted);
+        }
+        if (untrusted != null) {
             if (command.op() != HtraceCommand.Op.ENABLE) {
                 throw new Refused("jhtrace is not enabled in process " + pid + "; run: jhtrace " + pid + " -enable");
             }
-            AgentLoader.load(pid, command.maxTraces() >= 0 ? "max=" + command.maxTraces() : "");
+            String options = command.options();
+            if (command.maxTraces() >= 0 && !options.contains("max=")) {
+                options = options.isEmpty() ? "max=" + command.maxTraces() : options + ",max=" + command.maxTraces();
+            }
+            AgentLoader.load(pid, options);
             waitFor(socket);
             prefix = "Agent loaded into process " + pid + ".\n";
         }
-        String answer = exchange(socket, String.join(" ", command.words()));
+        String answer = Terminal.printable(exchange(socket, String.join(" ", command.words())));
         if (answer.startsWith("OK\n")) {
             return prefix + answer.substring(3);
         }
         if (answer.startsWith("ERR ")) {
-            throw new Refused(answer.substring(4).trim());
+            throw new Refused(answer.substring(4).trim().replace('\n', ' '));
         }
         throw new Refused("unexpected answer from process " + pid + ": " + answer.lines().findFirst().orElse("(nothing)"));
     }
 
     private void waitFor(Path socket) throws Refused {
         long deadline = System.currentTimeMillis() + AGENT_START_TIMEOUT_MILLIS;
-        while (!Files.exists(socket)) {
+        while (ControlEndpoint.untrusted(socket, uid) != null) {
+            String why = ControlEndpoint.untrusted(socket, uid);
+            if (!why.startsWith("no ")) {
+                throw new Refused(why);
+            }
             if (System.currentTimeMillis() > deadline) {
                 throw new Refused("the agent was loaded into process " + pid + " but its control channel did not appear in "
                         + AGENT_START_TIMEOUT_MILLIS / 1000 + " s; see the process's stderr");
+            }
+            if (!Files.isDirectory(Paths.get("/proc", Long.toString(pid)))) {
+                throw new Refused("process " + pid + " exited");
             }
             try {
                 Thread.sleep(20);
@@ -111,30 +164,89 @@ final class Target {
         }
     }
 
+    /** One request and its whole answer, within the timeout: a stopped or dying target must not hang the CLI. */
     private String exchange(Path socket, String request) throws Refused {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
-            while (out.hasRemaining()) {
-                ch.write(out);
-            }
-            ch.shutdownOutput();
-            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
-            ByteBuffer in = ByteBuffer.allocate(65536);
-            while (ch.read(in) >= 0) {
-                answer.write(in.array(), 0, in.position());
-                in.clear();
-            }
-            return answer.toString(StandardCharsets.UTF_8);
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         } catch (IOException e) {
-            throw new Refused("cannot reach the agent in process " + pid + " (" + e.getMessage() + ")"
-                    + (Files.exists(socket) ? "" : "; is the process still running?"));
+            throw new Refused("cannot open a socket: " + e.getMessage());
+        }
+        FutureTask<String> talk = new FutureTask<>(() -> talk(ch, socket, request));
+        Thread t = new Thread(talk, "jhtrace-cli-exchange");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return talk.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new Refused("process " + pid + " did not answer within " + timeoutMillis / 1000 + " s" + state()
+                    + " (--timeout SECONDS waits longer)");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof Refused r) {
+                throw r;
+            }
+            throw new Refused("lost the connection to process " + pid + " (" + c.getMessage() + ")"
+                    + (alive() ? "" : ": the process exited"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused("interrupted");
+        } finally {
+            try {
+                ch.close(); // also ends a blocked read of the exchange thread
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private String talk(SocketChannel ch, Path socket, String request) throws IOException, Refused {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        // the process that answers must run as the target's uid, whoever created the socket file
+        UserPrincipal peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+        UserPrincipal expected = Files.getOwner(Paths.get("/proc", Long.toString(pid)));
+        if (!peer.equals(expected)) {
+            throw new Refused("the process answering on " + socket + " is not of uid " + uid + " (it is " + peer.getName()
+                    + "); refusing its answer");
+        }
+        ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
+        while (out.hasRemaining()) {
+            ch.write(out);
+        }
+        ch.shutdownOutput();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        ByteBuffer in = ByteBuffer.allocate(65536);
+        while (ch.read(in) >= 0) {
+            answer.write(in.array(), 0, in.position());
+            in.clear();
+            if (answer.size() > MAX_ANSWER_BYTES) {
+                throw new Refused("the answer of process " + pid + " exceeds " + (MAX_ANSWER_BYTES >> 20) + " MB; refusing it");
+            }
+        }
+        if (answer.size() == 0 && !alive()) {
+            throw new Refused("process " + pid + " exited before it answered");
+        }
+        return answer.toString(StandardCharsets.UTF_8);
+    }
+
+    private boolean alive() {
+        return Files.isDirectory(Paths.get("/proc", Long.toString(pid)));
+    }
+
+    /** @return ", and it is stopped" when the kernel says so: the usual reason for no answer */
+    private String state() {
+        try {
+            String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
+            char s = stat.charAt(stat.lastIndexOf(')') + 2);
+            return s == 'T' || s == 't' ? " (it is stopped: kill -CONT " + pid + ")" : "";
+        } catch (IOException | RuntimeException e) {
+            return alive() ? "" : " (it exited)";
         }
     }
 
     private static String command(Path proc) {
         try {
-            return Files.readString(proc.resolve("comm")).trim();
+            return Terminal.printable(Files.readString(proc.resolve("comm")).trim());
         } catch (IOException e) {
             return "?";
         }
@@ -142,9 +254,10 @@ final class Target {
 
     private static String userName(Path proc) {
         try {
-            return Files.getOwner(proc, LinkOption.NOFOLLOW_LINKS).getName();
+            String name = Files.getOwner(proc).getName();
+            return name.chars().allMatch(Character::isDigit) ? "" : " (" + Terminal.printable(name) + ")";
         } catch (IOException e) {
-            return "?";
+            return "";
         }
     }
 }

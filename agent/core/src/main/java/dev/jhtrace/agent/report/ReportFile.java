@@ -4,50 +4,149 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Set;
 
 /**
- * Writes a report file safely: {@code %p} and {@code %t} expanded, owner-only permissions, and never through a
- * symbolic link (another user could otherwise plant one to make the agent overwrite a file of theirs choosing).
+ * Writes a report file safely: {@code %p} and {@code %t} expanded, missing parent directories created
+ * owner-only, the file created owner-only under a temporary name and renamed into place (a reader never sees
+ * half a report under the final name), and never through a symbolic link, into a FIFO or a device, or into a
+ * file of another user.
  */
 public final class ReportFile {
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
+
     private ReportFile() {
     }
 
     /**
      * @param pattern the {@code report=} value
      * @param pid     this process
-     * @return the path with {@code %p} (pid) and {@code %t} (timestamp) expanded
+     * @return the path with {@code %p} (pid) and {@code %t} (UTC timestamp) expanded
      */
     public static Path expand(String pattern, long pid) {
-        String t = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        // UTC, not the local zone: the local zone loads the JDK's time-zone data, a file to open, and a report is
+        // often written when the program has no descriptor left to open one
+        String t = LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC).format(TIMESTAMP);
         return Paths.get(pattern.replace("%p", Long.toString(pid)).replace("%t", t));
+    }
+
+    /**
+     * Checks a {@code report=} value when the agent starts (or {@code -enable} sets it), creating missing parent
+     * directories owner-only, so that a report that cannot be written is said at once, not lost at exit.
+     *
+     * @param pattern the {@code report=} value
+     * @param pid     this process
+     * @return null if the report can be written there, else why not
+     */
+    public static String checkPattern(String pattern, long pid) {
+        Path path;
+        try {
+            path = expand(pattern, pid).toAbsolutePath();
+        } catch (RuntimeException e) {
+            return "not a valid path (" + e.getMessage() + ")";
+        }
+        try {
+            Path dir = directory(path);
+            if (!Files.isWritable(dir)) {
+                return "directory " + dir + " is not writable";
+            }
+            return existing(path);
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** @return the parent directory, created owner-only (with its own missing parents) when absent */
+    private static Path directory(Path path) throws IOException {
+        Path dir = path.getParent();
+        if (dir == null) {
+            throw new IOException("no directory");
+        }
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (IOException e) {
+                throw new IOException("cannot create directory " + dir + " (" + e + ")");
+            }
+        }
+        return dir;
+    }
+
+    /** @return null if there is no file at path or a regular file of this user's, else why it is refused */
+    private static String existing(Path path) throws IOException {
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException absent) {
+            return null;
+        }
+        if (!a.isRegularFile()) {
+            return path + " exists and is not a regular file (" + (a.isSymbolicLink() ? "a symbolic link" : a.isDirectory()
+                    ? "a directory" : "a FIFO, socket or device") + "); refusing to write the report there";
+        }
+        int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int me = (Integer) Files.getAttribute(Paths.get("/proc/self/"), "unix:uid");
+        if (owner != me) {
+            return path + " belongs to uid " + owner + ", not to this process's uid " + me + "; refusing to write the report there";
+        }
+        return null;
     }
 
     /**
      * @param path    where
      * @param content what
-     * @throws IOException if the file cannot be written, or is a symbolic link
+     * @throws IOException if the file cannot be written, or the path is refused (see the class comment)
      */
     public static void write(Path path, String content) throws IOException {
-        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-                LinkOption.NOFOLLOW_LINKS);
-        try (SeekableByteChannel ch = Files.newByteChannel(path, options,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            // an existing file keeps its mode on open: narrow it to the owner too
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-            ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+        Path target = path.toAbsolutePath();
+        Path dir = directory(target);
+        String refused = existing(target);
+        if (refused != null) {
+            throw new IOException(refused);
+        }
+        Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandleless.pid() + ".tmp");
+        Files.deleteIfExists(temp); // one of an earlier process with this pid that died while writing
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        try {
+            // created with the mode: nothing is ever chmod'ed by path
+            try (SeekableByteChannel ch = Files.newByteChannel(temp, options,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp); // a full disk: no half report left behind, under any name
+        }
+    }
+
+    /** This process's id without {@code ProcessHandle} (its first use starts the JDK's process machinery). */
+    private static final class ProcessHandleless {
+        static long pid() {
+            try {
+                return Long.parseLong(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
+            } catch (IOException | RuntimeException e) {
+                return ProcessHandle.current().pid();
             }
         }
     }

@@ -30,6 +30,7 @@ public final class PhasedTarget {
         Path file = Files.createTempFile("jhtrace-phased", ".txt");
         file.toFile().deleteOnExit();
         awaitAgentChannel();
+        openJdkOwnDescriptors();
         TreeSet<Integer> before = fds();
         KEEP.add(new FileInputStream(file.toFile()));
         KEEP.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
@@ -120,6 +121,21 @@ public final class PhasedTarget {
             }
         }
         return fds;
+    }
+
+    /**
+     * NIO's first use opens a descriptor the JDK keeps for the JVM's life (the socketpair behind its pre-close
+     * dup2, made in native code no hook sees). An agent that used NIO itself used to make it before the program
+     * ran; the agent no longer does, so the scenario makes it before it counts the program's descriptors.
+     */
+    private static void openJdkOwnDescriptors() {
+        try {
+            java.nio.channels.ServerSocketChannel.open().close();
+            new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).close();
+            java.nio.channels.DatagramChannel.open().close();
+        } catch (IOException | RuntimeException e) {
+            // nothing to warm up: go on
+        }
     }
 
     private static String join(TreeSet<Integer> s) {

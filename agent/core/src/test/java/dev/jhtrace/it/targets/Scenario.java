@@ -130,6 +130,7 @@ public final class Scenario {
             return;
         }
         channelSeen = true;
+        openJdkOwnDescriptors();
         try {
             String cmdline = new String(Files.readAllBytes(Paths.get("/proc/self/cmdline"))).replace('\0', ' ');
             if (!cmdline.contains("-javaagent:") || cmdline.contains("control=false")) {
@@ -145,6 +146,21 @@ public final class Scenario {
             // no way to tell: go on
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * NIO's first use opens a descriptor the JDK keeps for the JVM's life (the socketpair behind its pre-close
+     * dup2, made in native code no hook sees). An agent that used NIO itself used to make it before the program
+     * ran; the agent no longer does, so the scenario makes it before it counts the program's descriptors.
+     */
+    private static void openJdkOwnDescriptors() {
+        try {
+            java.nio.channels.ServerSocketChannel.open().close();
+            new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).close();
+            java.nio.channels.DatagramChannel.open().close();
+        } catch (IOException | RuntimeException e) {
+            // nothing to warm up: go on
         }
     }
 
