@@ -182,16 +182,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
      * @return the same with control characters (which could drive a terminal) written as {@code \xNN}
      */
     static String printable(String text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0) {
-                sb.append(String.format("\\x%02X", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return dev.jhtrace.agent.report.Escapes.printable(text);
     }
 
     private static String required(String key, String value) throws BadOption {

@@ -43,6 +43,9 @@ final class Analyzer implements EventHandler<HandleEvent> {
     private final Map<Integer, CapturedStack> nativeStacks = new HashMap<>();
     private final Set<Long> snapshot = new HashSet<>();
     private final Set<Integer> snapshotUntraced = new HashSet<>();
+    /** Handles reclaimed by the GC so far, and how many had been at the last snapshot (for {@code -diff}). */
+    private long reclaimedCount;
+    private long snapshotReclaimed;
     /** The most frames a stack keeps ({@code depth=}). */
     private final int depth;
     /** Wall-clock times of Java events, from their {@link System#nanoTime()}: the hooks read one clock, not two. */
@@ -116,7 +119,9 @@ final class Analyzer implements EventHandler<HandleEvent> {
                     return; // the agent's own handle: accounted for, not traced
                 }
                 if (e.reclaimed && r != null) {
-                    reclaimed.addLast(r.copy());
+                    HandleRecord copy = r.copy();
+                    copy.reclaimedIndex = reclaimedCount++;
+                    reclaimed.addLast(copy);
                     if (reclaimed.size() > MAX_RECLAIMED) {
                         reclaimed.removeFirst();
                     }
@@ -237,20 +242,21 @@ final class Analyzer implements EventHandler<HandleEvent> {
      * Builds a report from the current state and the OS's descriptor table. Analyzer thread only.
      *
      * @param request   what to include
+     * @param os        the OS's descriptor table, listed before this command was published
      * @param startedAt when tracing started
      * @param dropped   the ring's drop count
      * @param warnings  start-up warnings to carry
      * @return the report
      */
-    LeakReport report(ReportRequest request, long startedAt, LongSupplier dropped, List<String> warnings) {
-        Map<Integer, String> os = ProcFds.list(ProcFds.self());
-        ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self());
+    LeakReport report(ReportRequest request, Map<Integer, String> os, long startedAt, LongSupplier dropped, List<String> warnings) {
+        ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self(), os);
         List<HandleView> openViews = request.openHandles()
                 ? openHandles(os, sockets, request.sinceSnapshot(), request.includeRuntime()) : new ArrayList<>();
         List<UntracedView> untraced = new ArrayList<>();
         for (Map.Entry<Integer, String> fd : os.entrySet()) {
             boolean seenAtSnapshot = request.sinceSnapshot() && snapshotUntraced.contains(fd.getKey());
-            if (!isOpen(fd.getKey()) && !seenAtSnapshot) {
+            boolean asked = request.handle() < 0 || request.handle() == fd.getKey();
+            if (!isOpen(fd.getKey()) && !seenAtSnapshot && asked) {
                 String described = sockets.describe(fd.getValue());
                 if (!ProcFds.Sockets.isControlChannel(described)) {
                     untraced.add(new UntracedView(fd.getKey(), described));
@@ -267,6 +273,9 @@ final class Analyzer implements EventHandler<HandleEvent> {
         List<HandleView> reclaimedViews = new ArrayList<>();
         if (request.reclaimed()) {
             for (HandleRecord r : reclaimed) {
+                if (request.sinceSnapshot() && (r.reclaimedIndex < snapshotReclaimed || snapshot.contains(key(r.fd, r.generation)))) {
+                    continue; // reclaimed before the snapshot, or opened before it: not a leak of the diffed interval
+                }
                 if (request.includeRuntime() || !RuntimeHandles.isRuntime(frames(r.stackId, r.javaStack), depth)) {
                     reclaimedViews.add(view(r, null));
                 }
@@ -280,11 +289,12 @@ final class Analyzer implements EventHandler<HandleEvent> {
      * Command: the program's handles open now (as the OS confirms), without the rest of a report: what the
      * look at exit needs to tell whether anything leaked. Analyzer thread only.
      *
+     * @param os             the OS's descriptor table, listed before this command was published
      * @param includeRuntime also the JVM's own handles
      * @return the open handles, by descriptor number
      */
-    List<HandleView> openHandles(boolean includeRuntime) {
-        return openHandles(ProcFds.list(ProcFds.self()), new ProcFds.Sockets(ProcFds.self()), false, includeRuntime);
+    List<HandleView> openHandles(Map<Integer, String> os, boolean includeRuntime) {
+        return openHandles(os, new ProcFds.Sockets(ProcFds.self(), os), false, includeRuntime);
     }
 
     private List<HandleView> openHandles(Map<Integer, String> os, ProcFds.Sockets sockets, boolean sinceSnapshot, boolean includeRuntime) {
@@ -314,6 +324,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
      * @return how many handles were open: traced, and untraced
      */
     int[] takeSnapshot() {
+        snapshotReclaimed = reclaimedCount;
         snapshot.clear();
         snapshotUntraced.clear();
         int traced = 0;

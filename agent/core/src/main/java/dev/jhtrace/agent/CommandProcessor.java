@@ -71,7 +71,7 @@ final class CommandProcessor {
             case TRACES -> {
                 requireEnabled();
                 LeakReport r = tracer.report(ReportRequest.traces(command.handle(), command.maxTraces()), TIMEOUT_MILLIS);
-                return report(r, command, r == null ? null : TextReportWriter.writeTraces(r));
+                return report(r, command, r == null ? null : TextReportWriter.writeTraces(r, command.handle()));
             }
             default -> throw new IllegalStateException(command.op().name());
         }

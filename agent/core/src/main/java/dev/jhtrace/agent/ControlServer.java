@@ -36,6 +36,13 @@ final class ControlServer {
     private int listener = -1;
     private boolean stopped;
 
+    /** The socket could not be made for want of descriptors (or memory): worth trying again later. */
+    static final class OutOfDescriptors extends IOException {
+        OutOfDescriptors(String message) {
+            super(message);
+        }
+    }
+
     ControlServer(CommandProcessor processor, int uid, long pid) {
         this.processor = processor;
         this.uid = uid;
@@ -61,6 +68,9 @@ final class ControlServer {
                 return;
             }
             int fd = ControlSocket.listen0(dir.toString(), ControlEndpoint.socketName(pid));
+            if (fd == ControlSocket.EMFILE || fd == ControlSocket.ENFILE || fd == ControlSocket.ENOMEM || fd == ControlSocket.ENOBUFS) {
+                throw new OutOfDescriptors(dir + ": " + ControlSocket.describe(fd));
+            }
             if (fd < 0) {
                 throw new IOException(dir + ": " + ControlSocket.describe(fd) + (fd == ControlSocket.FOREIGN ? " (uid "
                         + ownerOf(dir) + ", this process is uid " + uid + "); remove it or let its owner remove it" : ""));

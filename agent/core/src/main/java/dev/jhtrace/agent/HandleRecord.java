@@ -27,6 +27,8 @@ final class HandleRecord {
     /** The last CLOSE of this number, valid while its {@link Trace#seq} still equals {@link #lastCloseSeq}. */
     Trace lastClose;
     long lastCloseSeq;
+    /** On a copy in the reclaimed list: how many handles had been reclaimed before it. */
+    long reclaimedIndex;
 
     HandleRecord(int fd) {
         this.fd = fd;

@@ -99,6 +99,7 @@ public final class JhtraceAgent {
         // with native=false the library is still mapped (hooks off) when the control channel needs it
         NativeStart nativeStart = options.nativeHooks() || options.control()
                 ? NativeStart.begin(jar, options.walker(), options.nativeHooks()) : null;
+        HookPath.prepare(); // before any hook can fire: a hook never loads a class of ours (see HookPath)
         List<HookPoint> points = HookPoints.all();
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
         Tracer t;
@@ -175,22 +176,27 @@ public final class JhtraceAgent {
         }
 
         /** @return true if this call opened the channel, false if it was open already */
-        synchronized boolean openNow() {
-            if (opened) {
-                return false;
+        boolean openNow() {
+            synchronized (this) {
+                if (opened) {
+                    return false;
+                }
+                opened = true;
             }
-            opened = true;
             guarded(true);
             return true;
         }
 
-        private synchronized void guarded(boolean socket) {
+        private void guarded(boolean socket) {
             try {
-                if (processor == null) {
-                    processor = new CommandProcessor(tracer);
-                    prepareMBean();
+                synchronized (this) {
+                    if (processor == null) {
+                        processor = new CommandProcessor(tracer);
+                        prepareMBean();
+                    }
                 }
                 if (socket) {
+                    // outside the lock: at the descriptor limit this waits, and an attaching CLI must not wait with it
                     openSocket();
                 }
             } catch (Throwable t) {
@@ -202,19 +208,34 @@ public final class JhtraceAgent {
         }
 
         private void openSocket() {
-            try {
-                if (!NativeHooks.libraryLoaded) {
-                    AgentLog.warn("jhtrace: no control channel (the native module, which serves it, is not loaded); the CLI cannot"
-                            + " reach this process, tracing goes on");
+            for (;;) {
+                try {
+                    if (!NativeHooks.libraryLoaded) {
+                        AgentLog.warn("jhtrace: no control channel (the native module, which serves it, is not loaded); the CLI cannot"
+                                + " reach this process, tracing goes on");
+                        return;
+                    }
+                    new ControlServer(processor, ControlSocket.euid0(), ProcessInfo.pid()).start();
                     return;
-                }
-                new ControlServer(processor, ControlSocket.euid0(), ProcessInfo.pid()).start();
-            } catch (Exception e) {
-                if (!AgentThreads.jvmExiting()) {
-                    AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
+                } catch (ControlServer.OutOfDescriptors e) {
+                    // the program is at its descriptor limit: the channel opens once it has descriptors again
+                    AgentLog.once("control-wait", "jhtrace: the control channel waits for a free descriptor (" + e.getMessage() + ")");
+                    try {
+                        Thread.sleep(RETRY_MILLIS);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    if (!AgentThreads.jvmExiting()) {
+                        AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
+                    }
+                    return;
                 }
             }
         }
+
+        /** How often a channel that found no free descriptor tries again. */
+        private static final long RETRY_MILLIS = 1_000;
 
         private void prepareMBean() {
             HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor);

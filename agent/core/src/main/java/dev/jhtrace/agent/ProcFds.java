@@ -102,11 +102,20 @@ final class ProcFds {
      */
     static final class Sockets {
         private final Path procDir;
+        private final java.util.Set<String> wanted = new java.util.HashSet<>();
         private Map<String, String> byInode;
 
-        /** @param procDir {@code /proc/self} or {@code /proc/<pid>} */
-        Sockets(Path procDir) {
+        /**
+         * @param procDir {@code /proc/self} or {@code /proc/<pid>}
+         * @param fds     the descriptors that may be asked about ({@link #list}): only their sockets are looked up
+         */
+        Sockets(Path procDir, Map<Integer, String> fds) {
             this.procDir = procDir;
+            for (String target : fds.values()) {
+                if (target != null && target.startsWith("socket:[") && target.endsWith("]")) {
+                    wanted.add(target.substring(8, target.length() - 1));
+                }
+            }
         }
 
         /**
@@ -118,7 +127,7 @@ final class ProcFds {
                 return target;
             }
             if (byInode == null) {
-                byInode = sockets(procDir);
+                byInode = sockets(procDir, wanted);
             }
             String described = byInode.get(target.substring(8, target.length() - 1));
             return described != null ? described : target;
@@ -133,48 +142,79 @@ final class ProcFds {
         }
     }
 
-    /** @return socket inode mapped to a description such as {@code TCP 127.0.0.1:5000 -> 127.0.0.1:41234 ESTABLISHED} */
-    static Map<String, String> sockets(Path procDir) {
+    /**
+     * Reads the system's socket tables line by line, keeping only the sockets asked for: a host can have tens of
+     * thousands of sockets in this network namespace, and a report must not need memory in proportion to them (a
+     * test fork with {@code -Xmx25M} wrote no report at all when the tables were read whole).
+     *
+     * @param procDir {@code /proc/self} or {@code /proc/<pid>}
+     * @param wanted  socket inodes to describe
+     * @return those inodes mapped to descriptions such as {@code TCP 127.0.0.1:5000 -> 127.0.0.1:41234 ESTABLISHED}
+     */
+    static Map<String, String> sockets(Path procDir, java.util.Set<String> wanted) {
         Map<String, String> byInode = new HashMap<>();
-        for (String proto : new String[] {"tcp", "tcp6", "udp", "udp6"}) {
-            boolean tcp = proto.startsWith("tcp");
-            for (String[] f : table(procDir.resolve("net").resolve(proto))) {
-                if (f.length < 10) {
-                    continue;
-                }
-                int st = Integer.parseInt(f[3], 16);
-                String local = address(f[1]);
-                String remote = address(f[2]);
-                String d;
-                if (tcp && st == 10) {
-                    d = "TCP " + local + " LISTEN";
-                } else if (tcp) {
-                    d = "TCP " + local + " -> " + remote + " " + (st < TCP_STATES.length ? TCP_STATES[st] : "?");
-                } else {
-                    d = remote.endsWith(":0") ? "UDP " + local : "UDP " + local + " -> " + remote;
-                }
-                byInode.put(f[9], d);
+        for (String proto : new String[] {"tcp", "tcp6", "udp", "udp6", "unix"}) {
+            if (byInode.size() == wanted.size()) {
+                break; // every socket asked about is found: the rest of the tables need not be read
             }
-        }
-        for (String[] f : table(procDir.resolve("net").resolve("unix"))) {
-            if (f.length >= 7) {
-                byInode.put(f[6], "UNIX " + (f.length >= 8 ? f[7] : "(unnamed)"));
+            boolean unix = proto.equals("unix");
+            boolean tcp = proto.startsWith("tcp");
+            try (java.io.BufferedReader r = Files.newBufferedReader(procDir.resolve("net").resolve(proto),
+                    java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                r.readLine(); // the header
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    String[] f = fields(line, unix ? 8 : 10, unix);
+                    String inode = f[unix ? 6 : 9];
+                    if (inode == null || !wanted.contains(inode)) {
+                        continue;
+                    }
+                    byInode.put(inode, unix ? "UNIX " + (f[7] != null ? f[7] : "(unnamed)") : inet(f, tcp));
+                }
+            } catch (IOException | RuntimeException e) {
+                // a table this kernel does not have (no IPv6): its sockets stay socket:[inode]
             }
         }
         return byInode;
     }
 
-    private static List<String[]> table(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            List<String[]> rows = new java.util.ArrayList<>(lines.size());
-            for (int i = 1; i < lines.size(); i++) {
-                rows.add(lines.get(i).trim().split("\\s+"));
+    /**
+     * @return the first {@code n} whitespace-separated fields of a line; with {@code restInLast} the last one takes the
+     *     rest of the line (a Unix socket's path may hold spaces)
+     */
+    private static String[] fields(String line, int n, boolean restInLast) {
+        String[] f = new String[n];
+        int i = 0;
+        int len = line.length();
+        for (int k = 0; k < n; k++) {
+            while (i < len && line.charAt(i) == ' ') {
+                i++;
             }
-            return rows;
-        } catch (IOException | RuntimeException e) {
-            return List.of();
+            if (i >= len) {
+                break;
+            }
+            int start = i;
+            if (k == n - 1 && restInLast) {
+                f[k] = line.substring(start);
+                break;
+            }
+            while (i < len && line.charAt(i) != ' ') {
+                i++;
+            }
+            f[k] = line.substring(start, i);
         }
+        return f;
+    }
+
+    private static String inet(String[] f, boolean tcp) {
+        int st = Integer.parseInt(f[3], 16);
+        String local = address(f[1]);
+        String remote = address(f[2]);
+        if (tcp && st == 10) {
+            return "TCP " + local + " LISTEN";
+        } else if (tcp) {
+            return "TCP " + local + " -> " + remote + " " + (st < TCP_STATES.length ? TCP_STATES[st] : "?");
+        }
+        return remote.endsWith(":0") ? "UDP " + local : "UDP " + local + " -> " + remote;
     }
 
     /** Decodes {@code 0100007F:1F90} (IPv4) or the 32-hex-digit IPv6 form into {@code 127.0.0.1:8080}. */

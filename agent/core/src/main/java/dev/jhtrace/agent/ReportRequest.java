@@ -11,9 +11,10 @@ import java.util.function.Predicate;
  * @param traces         which traces to list, newest first
  * @param maxTraces      at most this many traces
  * @param reclaimed      list handles the GC reclaimed
+ * @param handle         only this descriptor's traces and untraced entry (a one-handle query), or -1 for all
  */
 record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean includeRuntime, Predicate<Trace> traces, int maxTraces,
-                     boolean reclaimed) {
+                     boolean reclaimed, int handle) {
 
     /**
      * @param includeRuntime also the JVM's own handles
@@ -21,15 +22,15 @@ record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean include
      * @return the shutdown leak report
      */
     static ReportRequest leaks(boolean includeRuntime, Predicate<Trace> traces) {
-        return new ReportRequest(true, false, includeRuntime, traces, Integer.MAX_VALUE, true);
+        return new ReportRequest(true, false, includeRuntime, traces, Integer.MAX_VALUE, true, -1);
     }
 
     /**
      * @param includeRuntime also the JVM's own handles
-     * @return handles opened since the snapshot and still open
+     * @return handles opened since the snapshot and still open, and those of them the GC's cleaner closed since
      */
     static ReportRequest diff(boolean includeRuntime) {
-        return new ReportRequest(true, true, includeRuntime, t -> false, 0, false);
+        return new ReportRequest(true, true, includeRuntime, t -> false, 0, true, -1);
     }
 
     /**
@@ -38,6 +39,6 @@ record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean include
      * @return traces of one handle, newest first
      */
     static ReportRequest traces(int handle, int maxTraces) {
-        return new ReportRequest(false, false, false, t -> handle == 0 || t.fd() == handle, maxTraces, false);
+        return new ReportRequest(false, false, false, t -> handle == 0 || t.fd() == handle, maxTraces, false, handle == 0 ? -1 : handle);
     }
 }

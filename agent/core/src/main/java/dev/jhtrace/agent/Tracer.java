@@ -53,8 +53,12 @@ final class Tracer {
             warnings.add(walker);
             AgentLog.once("walker-off", walker);
         }
+        // the OS's table first, then the events: every close that made a descriptor vanish from this listing was
+        // published before the command below (Java close hooks run before the close, native ones are flushed now), so
+        // a leak the GC's cleaner closes while the report is made is listed as reclaimed, never lost between the two
+        java.util.Map<Integer, String> os = ProcFds.list(ProcFds.self());
         flushNative();
-        return onAnalyzer(() -> analyzer.report(request, startedAt, this::dropped, warnings), timeoutMillis);
+        return onAnalyzer(() -> analyzer.report(request, os, startedAt, this::dropped, warnings), timeoutMillis);
     }
 
     /** @return the options in force */
@@ -88,8 +92,9 @@ final class Tracer {
      * @return the handles, or null if the analyzer did not answer in time
      */
     List<dev.jhtrace.agent.report.HandleView> openHandles(boolean includeRuntime, long timeoutMillis) {
+        java.util.Map<Integer, String> os = ProcFds.list(ProcFds.self()); // first: see report()
         flushNative();
-        return onAnalyzer(() -> analyzer.openHandles(includeRuntime), timeoutMillis);
+        return onAnalyzer(() -> analyzer.openHandles(os, includeRuntime), timeoutMillis);
     }
 
     /** Moves native events recorded before this call into the ring: they belong in what is asked next. */

@@ -29,7 +29,7 @@ class AnalyzerTest {
     }
 
     private LeakReport report() {
-        return analyzer.report(ReportRequest.leaks(true, t -> true), 0, () -> 7, List.of());
+        return analyzer.report(ReportRequest.leaks(true, t -> true), ProcFds.list(ProcFds.self()), 0, () -> 7, List.of());
     }
 
     @Test
@@ -96,6 +96,20 @@ class AnalyzerTest {
     }
 
     @Test
+    void aDiffListsTheHandlesOpenedSinceTheSnapshotThatTheCleanerClosed() {
+        event(TraceType.OPEN, 8100, 0, false);
+        event(TraceType.OPEN, 8101, 0, false);
+        event(TraceType.CLOSE, 8101, 0, true); // reclaimed before the snapshot: not the diff's
+        analyzer.takeSnapshot();
+        event(TraceType.OPEN, 8102, 0, false);
+        event(TraceType.CLOSE, 8102, 0, true); // opened and reclaimed since: a leak of the interval
+        event(TraceType.CLOSE, 8100, 0, true); // opened before the snapshot: not the diff's
+        LeakReport r = analyzer.report(ReportRequest.diff(true), ProcFds.list(ProcFds.self()), 0, () -> 0, List.of());
+        assertEquals(List.of(8102), r.reclaimed().stream().map(h -> h.handle()).toList());
+        assertEquals(List.of(8101, 8102, 8100), report().reclaimed().stream().map(h -> h.handle()).toList(), "the exit report has all");
+    }
+
+    @Test
     void stacksFromTheSameSiteAreStoredOnce() {
         for (int i = 0; i < 2; i++) {
             event(TraceType.OPEN, 9100 + i, 0, false);
@@ -130,7 +144,7 @@ class AnalyzerTest {
             e.traceId = 0;
             e.frames = List.of(new StackTraceElement("com.example.App", "main", "App.java", 7));
             none.onEvent(e, 0, true);
-            LeakReport r = none.report(ReportRequest.leaks(false, t -> true), 0, () -> 0, List.of());
+            LeakReport r = none.report(ReportRequest.leaks(false, t -> true), ProcFds.list(ProcFds.self()), 0, () -> 0, List.of());
             assertEquals(0, r.parsed(), "max=0 keeps no traces");
             assertTrue(r.traces().isEmpty());
             assertTrue(r.openHandles().stream().anyMatch(h -> h.handle() == fd), "but the open handle is reported: " + r.openHandles());

@@ -41,4 +41,25 @@ class ProcFdsTest {
         assertEquals(List.of(0, 3, 12), List.copyOf(fds.keySet()), "in descriptor order");
         assertTrue(ProcFds.parse("").isEmpty());
     }
+
+    @Test
+    void socketTablesAreReadForTheAskedInodesOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path proc) throws Exception {
+        java.nio.file.Path net = java.nio.file.Files.createDirectories(proc.resolve("net"));
+        StringBuilder tcp = new StringBuilder("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+        for (int i = 0; i < 50_000; i++) { // a busy host's table: read line by line, not kept
+            tcp.append("   ").append(i).append(": 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ")
+                    .append(100_000 + i).append(" 1 0000000000000000 100 0 0 10 0\n");
+        }
+        java.nio.file.Files.writeString(net.resolve("tcp"), tcp);
+        java.nio.file.Files.writeString(net.resolve("unix"), "Num       RefCount Protocol Flags    Type St Inode Path\n"
+                + "0000000000000000: 00000002 00000000 00010000 0001 01 777 /tmp/a socket with spaces\n"
+                + "0000000000000000: 00000002 00000000 00000000 0001 03 778\n");
+        Map<Integer, String> fds = Map.of(3, "socket:[100007]", 4, "socket:[777]", 5, "socket:[778]", 6, "/etc/hosts", 7, "socket:[5]");
+        ProcFds.Sockets sockets = new ProcFds.Sockets(proc, fds);
+        assertEquals("TCP 127.0.0.1:8080 LISTEN", sockets.describe("socket:[100007]"));
+        assertEquals("UNIX /tmp/a socket with spaces", sockets.describe("socket:[777]"));
+        assertEquals("UNIX (unnamed)", sockets.describe("socket:[778]"));
+        assertEquals("socket:[5]", sockets.describe("socket:[5]"), "not in any table: left as the OS names it");
+        assertEquals(3, ProcFds.sockets(proc, java.util.Set.of("100007", "777", "778")).size());
+    }
 }

@@ -24,11 +24,28 @@ final class Cli {
     }
 
     static Run run(Jdk jdk, Object... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-jar", TargetJvm.agentJar().toString()));
+        return runAs(List.of(), jdk, TargetJvm.agentJar(), args);
+    }
+
+    /**
+     * @param prefix a command that runs the CLI as another user ({@code setpriv ...}), or none
+     * @param jar    the jhtrace.jar to run (one that user can read)
+     */
+    static Run runAs(List<String> prefix, Jdk jdk, Path jar, Object... args) throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(jdk.java().toString(), "-jar", jar.toString()));
         for (Object a : args) {
             cmd.add(String.valueOf(a));
         }
         Path dir = Files.createTempDirectory("jhtrace-cli");
+        try {
+            return exec(cmd, dir);
+        } finally {
+            Reports.deleteTree(dir);
+        }
+    }
+
+    private static Run exec(List<String> cmd, Path dir) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

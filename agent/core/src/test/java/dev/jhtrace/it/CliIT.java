@@ -133,4 +133,62 @@ class CliIT {
             assertFalse(t.stderrText().contains("already loaded"), t.stderrText());
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
+    void aStoppedTargetDoesNotHangTheCli(Jdk jdk) throws Exception {
+        try (RunningTarget t = new RunningTarget(command(jdk, true))) {
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(t.pid)).start().waitFor());
+            try {
+                long start = System.nanoTime();
+                Cli.Run diff = Cli.run(jdk, t.pid, "-diff", "--timeout", "2");
+                assertEquals(1, diff.exit(), diff.out() + diff.err());
+                assertTrue(diff.err().contains("did not answer within 2 s (it is stopped: kill -CONT " + t.pid + ")"), diff.err());
+                assertEquals(1, diff.err().lines().count(), diff.err());
+                Cli.Run list = Cli.run(jdk, "list");
+                assertEquals(0, list.exit(), list.err());
+                assertTrue(list.out().lines().anyMatch(l -> l.matches(t.pid + "\\s+\\?\\s+.*")), list.out());
+                assertTrue(System.nanoTime() - start < 60_000_000_000L, "bounded");
+            } finally {
+                new ProcessBuilder("kill", "-CONT", Long.toString(t.pid)).start().waitFor();
+            }
+            assertEquals(0, Cli.run(jdk, t.pid, "-snapshot").exit(), "works again once it runs");
+            assertEquals(0, t.exit());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#all")
+    void enableTakesAgentOptions(Jdk jdk) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jhtrace-enable");
+        try (RunningTarget t = new RunningTarget(command(jdk, false))) {
+            // an attached JVM writes its shutdown report too, into directories made for it
+            Cli.Run enable = Cli.run(jdk, t.pid, "-enable", "100", "report=" + dir.resolve("first/leaks-%p.json"));
+            assertEquals(0, enable.exit(), enable.err());
+            assertTrue(enable.out().contains("Max_Traces 0x64"), enable.out());
+            assertEquals(0, Cli.run(jdk, t.pid, "-snapshot").exit());
+            List<String> leaks = t.send("leak", "LEAK ", "LEAKED");
+            // later: what can change does, what cannot is named
+            java.nio.file.Path second = dir.resolve("second/leaks.json");
+            Cli.Run again = Cli.run(jdk, t.pid, "-enable", "depth=5,report=" + second);
+            assertEquals(0, again.exit(), again.err());
+            assertTrue(again.out().contains("the leak report goes to " + second + " at exit"), again.out());
+            assertTrue(again.out().contains("depth=5 cannot change while the agent runs (it is depth=64)"), again.out());
+            Cli.Run bad = Cli.run(jdk, t.pid, "-enable", "depth=x");
+            assertEquals(2, bad.exit(), bad.out() + bad.err());
+            assertTrue(bad.err().contains("bad agent option: depth=x"), bad.err());
+            assertEquals(0, t.exit());
+            assertTrue(java.nio.file.Files.isRegularFile(second), "no report at " + second + "; stderr: " + t.stderrText());
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(second.getParent())));
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(second)));
+            JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(second.toFile());
+            for (String leak : leaks) {
+                String[] f = leak.split("\\|");
+                assertEquals(1, Reports.withFrame(report.path("openHandles"), TARGET, Integer.parseInt(f[1])).size(), report.toString());
+            }
+        } finally {
+            Reports.deleteTree(dir);
+        }
+    }
 }

@@ -26,7 +26,8 @@ public final class JsonReportWriter {
         sb.append(",\"generatedAt\":").append(str(Instant.ofEpochMilli(r.generatedAt()).toString()));
         sb.append(",\n\"stats\":{\"parsed\":").append(r.parsed()).append(",\"dumped\":").append(r.dumped())
                 .append(",\"dropped\":").append(r.dropped()).append(",\"openHandles\":").append(r.openHandles().size())
-                .append(",\"untraced\":").append(r.untraced().size()).append('}');
+                .append(",\"untraced\":").append(r.untraced().size()).append(",\"reclaimed\":").append(r.reclaimed().size())
+                .append(",\"leaks\":").append(r.openHandles().size() + r.reclaimed().size()).append('}');
         sb.append(",\n\"openHandles\":");
         handles(sb, r.openHandles());
         sb.append(",\n\"traces\":[");

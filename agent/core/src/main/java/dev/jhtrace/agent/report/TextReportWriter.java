@@ -29,7 +29,7 @@ public final class TextReportWriter {
                 .append(Instant.ofEpochMilli(r.startedAt())).append('\n');
         int groups = openGroups(sb, r, " handle(s) open, from ", "; " + r.untraced().size() + " untraced; "
                 + r.reclaimed().size() + " reclaimed by GC; " + r.dropped() + " event(s) dropped\n");
-        traces(sb, r.traces());
+        traces(sb, r.traces(), false);
         reclaimed(sb, r.reclaimed());
         untraced(sb, r.untraced(), "Untraced open handles (no stack: open before tracing, or opened by code no hook sees):");
         return footer(sb, r, groups + r.traces().size() + r.reclaimed().size());
@@ -44,30 +44,47 @@ public final class TextReportWriter {
     public static String writeDiff(LeakReport r) {
         StringBuilder sb = header(r);
         int groups = openGroups(sb, r, " handle(s) opened since the last snapshot and still open, from ",
-                "; " + r.dropped() + " event(s) dropped\n");
+                "; " + r.reclaimed().size() + " more reclaimed by GC; " + r.dropped() + " event(s) dropped\n");
+        reclaimed(sb, r.reclaimed());
         untraced(sb, r.untraced(), "Untraced handles opened since the snapshot (no stack: opened by code no hook sees):");
-        return footer(sb, r, groups);
+        return footer(sb, r, groups + r.reclaimed().size());
     }
 
     /**
      * The answer to {@code [Handle [Max_Traces]]}: traces, newest first.
      *
-     * @param r a report built with a traces request
+     * @param r      a report built with a traces request
+     * @param handle the handle asked about, or 0 for all
      * @return its text form
      */
-    public static String writeTraces(LeakReport r) {
+    public static String writeTraces(LeakReport r, int handle) {
         StringBuilder sb = header(r);
-        traces(sb, r.traces());
-        untraced(sb, r.untraced(), "Open handles with no trace (open before tracing, or opened by code no hook sees):");
+        if (handle == 0) {
+            traces(sb, r.traces(), false);
+            untraced(sb, r.untraced(), "Open handles with no trace (open before tracing, or opened by code no hook sees):");
+            return footer(sb, r, r.traces().size());
+        }
+        // one number can have had thousands of lives: say how many first, and print a repeated stack once
+        java.util.Set<Long> lives = new java.util.HashSet<>();
+        for (TraceView t : r.traces()) {
+            lives.add(t.generation());
+        }
+        sb.append("Handle ").append(hex(handle)).append(": ").append(r.traces().size()).append(" trace(s) of ").append(lives.size())
+                .append(" life/lives of this number, newest first");
+        if (!r.untraced().isEmpty()) {
+            sb.append("; open now with no trace (").append(Escapes.printable(r.untraced().get(0).description())).append(')');
+        }
+        sb.append('\n');
+        traces(sb, r.traces(), true);
         return footer(sb, r, r.traces().size());
     }
 
     private static StringBuilder header(LeakReport r) {
         StringBuilder sb = new StringBuilder(4096);
         sb.append("Process 0x").append(Long.toHexString(r.pid()).toUpperCase()).append(" (pid ").append(r.pid()).append(") ")
-                .append(r.command()).append('\n');
+                .append(Escapes.printable(r.command())).append('\n');
         for (String w : r.warnings()) {
-            sb.append("warning: ").append(w).append('\n');
+            sb.append("warning: ").append(Escapes.printable(w)).append('\n');
         }
         return sb;
     }
@@ -84,7 +101,7 @@ public final class TextReportWriter {
             if (hs.size() > 1) {
                 sb.append(hs.size()).append(" handles still open, opened from this stack:\n");
                 for (HandleView h : hs) {
-                    sb.append("  ").append(hex(h.handle())).append(' ').append(h.kind()).append(' ').append(h.description()).append('\n');
+                    sb.append("  ").append(hex(h.handle())).append(' ').append(h.kind()).append(' ').append(Escapes.printable(h.description())).append('\n');
                 }
             }
             entry(sb, first.handle(), "OPEN", first.kind(), first.description(), first.thread(), first.openedAt(), first.stack());
@@ -92,18 +109,28 @@ public final class TextReportWriter {
         return groups.size();
     }
 
-    private static void traces(StringBuilder sb, List<TraceView> traces) {
+    private static void traces(StringBuilder sb, List<TraceView> traces, boolean stacksByReference) {
+        Map<List<StackTraceElement>, Integer> shown = new java.util.HashMap<>();
+        int number = 0;
         for (TraceView t : traces) {
+            number++;
             sb.append(RULE).append('\n');
-            entry(sb, t.handle(), "BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type(), t.kind(), t.description(), t.thread(),
-                    t.time(), t.stack());
+            Integer same = stacksByReference ? shown.putIfAbsent(t.stack(), number) : null;
+            if (same == null) {
+                entry(sb, t.handle(), "BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type(), t.kind(), t.description(), t.thread(),
+                        t.time(), t.stack());
+            } else {
+                entry(sb, t.handle(), "BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type(), t.kind(), t.description(), t.thread(),
+                        t.time(), List.of());
+                sb.append("    (the same stack as trace ").append(same).append(" above)\n");
+            }
             if (t.previousClose() != null) {
-                sb.append("  Previously closed, by thread \"").append(t.previousClose().thread()).append("\" at ")
+                sb.append("  Previously closed, by thread \"").append(Escapes.printable(t.previousClose().thread())).append("\" at ")
                         .append(Instant.ofEpochMilli(t.previousClose().time())).append(":\n");
                 frames(sb, t.previousClose().stack(), "      at ");
             }
             if (t.opened() != null) {
-                sb.append("  Originally opened, by thread \"").append(t.opened().thread()).append("\" at ")
+                sb.append("  Originally opened, by thread \"").append(Escapes.printable(t.opened().thread())).append("\" at ")
                         .append(Instant.ofEpochMilli(t.opened().openedAt())).append(":\n");
                 frames(sb, t.opened().stack(), "      at ");
             }
@@ -127,10 +154,10 @@ public final class TextReportWriter {
                               List<StackTraceElement> stack) {
         sb.append("Handle ").append(handle < 0 ? "?" : hex(handle)).append(" - ").append(type).append(": ").append(kind);
         if (description != null) {
-            sb.append(' ').append(description);
+            sb.append(' ').append(Escapes.printable(description));
         }
         sb.append('\n');
-        sb.append("Thread \"").append(thread).append("\" at ").append(Instant.ofEpochMilli(time)).append('\n');
+        sb.append("Thread \"").append(Escapes.printable(thread)).append("\" at ").append(Instant.ofEpochMilli(time)).append('\n');
         frames(sb, stack, "    at ");
     }
 
@@ -138,7 +165,7 @@ public final class TextReportWriter {
         if (!untraced.isEmpty()) {
             sb.append(RULE).append('\n').append(title).append('\n');
             for (UntracedView u : untraced) {
-                sb.append("  ").append(hex(u.handle())).append("  ").append(u.description()).append('\n');
+                sb.append("  ").append(hex(u.handle())).append("  ").append(Escapes.printable(u.description())).append('\n');
             }
         }
     }
