@@ -68,7 +68,16 @@ class CliIT {
                 assertEquals(1, at.size(), "leak at line " + f[1] + ": " + open);
                 assertEquals(Integer.parseInt(f[0]), at.get(0).path("handle").asInt());
             }
+            // dropped unclosed since the snapshot and closed by the GC's cleaner: leaks of the interval all the same
+            List<String> dropped = t.send("drop", "DROP ", "DROPPED");
+            Cli.Run diffReclaimed = Cli.run(jdk, t.pid, "-diff", "--format", "json");
+            JsonNode reclaimed = diffReclaimed.json().path("reclaimed");
+            assertEquals(3, dropped.size(), dropped.toString());
+            assertEquals(3, Reports.withFrame(reclaimed, TARGET, Integer.parseInt(dropped.get(0).split("\\|")[1])).size(), reclaimed.toString());
+            assertEquals(3, diffReclaimed.json().path("openHandles").size(), "the reclaimed are not open");
             Cli.Run diffText = Cli.run(jdk, t.pid, "-diff");
+            assertTrue(diffText.out().contains("3 more reclaimed by GC"), diffText.out());
+            assertTrue(diffText.out().contains("OPEN (never closed; reclaimed by the GC)"), diffText.out());
             assertTrue(diffText.out().contains("3 handle(s) opened since the last snapshot and still open, from 3 stack(s)"), diffText.out());
             assertTrue(diffText.out().contains("at " + TARGET + ".main(PhasedTarget.java:" + leaks.get(2).split("\\|")[1] + ")"),
                     diffText.out());
@@ -92,6 +101,11 @@ class CliIT {
             Cli.Run text = Cli.run(jdk, t.pid, Integer.toHexString(fd).toUpperCase(), "2");
             assertTrue(text.out().contains("Handle 0x" + Integer.toHexString(fd).toUpperCase() + " - CLOSE: FILE"), text.out());
             assertTrue(text.out().endsWith("Dumped 0x2 stack traces.\n"), text.out());
+            // all the traces of one handle: a summary first, no untraced list
+            Cli.Run one = Cli.run(jdk, t.pid, "0x" + Integer.toHexString(fd));
+            assertTrue(one.out().matches("(?s).*\nHandle 0x" + Integer.toHexString(fd).toUpperCase()
+                    + ": \\d+ trace\\(s\\) of \\d+ life/lives of this number, newest first\n.*"), one.out());
+            assertFalse(one.out().contains("with no trace (open before tracing"), one.out());
 
             // -disable frees everything; -enable works again without loading the agent twice
             Cli.Run disable = Cli.run(jdk, t.pid, "-disable");

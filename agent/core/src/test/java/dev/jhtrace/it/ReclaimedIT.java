@@ -23,4 +23,20 @@ class ReclaimedIT {
         assertEquals(Integer.parseInt(f[0]), hits.get(0).path("handle").asInt());
         assertEquals(0, r.report().path("openHandles").size());
     }
+
+    /** Leaks the GC's cleaner closes while the shutdown report is made are in it, open or reclaimed, never in neither. */
+    @ParameterizedTest
+    @MethodSource("dev.jhtrace.it.Jdk#all")
+    void leaksClosedDuringTheReportAreNeverLost(Jdk jdk) throws Exception {
+        for (int run = 0; run < 10; run++) {
+            TargetJvm.Result r = TargetJvm.runWithReport(jdk, "", dev.jhtrace.it.targets.DroppedAtExitTarget.class);
+            assertEquals(0, r.exitCode(), r.stderr());
+            int line = Integer.parseInt(r.lines("LEAK ").get(0));
+            String target = dev.jhtrace.it.targets.DroppedAtExitTarget.class.getName();
+            int open = Reports.withFrame(r.report().path("openHandles"), target, line).size();
+            int reclaimed = Reports.withFrame(r.report().path("reclaimed"), target, line).size();
+            assertEquals(4, open + reclaimed, "run " + run + ": " + open + " open and " + reclaimed + " reclaimed of 4 leaks: " + r.reportText());
+            assertEquals(4, r.report().path("stats").path("leaks").asInt(), r.report().path("stats").toString());
+        }
+    }
 }

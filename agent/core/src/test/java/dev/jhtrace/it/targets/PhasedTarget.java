@@ -20,7 +20,8 @@ import java.util.TreeSet;
  *
  * <p>At start it opens a file and a server socket (before any {@code -enable}) and prints {@code PRE fd,fd} and
  * {@code READY pid}. Then, per line on stdin: {@code leak} opens two files and a socket and keeps them
- * ({@code LEAK fd|line} each); {@code reuse} opens and closes a file twice ({@code REUSE fd|open1|close1|open2|close2});
+ * ({@code LEAK fd|line} each); {@code drop} opens three and drops them until the GC's cleaner closed them
+ * ({@code DROP fd|line} each); {@code reuse} opens and closes a file twice ({@code REUSE fd|open1|close1|open2|close2});
  * {@code ping} answers {@code PONG}; {@code exit} ends.
  */
 public final class PhasedTarget {
@@ -72,6 +73,25 @@ public final class PhasedTarget {
                             break;
                         }
                     }
+                }
+                case "drop" -> {
+                    // opens three streams, drops them unclosed, and waits until the GC's cleaner has closed them
+                    TreeSet<Integer> mark = fds();
+                    List<java.lang.ref.WeakReference<Object>> refs = new ArrayList<>();
+                    int l = 0;
+                    for (int i = 0; i < 3; i++) {
+                        refs.add(new java.lang.ref.WeakReference<>(new FileInputStream(file.toFile()))); l = line();
+                    }
+                    TreeSet<Integer> opened = fds();
+                    opened.removeAll(mark);
+                    for (int i = 0; i < 300 && (refs.stream().anyMatch(r -> r.get() != null) || !java.util.Collections.disjoint(fds(), opened)); i++) {
+                        System.gc();
+                        Thread.sleep(20);
+                    }
+                    for (int fd : opened) {
+                        say("DROP " + fd + "|" + l);
+                    }
+                    say("DROPPED");
                 }
                 case "ping" -> say("PONG");
                 case "exit" -> {
