@@ -219,7 +219,7 @@ static jlongArray JNICALL nh_walkerStats0(JNIEnv *env, jclass cls) {
                       s.repeats_checked, s.repeat_mismatches, s.first_mismatch.index,
                       s.first_mismatch.vm_count, s.first_mismatch.asgct_count,
                       (jlong) (intptr_t) s.first_mismatch.vm_method, s.first_mismatch.vm_bci,
-                      (jlong) (intptr_t) s.first_mismatch.asgct_method, s.first_mismatch.asgct_bci};
+                      (jlong) (intptr_t) s.first_mismatch.asgct_method, s.first_mismatch.asgct_bci, s.asgct_short};
     jsize n = (jsize) (sizeof(values) / sizeof(values[0]));
     jlongArray result = (*env)->NewLongArray(env, n + JH_WALKER_REASONS);
     if (result != NULL) {

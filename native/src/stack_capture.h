@@ -43,6 +43,7 @@ typedef struct {
 typedef struct {
     int mode;
     long vm_walks, fallbacks, checked, unchecked, mismatches;
+    long asgct_short; /* compared walks where AsyncGetCallTrace's frames were a strict prefix of the walker's */
     long repeats, repeats_checked, repeat_mismatches; /* walks recognised as seen before (jh_vmwalk_again) */
     jh_walker_mismatch first_mismatch;
     long fallback_reasons[JH_WALKER_REASONS];

@@ -14,7 +14,9 @@ import java.util.Locale;
  */
 final class WalkerCheck {
     /** Where {@link NativeHooks#walkerStats0()} begins the fallbacks by reason. */
-    private static final int REASONS = 16;
+    private static final int REASONS = 17;
+    /** Where walkerStats0 holds the walks on which AsyncGetCallTrace stopped short of the walker (not disagreements). */
+    private static final int ASGCT_SHORT = 16;
 
     private WalkerCheck() {
     }
@@ -79,6 +81,10 @@ final class WalkerCheck {
                         + "%d disagreed, %d not compared (AsyncGetCallTrace could not walk); %d walks recognised as "
                         + "repeats and not taken again, %d repeats checked against a full walk, %d of them named another stack",
                 s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]));
+        if (s.length > ASGCT_SHORT && s[ASGCT_SHORT] > 0) {
+            sb.append(String.format(Locale.ROOT, "; %d compared walks where AsyncGetCallTrace stopped short (its frames the "
+                    + "first of the walker's; not counted as disagreements)", s[ASGCT_SHORT]));
+        }
         StringBuilder reasons = new StringBuilder();
         for (int i = REASONS; i < s.length; i++) {
             if (s[i] > 0) {
