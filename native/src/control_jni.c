@@ -25,10 +25,21 @@ static jint JNICALL cs_listen0(JNIEnv *env, jclass cls, jstring dir, jstring nam
     return r;
 }
 
-static jlong JNICALL cs_accept0(JNIEnv *env, jclass cls, jint fd, jint timeout) {
+static jint JNICALL cs_accept0(JNIEnv *env, jclass cls, jint fd, jint timeout, jintArray peer) {
+    (void) cls;
+    uint32_t uid = 0;
+    int c = jh_ctl_accept(fd, timeout, &uid);
+    if (c >= 0) {
+        jint value = (jint) uid;
+        (*env)->SetIntArrayRegion(env, peer, 0, 1, &value);
+    }
+    return c;
+}
+
+static jint JNICALL cs_shutdown0(JNIEnv *env, jclass cls, jint fd) {
     (void) env;
     (void) cls;
-    return (jlong) jh_ctl_accept(fd, timeout);
+    return jh_ctl_shutdown(fd);
 }
 
 static jint JNICALL cs_read0(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jint off, jint len, jint timeout) {
@@ -36,6 +47,9 @@ static jint JNICALL cs_read0(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, j
     char chunk[MAX_IO];
     if (len > MAX_IO) {
         len = MAX_IO;
+    }
+    if (len <= 0 || off < 0) {
+        return 0;
     }
     int n = jh_ctl_read(fd, chunk, len, timeout);
     if (n > 0) {
@@ -66,11 +80,10 @@ static jint JNICALL cs_close0(JNIEnv *env, jclass cls, jint fd) {
     return jh_ctl_close(fd);
 }
 
-static jint JNICALL cs_unlink0(JNIEnv *env, jclass cls, jstring dir, jstring name) {
-    (void) cls;
+static jint unlink_with(JNIEnv *env, jstring dir, jstring name, int stale_only) {
     const char *d = (*env)->GetStringUTFChars(env, dir, NULL);
     const char *n = d == NULL ? NULL : (*env)->GetStringUTFChars(env, name, NULL);
-    int r = n == NULL ? -12 : jh_ctl_unlink(d, n);
+    int r = n == NULL ? -12 : stale_only ? jh_ctl_unlink_stale(d, n) : jh_ctl_unlink(d, n);
     if (n != NULL) {
         (*env)->ReleaseStringUTFChars(env, name, n);
     }
@@ -78,6 +91,16 @@ static jint JNICALL cs_unlink0(JNIEnv *env, jclass cls, jstring dir, jstring nam
         (*env)->ReleaseStringUTFChars(env, dir, d);
     }
     return r;
+}
+
+static jint JNICALL cs_unlink0(JNIEnv *env, jclass cls, jstring dir, jstring name) {
+    (void) cls;
+    return unlink_with(env, dir, name, 0);
+}
+
+static jint JNICALL cs_unlinkStale0(JNIEnv *env, jclass cls, jstring dir, jstring name) {
+    (void) cls;
+    return unlink_with(env, dir, name, 1);
 }
 
 static jint JNICALL cs_euid0(JNIEnv *env, jclass cls) {
@@ -88,7 +111,9 @@ static jint JNICALL cs_euid0(JNIEnv *env, jclass cls) {
 
 static JNINativeMethod METHODS[] = {
     {"listen0", "(Ljava/lang/String;Ljava/lang/String;)I", (void *) cs_listen0},
-    {"accept0", "(II)J", (void *) cs_accept0},
+    {"accept0", "(II[I)I", (void *) cs_accept0},
+    {"shutdown0", "(I)I", (void *) cs_shutdown0},
+    {"unlinkStale0", "(Ljava/lang/String;Ljava/lang/String;)I", (void *) cs_unlinkStale0},
     {"read0", "(I[BIII)I", (void *) cs_read0},
     {"write0", "(I[BIII)I", (void *) cs_write0},
     {"close0", "(I)I", (void *) cs_close0},

@@ -43,21 +43,42 @@ static int open_own_dir(const char *dir) {
     return d;
 }
 
+/* 1 if a process listens at the socket path (a non-blocking connect is accepted or the backlog is full), else 0. */
+static int listened(const struct sockaddr_un *addr) {
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (probe < 0) {
+        return 0;
+    }
+    int r = connect(probe, (const struct sockaddr *) addr, sizeof(*addr));
+    int live = r == 0 || errno == EAGAIN || errno == EINPROGRESS;
+    close(probe);
+    return live;
+}
+
+static int address(struct sockaddr_un *addr, const char *dir, const char *name) {
+    memset(addr, 0, sizeof(*addr));
+    addr->sun_family = AF_UNIX;
+    int n = snprintf(addr->sun_path, sizeof(addr->sun_path), "%s/%s", dir, name);
+    return n < 0 || (size_t) n >= sizeof(addr->sun_path) ? JH_CTL_TOO_LONG : 0;
+}
+
 int jh_ctl_listen(const char *dir, const char *name) {
     struct sockaddr_un addr;
-    memset(&addr, 0, sizeof(addr));
-    addr.sun_family = AF_UNIX;
-    int n = snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/%s", dir, name);
-    if (n < 0 || (size_t) n >= sizeof(addr.sun_path)) {
+    if (address(&addr, dir, name) != 0) {
         return JH_CTL_TOO_LONG;
     }
     int d = open_own_dir(dir);
     if (d < 0) {
         return d;
     }
-    /* a stale socket of an earlier process with this pid; the directory is ours alone, so nothing swaps it */
+    /* a stale socket of an earlier process with this pid (the directory is ours alone, so nothing swaps it); but one
+     * a live process answers on is another pid namespace's with the same pid (containers sharing /tmp): not ours */
     struct stat st;
     if (fstatat(d, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISSOCK(st.st_mode) && listened(&addr)) {
+            close(d);
+            return JH_CTL_IN_USE;
+        }
         unlinkat(d, name, 0);
     }
     int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -77,7 +98,7 @@ int jh_ctl_listen(const char *dir, const char *name) {
     return s;
 }
 
-int64_t jh_ctl_accept(int listener, int timeout_ms) {
+int jh_ctl_accept(int listener, int timeout_ms, uint32_t *uid) {
     struct pollfd p = {listener, POLLIN, 0};
     int r = poll(&p, 1, timeout_ms);
     if (r == 0) {
@@ -97,7 +118,12 @@ int64_t jh_ctl_accept(int listener, int timeout_ms) {
         close(c);
         return e;
     }
-    return ((int64_t) (uint32_t) cred.uid << 32) | (uint32_t) c;
+    *uid = (uint32_t) cred.uid;
+    return c;
+}
+
+int jh_ctl_shutdown(int fd) {
+    return shutdown(fd, SHUT_RDWR) == 0 ? 0 : -errno;
 }
 
 static int64_t now_ms(void) {
@@ -168,6 +194,24 @@ int jh_ctl_unlink(const char *dir, const char *name) {
     int r = 0;
     if (fstatat(d, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode)) {
         r = unlinkat(d, name, 0) == 0 ? 0 : -errno;
+    }
+    close(d);
+    return r;
+}
+
+int jh_ctl_unlink_stale(const char *dir, const char *name) {
+    struct sockaddr_un addr;
+    if (address(&addr, dir, name) != 0) {
+        return JH_CTL_TOO_LONG;
+    }
+    int d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (d < 0) {
+        return -errno;
+    }
+    struct stat st;
+    int r = 0;
+    if (fstatat(d, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode)) {
+        r = listened(&addr) ? JH_CTL_IN_USE : unlinkat(d, name, 0) == 0 ? 0 : -errno;
     }
     close(d);
     return r;

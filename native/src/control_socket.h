@@ -19,6 +19,8 @@
 #define JH_CTL_TOO_LONG (-100002)
 /* No client within the timeout. */
 #define JH_CTL_TIMEOUT (-100003)
+/* A live process (of another pid namespace sharing /tmp, with the same pid) listens at the socket's path. */
+#define JH_CTL_IN_USE (-100004)
 
 /*
  * Creates `dir` (0700) if absent, checks that it is a real directory owned by this process's effective uid
@@ -28,10 +30,13 @@
 int jh_ctl_listen(const char *dir, const char *name);
 
 /*
- * Waits up to timeout_ms for a client. Returns (peer uid << 32) | descriptor, the uid from SO_PEERCRED,
- * or a negative code (JH_CTL_TIMEOUT, -EMFILE, ...).
+ * Waits up to timeout_ms for a client. Returns its descriptor, with the peer's uid (SO_PEERCRED) in *uid, or a
+ * negative code (JH_CTL_TIMEOUT, -EMFILE, ...).
  */
-int64_t jh_ctl_accept(int listener, int timeout_ms);
+int jh_ctl_accept(int listener, int timeout_ms, uint32_t *uid);
+
+/* Wakes a thread waiting in jh_ctl_accept and makes it fail, without freeing the number (see ControlServer.stop). */
+int jh_ctl_shutdown(int fd);
 
 /* Reads at most len bytes within timeout_ms: the count, 0 at end of stream, JH_CTL_TIMEOUT or -errno. */
 int jh_ctl_read(int fd, char *buf, int len, int timeout_ms);
@@ -44,5 +49,8 @@ int jh_ctl_close(int fd);
 
 /* Removes `name` from `dir` if it is a socket; returns 0 or -errno. */
 int jh_ctl_unlink(const char *dir, const char *name);
+
+/* Removes `name` from `dir` if it is a socket nobody listens on any more; returns 0, JH_CTL_IN_USE or -errno. */
+int jh_ctl_unlink_stale(const char *dir, const char *name);
 
 #endif

@@ -181,7 +181,28 @@ static int walk(JNIEnv *env, asgct_frame *out, int max, int *by_vm) {
              * class they inlined was retransformed (a dynamic attach does that to running threads). Its stack is the
              * cut-short one, not a disagreement: seen after attach on JDK 17 with the walker's longer stacks matching
              * the program's real call depth. Counted, and the walker stays on. */
-            atomic_fetch_add_explicit(&g_asgct_short, 1, memory_order_relaxed);
+            /* Not a checked walk (the walker's frames past AsyncGetCallTrace's end were not compared): the 1,000
+             * checks still need 1,000 walks compared whole. And only a few: past JH_WALKER_SHORT_MAX in the checked
+             * walks of VM mode, a walker that keeps going further than AsyncGetCallTrace is not trusted. */
+            atomic_fetch_add_explicit(&g_checked, -1, memory_order_relaxed);
+            long shorts = atomic_fetch_add_explicit(&g_asgct_short, 1, memory_order_relaxed) + 1;
+            if (mode == JH_WALKER_VM && shorts > JH_WALKER_SHORT_MAX) {
+                atomic_fetch_add_explicit(&g_mismatches, 1, memory_order_relaxed);
+                int first = 0;
+                if (atomic_compare_exchange_strong(&g_mismatch_seen, &first, 1)) {
+                    g_first_mismatch.index = at;
+                    g_first_mismatch.vm_count = n;
+                    g_first_mismatch.asgct_count = m;
+                    g_first_mismatch.vm_method = out[at].method;
+                    g_first_mismatch.vm_bci = out[at].bci;
+                    g_first_mismatch.asgct_method = NULL;
+                    g_first_mismatch.asgct_bci = 0;
+                }
+                atomic_store(&g_walker, JH_WALKER_ASGCT);
+                memcpy(out, expected, sizeof(asgct_frame) * (size_t) m);
+                *by_vm = 0;
+                return m;
+            }
         } else if (!same_walk(out, n, expected, m, &at)) {
             atomic_fetch_add_explicit(&g_mismatches, 1, memory_order_relaxed);
             int first = 0;

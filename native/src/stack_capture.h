@@ -31,6 +31,9 @@ jint jh_stacks_capture(JNIEnv *env, int skip, int depth);
  * disagreements (for tests). */
 enum { JH_WALKER_ASGCT = 0, JH_WALKER_VM = 1, JH_WALKER_CHECK = 2 };
 #define JH_WALKER_CHECKED 1000
+/* Checked walks where AsyncGetCallTrace may stop short of the walker (it does at deoptimized frames after an attach)
+ * before the walker is no longer trusted: about one in a million walks did after an attach under load. */
+#define JH_WALKER_SHORT_MAX 16
 #define JH_WALKER_REASONS 32 /* fallbacks are counted by the walker's reason, -1 to -31 (0: any other) */
 
 /* The first walk on which the two walkers disagreed. */

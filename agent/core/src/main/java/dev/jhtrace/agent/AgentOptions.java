@@ -174,7 +174,11 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                 throw new BadOption(key + "=" + printable(value) + " (expected " + expected + ", decimal or 0x hex)");
             }
         }
-        return Integer.parseInt(digits, hex ? 16 : 10);
+        long n = Long.parseLong(digits, hex ? 16 : 10);
+        if (n > Integer.MAX_VALUE) {
+            throw new BadOption(key + "=" + value + " (at most " + Integer.MAX_VALUE + ")");
+        }
+        return (int) n;
     }
 
     /**

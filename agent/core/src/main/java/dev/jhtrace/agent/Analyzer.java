@@ -253,7 +253,13 @@ final class Analyzer implements EventHandler<HandleEvent> {
         List<HandleView> openViews = request.openHandles()
                 ? openHandles(os, sockets, request.sinceSnapshot(), request.includeRuntime()) : new ArrayList<>();
         List<UntracedView> untraced = new ArrayList<>();
+        // untraced: open in the listing taken before this command (so not opened after it, its event still to come)
+        // and in one taken now (so not closed in between, its close processed before this command)
+        Map<Integer, String> now = ProcFds.list(ProcFds.self());
         for (Map.Entry<Integer, String> fd : os.entrySet()) {
+            if (!now.containsKey(fd.getKey())) {
+                continue;
+            }
             boolean seenAtSnapshot = request.sinceSnapshot() && snapshotUntraced.contains(fd.getKey());
             boolean asked = request.handle() < 0 || request.handle() == fd.getKey();
             if (!isOpen(fd.getKey()) && !seenAtSnapshot && asked) {

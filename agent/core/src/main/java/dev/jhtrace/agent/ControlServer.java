@@ -35,6 +35,7 @@ final class ControlServer {
     private final AtomicInteger clients = new AtomicInteger();
     private int listener = -1;
     private boolean stopped;
+    private boolean hookRegistered;
 
     /** The socket could not be made for want of descriptors (or memory): worth trying again later. */
     static final class OutOfDescriptors extends IOException {
@@ -55,11 +56,15 @@ final class ControlServer {
      * @throws IOException if the directory is unsafe or the socket cannot be bound
      */
     void start() throws IOException {
-        try {
-            // registered first: a JVM that begins to exit while the channel starts must not leave the socket behind
-            Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.wrap(new Stop()), "jhtrace-control-cleanup"));
-        } catch (IllegalStateException exiting) {
-            return;
+        if (!hookRegistered) {
+            try {
+                // registered first, and once however often start() is retried: a JVM that begins to exit while the
+                // channel starts must not leave the socket behind
+                Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.wrap(new Stop()), "jhtrace-control-cleanup"));
+                hookRegistered = true;
+            } catch (IllegalStateException exiting) {
+                return;
+            }
         }
         Path dir = ControlEndpoint.directory(uid);
         removeStaleSockets(dir);
@@ -90,7 +95,7 @@ final class ControlServer {
                 String number = name.substring(0, name.length() - ".sock".length());
                 if (!number.isEmpty() && number.chars().allMatch(c -> c >= '0' && c <= '9') && number.length() < 10
                         && !Files.exists(Paths.get("/proc", number))) {
-                    ControlSocket.unlink0(dir.toString(), name);
+                    ControlSocket.unlinkStale0(dir.toString(), name); // unless a process of another pid namespace answers
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -107,32 +112,35 @@ final class ControlServer {
     }
 
     private void acceptLoop() {
+        int[] peer = new int[1];
         while (true) {
             int fd;
             synchronized (this) {
                 if (stopped) {
+                    // closed here, not by stop(): a number freed while this loop still used it could be the program's
+                    // next socket, and this loop would accept on it
+                    ControlSocket.close0(listener);
+                    listener = -1;
                     return;
                 }
                 fd = listener;
             }
-            long accepted = ControlSocket.accept0(fd, ACCEPT_POLL_MILLIS);
-            if (accepted == ControlSocket.TIMEOUT) {
+            int client = ControlSocket.accept0(fd, ACCEPT_POLL_MILLIS, peer);
+            if (client == ControlSocket.TIMEOUT) {
                 continue;
             }
-            if (accepted < 0) {
+            if (client < 0) {
                 if (isStopped()) {
-                    return;
+                    continue; // closes the listener above
                 }
                 // out of descriptors (the program's own leak, often the very thing being debugged) or memory:
                 // wait and try again, the channel must work once the program frees descriptors
-                AgentLog.once("control-accept:" + accepted, "jhtrace: control channel: " + ControlSocket.describe((int) accepted)
+                AgentLog.once("control-accept:" + client, "jhtrace: control channel: " + ControlSocket.describe(client)
                         + "; it goes on when the process has descriptors again");
                 pause();
                 continue;
             }
-            int client = (int) accepted;
-            int peer = (int) (accepted >>> 32);
-            serveAsync(client, peer);
+            serveAsync(client, peer[0]);
         }
     }
 
@@ -220,8 +228,7 @@ final class ControlServer {
         if (listener < 0) {
             return;
         }
-        ControlSocket.close0(listener);
-        listener = -1;
+        ControlSocket.shutdown0(listener); // the accept loop wakes, fails, and closes it
         ControlSocket.unlink0(ControlEndpoint.directory(uid).toString(), ControlEndpoint.socketName(pid));
     }
 

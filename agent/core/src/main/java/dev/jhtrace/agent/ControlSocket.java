@@ -18,6 +18,8 @@ final class ControlSocket {
     static final int TOO_LONG = -100002;
     /** Nothing arrived within the timeout. */
     static final int TIMEOUT = -100003;
+    /** A live process listens at the path: another pid namespace's process with this pid, sharing /tmp. */
+    static final int IN_USE = -100004;
     /** errno values the accept loop waits out instead of giving up. */
     static final int EMFILE = -24;
     static final int ENFILE = -23;
@@ -34,8 +36,17 @@ final class ControlSocket {
      */
     static native int listen0(String dir, String name);
 
-    /** @return (peer uid &lt;&lt; 32) | descriptor, or a negative code ({@link #TIMEOUT}, -errno) */
-    static native long accept0(int listener, int timeoutMillis);
+    /**
+     * @param peerUid receives the client's uid (SO_PEERCRED) in its first element
+     * @return the client's descriptor, or a negative code ({@link #TIMEOUT}, -errno)
+     */
+    static native int accept0(int listener, int timeoutMillis, int[] peerUid);
+
+    /** Makes a waiting {@link #accept0} fail at once without freeing the descriptor's number. @return 0 or -errno */
+    static native int shutdown0(int fd);
+
+    /** Removes {@code name} from {@code dir} if it is a socket nobody listens on. @return 0, {@link #IN_USE} or -errno */
+    static native int unlinkStale0(String dir, String name);
 
     /** @return bytes read (0 at the end of the stream), or a negative code */
     static native int read0(int fd, byte[] buf, int off, int len, int timeoutMillis);
@@ -62,6 +73,7 @@ final class ControlSocket {
             case NOT_DIR -> "the path is a symbolic link or not a directory";
             case TOO_LONG -> "the socket path is too long";
             case TIMEOUT -> "timed out";
+            case IN_USE -> "another live process (of another pid namespace sharing /tmp?) listens at this process's socket path";
             case EMFILE -> "too many open files";
             case ENFILE -> "too many open files in the system";
             case -13 -> "permission denied";

@@ -124,16 +124,16 @@ public record HtraceCommand(Op op, int handle, int maxTraces, boolean json, Stri
 
     /** Max_Traces given both ways must agree: {@code -enable 100 max=100} is fine, {@code -enable 100 max=5} is not. */
     private static int maxTraces(int given, String options) {
+        int max = -1;
         for (String item : options.split(",")) {
             if (item.trim().startsWith("max=")) {
-                int max = count(item.trim().substring(4).trim());
-                if (given >= 0 && given != max) {
-                    throw new IllegalArgumentException("Max_Traces " + given + " and max=" + max + " disagree");
-                }
-                return max;
+                max = count(item.trim().substring(4).trim()); // the last one counts, as for the agent's own parsing
             }
         }
-        return given;
+        if (max >= 0 && given >= 0 && given != max) {
+            throw new IllegalArgumentException("Max_Traces " + given + " and max=" + max + " disagree");
+        }
+        return max >= 0 ? max : given;
     }
 
     /**

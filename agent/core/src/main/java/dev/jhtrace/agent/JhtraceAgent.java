@@ -208,29 +208,72 @@ public final class JhtraceAgent {
         }
 
         private void openSocket() {
-            for (;;) {
+            if (!NativeHooks.libraryLoaded) {
+                AgentLog.warn("jhtrace: no control channel (the native module, which serves it, is not loaded); the CLI cannot"
+                        + " reach this process, tracing goes on");
+                return;
+            }
+            ControlServer server;
+            try {
+                server = new ControlServer(processor, ControlSocket.euid0(), ProcessInfo.pid());
+            } catch (Throwable e) {
+                return;
+            }
+            if (listen(server)) {
+                return; // listening, or failed for good (said on stderr)
+            }
+            if (Thread.currentThread().getName().equals("jhtrace-control-start")) {
+                retry(server); // the starter thread may wait for descriptors
+            } else {
+                // called on the JVM's Attach Listener thread (a CLI attached): it must not wait, so a thread of ours does
                 try {
-                    if (!NativeHooks.libraryLoaded) {
-                        AgentLog.warn("jhtrace: no control channel (the native module, which serves it, is not loaded); the CLI cannot"
-                                + " reach this process, tracing goes on");
-                        return;
-                    }
-                    new ControlServer(processor, ControlSocket.euid0(), ProcessInfo.pid()).start();
-                    return;
-                } catch (ControlServer.OutOfDescriptors e) {
-                    // the program is at its descriptor limit: the channel opens once it has descriptors again
-                    AgentLog.once("control-wait", "jhtrace: the control channel waits for a free descriptor (" + e.getMessage() + ")");
-                    try {
-                        Thread.sleep(RETRY_MILLIS);
-                    } catch (InterruptedException stop) {
-                        return;
-                    }
-                } catch (Exception e) {
-                    if (!AgentThreads.jvmExiting()) {
-                        AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
-                    }
+                    Thread t = new Thread(AgentThreads.wrap(new Retry(server)), "jhtrace-control-start");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (Throwable e) {
+                    // no thread to be had: no channel, tracing goes on
+                }
+            }
+        }
+
+        /** @return true once the channel listens, or once it failed for good (said on stderr); false: no descriptor yet */
+        private boolean listen(ControlServer server) {
+            try {
+                server.start();
+                return true;
+            } catch (ControlServer.OutOfDescriptors e) {
+                // the program is at its descriptor limit: the channel opens once it has descriptors again
+                AgentLog.once("control-wait", "jhtrace: the control channel waits for a free descriptor (" + e.getMessage() + ")");
+                return false;
+            } catch (Exception e) {
+                if (!AgentThreads.jvmExiting()) {
+                    AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
+                }
+                return true;
+            }
+        }
+
+        private void retry(ControlServer server) {
+            while (!listen(server)) {
+                try {
+                    Thread.sleep(RETRY_MILLIS);
+                } catch (InterruptedException stop) {
                     return;
                 }
+            }
+        }
+
+        /** The retries of a channel that found no free descriptor, on a thread of the agent's own. */
+        private final class Retry implements Runnable {
+            private final ControlServer server;
+
+            Retry(ControlServer server) {
+                this.server = server;
+            }
+
+            @Override
+            public void run() {
+                retry(server);
             }
         }
 

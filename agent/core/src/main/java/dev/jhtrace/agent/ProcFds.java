@@ -159,16 +159,24 @@ final class ProcFds {
             }
             boolean unix = proto.equals("unix");
             boolean tcp = proto.startsWith("tcp");
-            try (java.io.BufferedReader r = Files.newBufferedReader(procDir.resolve("net").resolve(proto),
-                    java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            // paths decoded as the JDK decodes file names; a malformed byte must not end the table
+            java.nio.charset.CharsetDecoder decoder = JNU_ENCODING.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    Files.newInputStream(procDir.resolve("net").resolve(proto)), decoder))) {
                 r.readLine(); // the header
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    String[] f = fields(line, unix ? 8 : 10, unix);
-                    String inode = f[unix ? 6 : 9];
-                    if (inode == null || !wanted.contains(inode)) {
-                        continue;
+                    try {
+                        String[] f = fields(line, unix ? 8 : 10, unix);
+                        String inode = f[unix ? 6 : 9];
+                        if (inode == null || !wanted.contains(inode)) {
+                            continue;
+                        }
+                        byInode.put(inode, unix ? "UNIX " + (f[7] != null ? f[7] : "(unnamed)") : inet(f, tcp));
+                    } catch (RuntimeException malformed) {
+                        // one row this parser does not understand: the others still count
                     }
-                    byInode.put(inode, unix ? "UNIX " + (f[7] != null ? f[7] : "(unnamed)") : inet(f, tcp));
                 }
             } catch (IOException | RuntimeException e) {
                 // a table this kernel does not have (no IPv6): its sockets stay socket:[inode]

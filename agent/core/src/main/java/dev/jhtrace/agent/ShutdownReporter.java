@@ -98,7 +98,7 @@ final class ShutdownReporter implements Runnable {
                 break;
             }
             sb.append("\n  ").append(TextReportWriter.hex(h.handle())).append(' ').append(h.kind()).append(' ')
-                    .append(AgentOptions.printable(String.valueOf(h.description()))).append(" opened at ").append(programFrame(h));
+                    .append(AgentOptions.printable(String.valueOf(h.description()))).append(" opened at ").append(AgentOptions.printable(programFrame(h)));
         }
         return sb.toString();
     }

@@ -76,4 +76,34 @@ class AgentOptionsTest {
         assertEquals(64, AgentOptions.parse("closedepth=64").closeDepth());
         assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("closedepth=0")).getMessage().contains("closedepth"));
     }
+
+    @Test
+    void numbersAreDecimalOrHexOnly() throws Exception {
+        assertEquals(10, AgentOptions.parse("max=010").maxTraces(), "a leading zero is not octal");
+        assertEquals(255, AgentOptions.parse("max=0xff").maxTraces());
+        for (String bad : new String[] {"max=#ff", "max=+5", "max=\u0663", "max=0x", "max=0xFFFFFFFF", "max=99999999999", "depth=1e3"}) {
+            AgentOptions.BadOption e = assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse(bad), bad);
+            assertTrue(e.getMessage().startsWith(bad.substring(0, bad.indexOf('=') + 1)), e.getMessage());
+        }
+    }
+
+    @Test
+    void controlCharactersInAnOptionAreNotEchoed() {
+        String m = assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("re\u001b[2Jport=x")).getMessage();
+        assertFalse(m.contains("\u001b"), m);
+        assertTrue(m.contains("\\x1B[2J"), m);
+    }
+
+    @Test
+    void aLaterEnableChangesWhatCanChangeAndNamesTheRest() throws Exception {
+        AgentOptions start = AgentOptions.parse("depth=64");
+        AgentOptions.Change c = AgentOptions.change(start, "report=/tmp/x.json,max=100,depth=5,walker=asgct");
+        assertEquals("/tmp/x.json", c.merged().reportPath());
+        assertEquals("json", c.merged().format());
+        assertEquals(100, c.merged().maxTraces());
+        assertEquals(64, c.merged().depth(), "fixed at start");
+        assertEquals(2, c.fixed().size(), c.fixed().toString());
+        assertTrue(c.fixed().stream().anyMatch(f -> f.startsWith("depth=5 cannot change while the agent runs (it is depth=64)")), c.fixed().toString());
+        assertTrue(AgentOptions.change(start, "depth=64").fixed().isEmpty(), "the value in force is no change");
+    }
 }

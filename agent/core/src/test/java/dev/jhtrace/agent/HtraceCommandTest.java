@@ -57,4 +57,21 @@ class HtraceCommandTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-x")).getMessage().contains("unknown command"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-diff", "--format")).getMessage().contains("--format"));
     }
+
+    @Test
+    void enableCarriesAgentOptionsOverTheChannelByteForByte() {
+        HtraceCommand c = HtraceCommand.parse(List.of("-enable", "100", "report=/tmp/a b\n\u00e9.json,depth=5"));
+        assertEquals("report=/tmp/a b\n\u00e9.json,depth=5", c.options());
+        assertEquals(100, c.maxTraces());
+        // the channel splits a request at whitespace: the options travel as one hex word and come back whole
+        List<String> words = c.words();
+        assertTrue(words.stream().noneMatch(w -> w.contains(" ") || w.contains("\n")), words.toString());
+        assertEquals(c, HtraceCommand.parse(words));
+        assertEquals(7, HtraceCommand.parse(List.of("-enable", "max=5,max=7")).maxTraces(),
+                "the last max= counts, as for the agent");
+        assertThrows(IllegalArgumentException.class,
+                () -> HtraceCommand.parse(List.of("-enable", "100", "max=5")));
+        assertThrows(IllegalArgumentException.class,
+                () -> HtraceCommand.parse(List.of("-enable", "depth=x")));
+    }
 }

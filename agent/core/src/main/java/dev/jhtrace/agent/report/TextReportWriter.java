@@ -139,7 +139,9 @@ public final class TextReportWriter {
 
     private static void frames(StringBuilder sb, List<StackTraceElement> stack, String indent) {
         for (StackTraceElement f : stack) {
-            sb.append(indent).append(JsonReportWriter.NATIVE_FRAME.equals(f.getClassName()) ? f.getMethodName() : f.toString()).append('\n');
+            // class loader, module and member names can hold control characters too
+            sb.append(indent).append(Escapes.printable(JsonReportWriter.NATIVE_FRAME.equals(f.getClassName()) ? f.getMethodName() : f.toString()))
+                    .append('\n');
         }
     }
 

@@ -63,12 +63,12 @@ public final class PhasedTarget {
                     for (int attempt = 0; attempt < 20; attempt++) {
                         TreeSet<Integer> mark = fds();
                         FileInputStream a = new FileInputStream(file.toFile()); int o1 = line();
-                        int fd = newFd(mark);
+                        int fd = newFdOrNone(mark);
                         a.close(); int c1 = line();
                         FileInputStream b = new FileInputStream(file.toFile()); int o2 = line();
-                        int again = newFd(mark);
+                        int again = newFdOrNone(mark);
                         b.close(); int c2 = line();
-                        if (again == fd || attempt == 19) {
+                        if (again == fd && fd >= 0 || attempt == 19) {
                             say("REUSE " + fd + "|" + o1 + "|" + c1 + "|" + o2 + "|" + c2 + "|" + again);
                             break;
                         }
@@ -105,6 +105,13 @@ public final class PhasedTarget {
     private static void say(String s) {
         System.out.println(s);
         System.out.flush();
+    }
+
+    /** @return the one descriptor opened since mark, or -1 if a JVM thread opened another one meanwhile */
+    private static int newFdOrNone(TreeSet<Integer> mark) throws IOException {
+        TreeSet<Integer> now = fds();
+        now.removeAll(mark);
+        return now.size() == 1 ? now.first() : -1;
     }
 
     private static int newFd(TreeSet<Integer> mark) throws IOException {
