@@ -185,21 +185,8 @@ int jh_ctl_close(int fd) {
     return close(fd) == 0 ? 0 : -errno;
 }
 
-int jh_ctl_unlink(const char *dir, const char *name) {
-    int d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (d < 0) {
-        return -errno;
-    }
-    struct stat st;
-    int r = 0;
-    if (fstatat(d, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode)) {
-        r = unlinkat(d, name, 0) == 0 ? 0 : -errno;
-    }
-    close(d);
-    return r;
-}
-
-int jh_ctl_unlink_stale(const char *dir, const char *name) {
+/* Removes dir/name if it is a socket (with stale_only, one nobody listens on); 0, JH_CTL_IN_USE or -errno. */
+static int unlink_socket(const char *dir, const char *name, int stale_only) {
     struct sockaddr_un addr;
     if (address(&addr, dir, name) != 0) {
         return JH_CTL_TOO_LONG;
@@ -211,8 +198,16 @@ int jh_ctl_unlink_stale(const char *dir, const char *name) {
     struct stat st;
     int r = 0;
     if (fstatat(d, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode)) {
-        r = listened(&addr) ? JH_CTL_IN_USE : unlinkat(d, name, 0) == 0 ? 0 : -errno;
+        r = stale_only && listened(&addr) ? JH_CTL_IN_USE : unlinkat(d, name, 0) == 0 ? 0 : -errno;
     }
     close(d);
     return r;
+}
+
+int jh_ctl_unlink(const char *dir, const char *name) {
+    return unlink_socket(dir, name, 0);
+}
+
+int jh_ctl_unlink_stale(const char *dir, const char *name) {
+    return unlink_socket(dir, name, 1);
 }

@@ -149,6 +149,28 @@ static int same_walk(const asgct_frame *a, int na, const asgct_frame *b, int nb,
     return na == nb;
 }
 
+/* Counts a disagreement (keeping the first for jh_stacks_walker_stats), switches the VMStructs walker off in VM
+ * mode, and gives AsyncGetCallTrace's stack in out: returns its frame count. */
+static int disagreed(int mode, asgct_frame *out, int n, const asgct_frame *expected, int m, int at, int *by_vm) {
+    atomic_fetch_add_explicit(&g_mismatches, 1, memory_order_relaxed);
+    int first = 0;
+    if (atomic_compare_exchange_strong(&g_mismatch_seen, &first, 1)) {
+        g_first_mismatch.index = at;
+        g_first_mismatch.vm_count = n;
+        g_first_mismatch.asgct_count = m;
+        g_first_mismatch.vm_method = at < n ? out[at].method : NULL;
+        g_first_mismatch.vm_bci = at < n ? out[at].bci : 0;
+        g_first_mismatch.asgct_method = at < m ? expected[at].method : NULL;
+        g_first_mismatch.asgct_bci = at < m ? expected[at].bci : 0;
+    }
+    if (mode == JH_WALKER_VM) {
+        atomic_store(&g_walker, JH_WALKER_ASGCT);
+    }
+    memcpy(out, expected, sizeof(asgct_frame) * (size_t) m);
+    *by_vm = 0;
+    return m;
+}
+
 /* Walks with the VMStructs walker where it is on, else (and for any frame it does not understand) with
  * AsyncGetCallTrace. While checking, both walk and must agree: the first disagreement switches the VMStructs
  * walker off for good (in JH_WALKER_VM mode) and is kept for jh_stacks_walker. */
@@ -187,40 +209,10 @@ static int walk(JNIEnv *env, asgct_frame *out, int max, int *by_vm) {
             atomic_fetch_add_explicit(&g_checked, -1, memory_order_relaxed);
             long shorts = atomic_fetch_add_explicit(&g_asgct_short, 1, memory_order_relaxed) + 1;
             if (mode == JH_WALKER_VM && shorts > JH_WALKER_SHORT_MAX) {
-                atomic_fetch_add_explicit(&g_mismatches, 1, memory_order_relaxed);
-                int first = 0;
-                if (atomic_compare_exchange_strong(&g_mismatch_seen, &first, 1)) {
-                    g_first_mismatch.index = at;
-                    g_first_mismatch.vm_count = n;
-                    g_first_mismatch.asgct_count = m;
-                    g_first_mismatch.vm_method = out[at].method;
-                    g_first_mismatch.vm_bci = out[at].bci;
-                    g_first_mismatch.asgct_method = NULL;
-                    g_first_mismatch.asgct_bci = 0;
-                }
-                atomic_store(&g_walker, JH_WALKER_ASGCT);
-                memcpy(out, expected, sizeof(asgct_frame) * (size_t) m);
-                *by_vm = 0;
-                return m;
+                return disagreed(mode, out, n, expected, m, at, by_vm);
             }
         } else if (!same_walk(out, n, expected, m, &at)) {
-            atomic_fetch_add_explicit(&g_mismatches, 1, memory_order_relaxed);
-            int first = 0;
-            if (atomic_compare_exchange_strong(&g_mismatch_seen, &first, 1)) {
-                g_first_mismatch.index = at;
-                g_first_mismatch.vm_count = n;
-                g_first_mismatch.asgct_count = m;
-                g_first_mismatch.vm_method = at < n ? out[at].method : NULL;
-                g_first_mismatch.vm_bci = at < n ? out[at].bci : 0;
-                g_first_mismatch.asgct_method = at < m ? expected[at].method : NULL;
-                g_first_mismatch.asgct_bci = at < m ? expected[at].bci : 0;
-            }
-            if (mode == JH_WALKER_VM) {
-                atomic_store(&g_walker, JH_WALKER_ASGCT);
-            }
-            memcpy(out, expected, sizeof(asgct_frame) * (size_t) m);
-            *by_vm = 0;
-            return m;
+            return disagreed(mode, out, n, expected, m, at, by_vm);
         }
     }
     return n;
