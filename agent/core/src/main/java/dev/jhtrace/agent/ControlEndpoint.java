@@ -113,7 +113,11 @@ public final class ControlEndpoint {
         return null;
     }
 
-    private static int ownerUid(Path p) {
+    /**
+     * @param p a path, not followed if it is a link
+     * @return the uid owning it, or -1 if it cannot be read
+     */
+    static int ownerUid(Path p) {
         try {
             return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {

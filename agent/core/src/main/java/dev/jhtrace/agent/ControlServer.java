@@ -78,7 +78,7 @@ final class ControlServer {
             }
             if (fd < 0) {
                 throw new IOException(dir + ": " + ControlSocket.describe(fd) + (fd == ControlSocket.FOREIGN ? " (uid "
-                        + ownerOf(dir) + ", this process is uid " + uid + "); remove it or let its owner remove it" : ""));
+                        + ControlEndpoint.ownerUid(dir) + ", this process is uid " + uid + "); remove it or let its owner remove it" : ""));
             }
             listener = fd;
         }
@@ -100,14 +100,6 @@ final class ControlServer {
             }
         } catch (IOException | RuntimeException e) {
             // no directory yet, or unreadable: listen0 says what is wrong with it
-        }
-    }
-
-    private static String ownerOf(Path dir) {
-        try {
-            return String.valueOf(Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
-        } catch (IOException | RuntimeException e) {
-            return "?";
         }
     }
 

@@ -13,8 +13,9 @@ package dev.jhtrace.agent;
  *
  * <p>The list: the capture path ({@link HandleCapture} down to the ring), the failure path of a hook
  * ({@link AgentLog}), and the ASM classes a transformed class's features may call for (a JDK class loaded later,
- * instrumented on the thread that loads it). {@code HookPathIT} checks with {@code -Xlog:class+load} that no class
- * of the agent's outside the known off-path ones loads once the application's main class has.
+ * instrumented on the thread that loads it), found with {@code -Xlog:class+load}: those of ours that loaded after the
+ * application's main class had (ASM's {@code Handle} on an application thread, {@link AgentLog} on a hook's failure
+ * path). {@code OtherAgentsIT} starts JVMs beside other agents to catch a hang if one is missed.
  */
 final class HookPath {
     private static final Class<?>[] CLASSES = {

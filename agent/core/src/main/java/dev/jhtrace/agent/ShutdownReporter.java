@@ -67,7 +67,7 @@ final class ShutdownReporter implements Runnable {
             case "html" -> HtmlReportWriter.write(r);
             default -> TextReportWriter.write(r);
         };
-        ReportFile.write(path, content);
+        ReportFile.write(path, content, r.pid());
     }
 
     /** Without a report file: a few lines on stderr when something leaked, nothing at all otherwise. */

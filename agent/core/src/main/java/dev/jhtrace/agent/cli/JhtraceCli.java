@@ -50,7 +50,7 @@ public final class JhtraceCli {
             return args.isEmpty() ? 2 : 0;
         }
         if (args.get(0).equals("list")) {
-            return JvmList.print(out, err, Math.min(timeoutMillis, JvmList.TIMEOUT_MILLIS));
+            return JvmList.print(out, Math.min(timeoutMillis, JvmList.TIMEOUT_MILLIS));
         }
         long pid;
         try {

@@ -2,7 +2,6 @@ package dev.jhtrace.agent.cli;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
-import dev.jhtrace.agent.ControlEndpoint;
 
 import java.io.PrintStream;
 import java.util.Comparator;
@@ -16,7 +15,7 @@ final class JvmList {
     private JvmList() {
     }
 
-    static int print(PrintStream out, PrintStream err, long timeoutMillis) {
+    static int print(PrintStream out, long timeoutMillis) {
         List<VirtualMachineDescriptor> vms = VirtualMachine.list();
         vms.sort(Comparator.comparingLong(d -> parse(d.id())));
         out.printf("%-8s %-9s %s%n", "PID", "JHTRACE", "MAIN");

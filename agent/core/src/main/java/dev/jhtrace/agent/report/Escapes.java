@@ -12,13 +12,22 @@ public final class Escapes {
      *     report's structure nor drive a terminal
      */
     public static String printable(String text) {
+        return printable(text, false);
+    }
+
+    /**
+     * @param text      text from elsewhere; may be null
+     * @param keepLines leave newline and tab as they are (a multi-line answer shown on a terminal)
+     * @return the same with the other control characters and bidirectional overrides escaped as {@link #printable(String)} does
+     */
+    public static String printable(String text, boolean keepLines) {
         if (text == null) {
             return null;
         }
         StringBuilder sb = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean control = c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0 || c == '\u2028' || c == '\u2029'
+            boolean control = c < 0x20 && !(keepLines && (c == '\n' || c == '\t')) || c == 0x7f || c >= 0x80 && c < 0xa0 || c == '\u2028' || c == '\u2029'
                     || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
             if (control && sb == null) {
                 sb = new StringBuilder(text.length() + 16).append(text, 0, i);

@@ -99,7 +99,7 @@ public final class ReportFile {
                     ? "a directory" : "a FIFO, socket or device") + "); refusing to write the report there";
         }
         int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int me = (Integer) Files.getAttribute(Paths.get("/proc/self/"), "unix:uid");
+        int me = dev.jhtrace.agent.ControlEndpoint.currentUid();
         if (owner != me) {
             return path + " belongs to uid " + owner + ", not to this process's uid " + me + "; refusing to write the report there";
         }
@@ -109,16 +109,17 @@ public final class ReportFile {
     /**
      * @param path    where
      * @param content what
+     * @param pid     this process, to name the temporary file
      * @throws IOException if the file cannot be written, or the path is refused (see the class comment)
      */
-    public static void write(Path path, String content) throws IOException {
+    public static void write(Path path, String content, long pid) throws IOException {
         Path target = path.toAbsolutePath();
         Path dir = directory(target);
         String refused = existing(target);
         if (refused != null) {
             throw new IOException(refused);
         }
-        Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandleless.pid() + ".tmp");
+        Path temp = dir.resolve("." + target.getFileName() + "." + pid + ".tmp");
         Files.deleteIfExists(temp); // one of an earlier process with this pid that died while writing
         Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         try {
@@ -137,17 +138,6 @@ public final class ReportFile {
             }
         } finally {
             Files.deleteIfExists(temp); // a full disk: no half report left behind, under any name
-        }
-    }
-
-    /** This process's id without {@code ProcessHandle} (its first use starts the JDK's process machinery). */
-    private static final class ProcessHandleless {
-        static long pid() {
-            try {
-                return Long.parseLong(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
-            } catch (IOException | RuntimeException e) {
-                return ProcessHandle.current().pid();
-            }
         }
     }
 }
