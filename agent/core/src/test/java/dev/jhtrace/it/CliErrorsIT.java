@@ -75,16 +75,19 @@ class CliErrorsIT {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Files.setPosixFilePermissions(pkg.resolve("PhasedTarget.class"), PosixFilePermissions.fromString("rw-r--r--"));
+        // and of the jar: root's CLI runs itself again as nobody, from the jar it runs from
+        Path jar = Files.copy(TargetJvm.agentJar(), dir.resolve("jhtrace.jar"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 jdk.java().toString(), "-cp", dir.toString(), PhasedTarget.class.getName()));
         try (RunningTarget t = new RunningTarget(cmd)) {
             // root acts as the target's user (the agent and the attach protocol accept only their own uid)
-            Cli.Run enable = Cli.run(jdk, t.pid, "-enable");
+            Cli.Run enable = Cli.runAs(List.of(), jdk, jar, t.pid, "-enable");
             assertEquals(0, enable.exit(), enable.out() + enable.err());
             assertTrue(enable.out().startsWith("Agent loaded into process " + t.pid), enable.out());
-            assertEquals(0, Cli.run(jdk, t.pid, "-snapshot").exit());
+            assertEquals(0, Cli.runAs(List.of(), jdk, jar, t.pid, "-snapshot").exit());
             List<String> leaks = t.send("leak", "LEAK ", "LEAKED");
-            Cli.Run diff = Cli.run(jdk, t.pid, "-diff", "--format", "json");
+            Cli.Run diff = Cli.runAs(List.of(), jdk, jar, t.pid, "-diff", "--format", "json");
             assertEquals(0, diff.exit(), diff.err());
             assertEquals(leaks.size(), diff.json().path("openHandles").size(), diff.out());
             assertEquals(List.of(""), t.send("ping", "PONG", null));
