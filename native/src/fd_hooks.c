@@ -21,6 +21,7 @@
 _Static_assert(sizeof(jh_frame) == sizeof(jvmtiFrameInfo), "frames are captured in place");
 
 static jh_ring *volatile g_ring;
+static _Atomic int32_t *volatile g_drops;
 static jvmtiEnv *volatile g_jvmti;
 static volatile int g_enabled;
 static pid_t g_pid;
@@ -72,10 +73,17 @@ static void leave(void) {
 
 static void record(int type, int fd, int err, int call, const char *path, int64_t time_ns, void *caller) {
     size_t ticket;
+    _Atomic int32_t *drops = g_drops;
+    _Atomic int32_t *counter = drops != NULL && fd >= 0 ? &drops[fd & (JH_DROP_SLOTS - 1)] : NULL;
+    int32_t seen = counter != NULL ? atomic_load_explicit(counter, memory_order_acquire) : 0; /* before the claim */
     jh_event *e = jh_ring_claim(g_ring, &ticket);
     if (e == NULL) {
+        if (counter != NULL) {
+            atomic_fetch_add_explicit(counter, 1, memory_order_acq_rel);
+        }
         return;
     }
+    e->drops = seen;
     e->type = type;
     e->fd = fd;
     e->err = err;
@@ -418,7 +426,8 @@ static int jh_close_range(unsigned int first, unsigned int last, int flags) {
     int64_t t = now_ns();
     unsigned int end = last < first + CLOSE_RANGE_SCAN_LIMIT ? last : first + CLOSE_RANGE_SCAN_LIMIT;
     unsigned char open_before[CLOSE_RANGE_SCAN_LIMIT / 8]; /* 8 KB of stack: no malloc in a hook */
-    int watch = (flags & (int) CLOSE_RANGE_CLOEXEC) == 0 && g_enabled && !t_busy;
+    /* checked before the scan: a forked child (closing everything before exec) must not pay for 65,536 probes */
+    int watch = (flags & (int) CLOSE_RANGE_CLOEXEC) == 0 && g_enabled && !t_busy && g_ring != NULL && getpid() == g_pid;
     if (watch) {
         memset(open_before, 0, sizeof(open_before));
         for (unsigned int fd = first; fd <= end && fd - first < CLOSE_RANGE_SCAN_LIMIT; fd++) {
@@ -477,8 +486,9 @@ int jh_hooks_resolve(void) {
     return missing;
 }
 
-void jh_hooks_start(jh_ring *ring, jvmtiEnv *jvmti) {
+void jh_hooks_start(jh_ring *ring, jvmtiEnv *jvmti, _Atomic int32_t *drops) {
     g_pid = getpid();
+    g_drops = drops;
     g_jvmti = jvmti;
     g_ring = ring;
 }

@@ -24,8 +24,16 @@ const char *jh_hook_name(int i);
 /* Resolves the real functions; returns the number that could not be found. */
 int jh_hooks_resolve(void);
 
-/* Starts recording into ring, with stacks from jvmti (may be NULL: no stacks). */
-void jh_hooks_start(jh_ring *ring, jvmtiEnv *jvmti);
+/* Number of per-descriptor drop counters in a drop ledger (DropLedger.SLOTS on the Java side). */
+#define JH_DROP_SLOTS 4096
+
+/*
+ * Starts recording into ring, with stacks from jvmti (may be NULL: no stacks). drops (may be NULL) is the drop
+ * ledger shared with the Java side: JH_DROP_SLOTS counters, one more whenever an event for a descriptor number
+ * (modulo JH_DROP_SLOTS) is dropped; every event carries its number's count, so a report can tell whether a
+ * handle's later events may have been lost.
+ */
+void jh_hooks_start(jh_ring *ring, jvmtiEnv *jvmti, _Atomic int32_t *drops);
 
 /* Turns recording on or off; the patched slots stay in place. */
 void jh_hooks_set_enabled(int on);

@@ -31,6 +31,8 @@ typedef struct {
     int64_t caller;    /* return address of the hooked call: which library made it */
     int32_t call;      /* index of the hooked function (jh_hook_names) */
     int32_t nframes;
+    int32_t drops;     /* the drop ledger's count for fd when recorded (see jh_hooks_start) */
+    int32_t reserved;
     char path[JH_MAX_PATH];
     jh_frame frames[JH_MAX_FRAMES];
 } jh_event;

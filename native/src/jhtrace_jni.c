@@ -31,7 +31,7 @@ static int g_stacks;
 /* Errors as values: 0 on success, else a code NativeHooks turns into a sentence. */
 enum { OK = 0, E_JVMTI = 1, E_LOADER = 2, E_RING = 3, E_TWICE = 4 };
 
-static jint JNICALL nh_start0(JNIEnv *env, jclass cls, jstring javaHome) {
+static jint JNICALL nh_start0(JNIEnv *env, jclass cls, jstring javaHome, jobject dropLedger) {
     (void) cls;
     if (g_started) {
         return E_TWICE;
@@ -56,7 +56,11 @@ static jint JNICALL nh_start0(JNIEnv *env, jclass cls, jstring javaHome) {
     }
     jh_hooks_resolve();
     g_stacks = jh_stacks_init(g_jvmti) == 0;
-    jh_hooks_start(&g_ring, g_jvmti);
+    _Atomic int32_t *drops = NULL;
+    if (dropLedger != NULL && (*env)->GetDirectBufferCapacity(env, dropLedger) >= (jlong) (JH_DROP_SLOTS * sizeof(int32_t))) {
+        drops = (_Atomic int32_t *) (*env)->GetDirectBufferAddress(env, dropLedger); /* direct, never freed: a static */
+    }
+    jh_hooks_start(&g_ring, g_jvmti, drops);
     jh_scan_all();
     g_started = 1;
     return OK;
@@ -75,7 +79,7 @@ static jlong JNICALL nh_dropped0(JNIEnv *env, jclass cls) {
 }
 
 /*
- * Copies ready events into buf, each as: int type, fd, err, tid, call, nframes, pathLength, pad; long time,
+ * Copies ready events into buf, each as: int type, fd, err, tid, call, nframes, pathLength, drops; long time,
  * caller; path bytes padded to 8; nframes x (long method, long location). Returns the number of bytes written.
  */
 static jint JNICALL nh_drain0(JNIEnv *env, jclass cls, jobject buf) {
@@ -98,7 +102,7 @@ static jint JNICALL nh_drain0(JNIEnv *env, jclass cls, jobject buf) {
         if (used + size > capacity) {
             break;
         }
-        int32_t ints[8] = {e->type, e->fd, e->err, e->tid, e->call, nframes, path_len, 0};
+        int32_t ints[8] = {e->type, e->fd, e->err, e->tid, e->call, nframes, path_len, e->drops};
         memcpy(out + used, ints, sizeof(ints));
         memcpy(out + used + 32, &e->time_ns, 8);
         memcpy(out + used + 40, &e->caller, 8);
@@ -284,7 +288,7 @@ static JNINativeMethod METHODS[] = {
     {"walkerStats0", "()[J", (void *) nh_walkerStats0},
     {"walkerUnknown0", "()Ljava/lang/String;", (void *) nh_walkerUnknown0},
     {"stackFrames0", "(I)[J", (void *) nh_stackFrames0},
-    {"start0", "(Ljava/lang/String;)I", (void *) nh_start0},
+    {"start0", "(Ljava/lang/String;Ljava/nio/ByteBuffer;)I", (void *) nh_start0},
     {"setEnabled0", "(Z)V", (void *) nh_setEnabled0},
     {"dropped0", "()J", (void *) nh_dropped0},
     {"drain0", "(Ljava/nio/ByteBuffer;)I", (void *) nh_drain0},

@@ -287,6 +287,14 @@ jint jh_stacks_capture(JNIEnv *env, int skip, int depth) {
     return id;
 }
 
+/* How long a hook waits for another thread to finish writing the stack it is about to share: ~50 us of pauses. */
+#define STACK_WAIT_SPINS 1024u
+#if defined(__x86_64__) || defined(__i386__)
+#define CPU_PAUSE() __builtin_ia32_pause()
+#else
+#define CPU_PAUSE() ((void) 0)
+#endif
+
 static jint intern(const asgct_frame *frames, int n) {
     uint64_t h = hash_frames(frames, n);
     uint32_t index = (uint32_t) h & (TABLE_SIZE - 1);
@@ -312,8 +320,14 @@ static jint intern(const asgct_frame *frames, int n) {
         }
         if (cur == h) {
             uint32_t ready;
+            uint32_t spins = 0;
             while ((ready = atomic_load_explicit(&s->ready, memory_order_acquire)) == 0) {
-                /* another thread is writing this very stack: a few nanoseconds */
+                /* another thread is writing this very stack: a few nanoseconds, unless it was descheduled (or stopped)
+                 * right there; a hook never waits on another thread without bound: the caller falls back */
+                if (++spins > STACK_WAIT_SPINS) {
+                    return -5;
+                }
+                CPU_PAUSE();
             }
             if (ready == 1 && s->count == (uint32_t) n && same(&g_arena[s->offset], frames, n)) {
                 return (jint) index + 1;

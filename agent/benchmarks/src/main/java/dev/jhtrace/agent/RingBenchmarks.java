@@ -28,7 +28,8 @@ public class RingBenchmarks {
 
         @Setup(Level.Trial)
         public void setUp() {
-            ring = new EventRing(1 << 16, new Analyzer(AgentOptions.DEFAULT_MAX_TRACES, AgentOptions.DEFAULT_DEPTH));
+            DropLedger ledger = new DropLedger();
+            ring = new EventRing(1 << 16, new Analyzer(AgentOptions.DEFAULT_MAX_TRACES, ledger), ledger);
         }
     }
 
@@ -65,7 +66,7 @@ public class RingBenchmarks {
     }
 
     private static int publish(EventRing ring, TraceType type, int fd, Throwable stack) {
-        long seq = ring.tryClaim();
+        long seq = ring.tryClaim(-1);
         if (seq < 0) {
             return 1;
         }

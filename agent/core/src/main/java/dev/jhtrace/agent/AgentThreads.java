@@ -42,6 +42,22 @@ public final class AgentThreads {
         return s;
     }
 
+    /**
+     * Enters the capture while tracing is off: only agent code's handles are followed then. The handle table keeps
+     * the agent's own handles across a {@code -disable}; a close of one of them missed while tracing was off left its
+     * number marked as the agent's, and a leak the program opened under it later was in no report at all.
+     *
+     * @return this thread's state if it runs agent code (see {@link #enterCapture}), else {@code null}
+     */
+    static State enterCaptureIfAgent() {
+        State s = STATE.get();
+        if (!s.inAgent || s.inCapture) {
+            return null;
+        }
+        s.inCapture = true;
+        return s;
+    }
+
     /** @param s the state returned by {@link #enterCapture} */
     static void exitCapture(State s) {
         s.inCapture = false;

@@ -1,20 +1,15 @@
 package dev.jhtrace.agent;
 
 import com.lmax.disruptor.EventHandler;
-import dev.jhtrace.agent.report.HandleView;
-import dev.jhtrace.agent.report.LeakReport;
-import dev.jhtrace.agent.report.TraceView;
-import dev.jhtrace.agent.report.UntracedView;
 
+import java.lang.ref.Reference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.LongSupplier;
 
 /**
  * The single consumer of the ring. It owns all handle state, so none of it needs a lock: the handle table
@@ -23,9 +18,13 @@ import java.util.function.LongSupplier;
  * closes by descriptor object (to name the handle a bad reference used).
  *
  * <p>In a steady state (numbers seen before, trace database full) an event costs no allocation: slots and
- * traces are reused, stacks are ints interned by the native module and resolved only for reports. Reports
- * are built on this thread too, as commands in the ring, so a report is exact with respect to every event
- * published before it.
+ * traces are reused, stacks are ints interned by the native module and resolved only for reports. A report
+ * starts as a command in the ring, so it is exact with respect to every event published before it, but the command
+ * only copies the state it needs ({@link #copy}): the report is built from the copy on the asking thread
+ * ({@link ReportBuilder}), and the ring keeps moving.
+ *
+ * <p>Dropped events are accounted for by number ({@link DropLedger}): a handle whose number had an event dropped
+ * after its open is not vouched for, because its close and another handle's open may be among the lost.
  */
 final class Analyzer implements EventHandler<HandleEvent> {
     /** Recent closes remembered by descriptor object; direct-mapped, so a newer close may evict an older one. */
@@ -38,24 +37,26 @@ final class Analyzer implements EventHandler<HandleEvent> {
     private final int[] closeKeys = new int[RECENT_CLOSES];
     private final Trace[] closeTraces = new Trace[RECENT_CLOSES];
     private final long[] closeSeqs = new long[RECENT_CLOSES];
-    private final StackInterner interner = new StackInterner();
-    /** Native stacks resolved for reports, by id. */
-    private final Map<Integer, CapturedStack> nativeStacks = new HashMap<>();
+    private final DropLedger ledger;
+    /** The drop counters when tracing last (re)started: an untraced number with drops since may be a lost open. */
+    private int[] dropBaseline;
+    /** Events processed, and events that could not be and were skipped. */
+    private long events;
+    private long badEvents;
     private final Set<Long> snapshot = new HashSet<>();
     private final Set<Integer> snapshotUntraced = new HashSet<>();
     /** Handles reclaimed by the GC so far, and how many had been at the last snapshot (for {@code -diff}). */
     private long reclaimedCount;
     private long snapshotReclaimed;
-    /** The most frames a stack keeps ({@code depth=}). */
-    private final int depth;
     /** Wall-clock times of Java events, from their {@link System#nanoTime()}: the hooks read one clock, not two. */
     private final WallClock wallClock = new WallClock();
     private Throwable lastRaw;
     private CapturedStack lastStack;
 
-    Analyzer(int maxTraces, int depth) {
+    Analyzer(int maxTraces, DropLedger ledger) {
         this.traces = new TraceDatabase(maxTraces);
-        this.depth = depth;
+        this.ledger = ledger;
+        this.dropBaseline = ledger.copy();
     }
 
     @Override
@@ -64,17 +65,23 @@ final class Analyzer implements EventHandler<HandleEvent> {
             if (e.command != null) {
                 e.command.run();
             } else if (e.type != null) {
-                if (e.descriptor != null) {
-                    e.descriptorId = System.identityHashCode(e.descriptor);
+                Object descriptor = e.descriptor instanceof Reference ? ((Reference<?>) e.descriptor).get() : e.descriptor;
+                if (descriptor != null) {
+                    e.descriptorId = System.identityHashCode(descriptor);
                 }
                 if (e.timeMillis == 0 && e.nanos != 0) {
                     e.timeMillis = wallClock.millisAt(e.nanos);
                 }
+                events++;
                 process(e);
             }
             if (endOfBatch) {
                 wallClock.resync();
             }
+        } catch (RuntimeException | LinkageError bad) {
+            // one bad event is skipped and counted (reports carry the count); the next is processed as usual
+            skipped(e);
+            AgentLog.once("analyzer", "jhtrace: an event could not be processed and is skipped (reports count them): " + bad);
         } finally {
             e.clear();
         }
@@ -104,6 +111,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
                     slot.stackId = stackId;
                     slot.javaStack = javaStack;
                     slot.agent = e.agent;
+                    slot.dropsAtOpen = e.drops;
                 }
                 Trace t = e.agent ? null : traces.add();
                 if (t != null) {
@@ -220,116 +228,64 @@ final class Analyzer implements EventHandler<HandleEvent> {
         return lastStack;
     }
 
-    /** @return the frames of a stack held as a native id or as a Java capture (resolved now, once) */
-    private List<StackTraceElement> frames(int stackId, CapturedStack javaStack) {
-        if (javaStack != null) {
-            return javaStack.frames(interner);
-        }
-        CapturedStack s = nativeStacks.get(stackId);
-        if (s == null) {
-            s = CapturedStack.ofNative(stackId);
-            nativeStacks.put(stackId, s);
-        }
-        return s.frames(interner);
-    }
-
     /** Command: changes the trace database's capacity, dropping the oldest traces if needed. */
     void setMaxTraces(int max) {
         traces.setCapacity(max);
     }
 
     /**
-     * Builds a report from the current state and the OS's descriptor table. Analyzer thread only.
+     * Command: copies what a report needs, for the asking thread to build it from (see {@link ReportBuilder}):
+     * a copy costs the ring a few milliseconds at most, a report built here cost it seconds of dropped events.
      *
-     * @param request   what to include
-     * @param os        the OS's descriptor table, listed before this command was published
-     * @param startedAt when tracing started
-     * @param dropped   the ring's drop count
-     * @param warnings  start-up warnings to carry
-     * @return the report
+     * @param request what the report includes
+     * @return the copy
      */
-    LeakReport report(ReportRequest request, Map<Integer, String> os, long startedAt, LongSupplier dropped, List<String> warnings) {
-        ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self(), os);
-        List<HandleView> openViews = request.openHandles()
-                ? openHandles(os, sockets, request.sinceSnapshot(), request.includeRuntime()) : new ArrayList<>();
-        List<UntracedView> untraced = new ArrayList<>();
-        // untraced: open in the listing taken before this command (so not opened after it, its event still to come)
-        // and in one taken now (so not closed in between, its close processed before this command)
-        Map<Integer, String> now = ProcFds.list(ProcFds.self());
-        for (Map.Entry<Integer, String> fd : os.entrySet()) {
-            if (!now.containsKey(fd.getKey())) {
+    TableCopy copy(ReportRequest request) {
+        List<HandleRecord> open = new ArrayList<>();
+        BitSet tracedNumbers = new BitSet();
+        BitSet agentNumbers = new BitSet();
+        for (HandleRecord r : byFd) {
+            if (r == null || !r.open) {
                 continue;
             }
-            boolean seenAtSnapshot = request.sinceSnapshot() && snapshotUntraced.contains(fd.getKey());
-            boolean asked = request.handle() < 0 || request.handle() == fd.getKey();
-            if (!isOpen(fd.getKey()) && !seenAtSnapshot && asked) {
-                String described = sockets.describe(fd.getValue());
-                if (!ProcFds.Sockets.isControlChannel(described)) {
-                    untraced.add(new UntracedView(fd.getKey(), described));
-                }
+            tracedNumbers.set(r.fd);
+            if (r.agent) {
+                agentNumbers.set(r.fd);
+            } else if (request.openHandles()) {
+                HandleRecord c = r.copy();
+                c.vouched = ledger.count(r.fd) == r.dropsAtOpen;
+                c.inSnapshot = snapshot.contains(key(r.fd, r.generation));
+                open.add(c);
             }
         }
-        List<TraceView> traceViews = new ArrayList<>();
-        for (int i = 0; i < traces.size() && traceViews.size() < request.maxTraces(); i++) {
+        List<Trace> shown = new ArrayList<>();
+        for (int i = 0; i < traces.size() && shown.size() < request.maxTraces(); i++) {
             Trace t = traces.newest(i);
             if (request.traces().test(t)) {
-                traceViews.add(traceView(t));
+                shown.add(t.copy());
             }
         }
-        List<HandleView> reclaimedViews = new ArrayList<>();
+        List<HandleRecord> gone = new ArrayList<>();
         if (request.reclaimed()) {
             for (HandleRecord r : reclaimed) {
                 if (request.sinceSnapshot() && (r.reclaimedIndex < snapshotReclaimed || snapshot.contains(key(r.fd, r.generation)))) {
                     continue; // reclaimed before the snapshot, or opened before it: not a leak of the diffed interval
                 }
-                if (request.includeRuntime() || !RuntimeHandles.isRuntime(frames(r.stackId, r.javaStack), depth)) {
-                    reclaimedViews.add(view(r, null));
-                }
+                gone.add(r); // already a copy, never changed after it joined the list
             }
         }
-        return new LeakReport(ProcessInfo.pid(), ProcessInfo.commandLine(), startedAt, System.currentTimeMillis(),
-                traces.size(), dropped.getAsLong(), openViews, traceViews, reclaimedViews, untraced, warnings);
-    }
-
-    /**
-     * Command: the program's handles open now (as the OS confirms), without the rest of a report: what the
-     * look at exit needs to tell whether anything leaked. Analyzer thread only.
-     *
-     * @param os             the OS's descriptor table, listed before this command was published
-     * @param includeRuntime also the JVM's own handles
-     * @return the open handles, by descriptor number
-     */
-    List<HandleView> openHandles(Map<Integer, String> os, boolean includeRuntime) {
-        return openHandles(os, new ProcFds.Sockets(ProcFds.self(), os), false, includeRuntime);
-    }
-
-    private List<HandleView> openHandles(Map<Integer, String> os, ProcFds.Sockets sockets, boolean sinceSnapshot, boolean includeRuntime) {
-        List<HandleView> views = new ArrayList<>();
-        for (HandleRecord r : byFd) {
-            if (r == null || !r.open || r.agent) {
-                continue;
-            }
-            String now = os.get(r.fd);
-            if (now == null) {
-                continue; // closed by something no hook sees; the OS is the ground truth
-            }
-            if (sinceSnapshot && snapshot.contains(key(r.fd, r.generation))) {
-                continue;
-            }
-            if (!includeRuntime && RuntimeHandles.isRuntime(frames(r.stackId, r.javaStack), depth)) {
-                continue;
-            }
-            views.add(view(r, sockets.describe(now)));
-        }
-        return views;
+        Set<Integer> untracedAtSnapshot = request.sinceSnapshot() ? new HashSet<>(snapshotUntraced) : Set.of();
+        return new TableCopy(open, tracedNumbers, agentNumbers, shown, gone, untracedAtSnapshot, dropBaseline, traces.size(), events,
+                badEvents);
     }
 
     /**
      * Command: remembers which handles are open now, for {@link ReportRequest#sinceSnapshot()} reports.
      *
+     * @param os the numbers the OS had open, listed before this command was published
      * @return how many handles were open: traced, and untraced
      */
-    int[] takeSnapshot() {
+    int[] takeSnapshot(Set<Integer> os) {
         snapshotReclaimed = reclaimedCount;
         snapshot.clear();
         snapshotUntraced.clear();
@@ -340,7 +296,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
                 traced += r.agent ? 0 : 1;
             }
         }
-        for (Integer fd : ProcFds.list(ProcFds.self()).keySet()) {
+        for (Integer fd : os) {
             if (!isOpen(fd)) {
                 snapshotUntraced.add(fd);
             }
@@ -365,7 +321,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
         Arrays.fill(closeTraces, null);
         snapshot.clear();
         snapshotUntraced.clear();
-        nativeStacks.clear();
+        dropBaseline = ledger.copy(); // from now on, a number is vouched for only if nothing was dropped for it since
         lastRaw = null;
         lastStack = null;
     }
@@ -384,35 +340,15 @@ final class Analyzer implements EventHandler<HandleEvent> {
         return ((long) fd << 40) ^ generation;
     }
 
-    private TraceView traceView(Trace t) {
-        TraceView previous = t.previous == null ? null : traceView(t.previous);
-        HandleView opened = t.type == TraceType.BAD_REFERENCE && t.hasOpened
-                ? new HandleView(t.fd, t.generation, name(t.kind), t.description, t.openedThread, t.openedAt,
-                frames(t.openedStackId, t.openedJavaStack))
-                : null;
-        return new TraceView(t.fd, t.generation, t.type.name(), name(t.kind), t.description, t.thread, t.timeMillis,
-                frames(t.stackId, t.javaStack), previous, opened);
-    }
-
-    private HandleView view(HandleRecord r, String osDescription) {
-        String description = r.description;
-        if (description == null) {
-            description = osDescription;
-        } else if (r.kind == HandleKind.SOCKET && osDescription != null && !osDescription.startsWith("socket:")
-                && !osDescription.startsWith("pipe:")) {
-            description = description + " (" + osDescription + ")";
+    /**
+     * Counts an event the analyzer could not process; it is skipped, and reports say how many were.
+     *
+     * @param event the event (its number is counted as dropped: its handle can no longer be vouched for)
+     */
+    void skipped(HandleEvent event) {
+        if (event.command == null) {
+            badEvents++;
+            ledger.dropped(event.fd);
         }
-        HandleKind kind = r.kind;
-        if (osDescription != null && osDescription.startsWith("pipe:")) {
-            kind = HandleKind.PIPE; // some JDKs make wakeup pairs from pipes, others from socketpairs
-        } else if (kind == HandleKind.FILE && osDescription != null && osDescription.startsWith("/")
-                && java.nio.file.Files.isDirectory(java.nio.file.Paths.get(osDescription))) {
-            kind = HandleKind.DIRECTORY; // a directory stream's first fd is opened like a file; the OS knows better
-        }
-        return new HandleView(r.fd, r.generation, name(kind), description, r.thread, r.openedAt, frames(r.stackId, r.javaStack));
-    }
-
-    private static String name(HandleKind kind) {
-        return kind == null ? HandleKind.UNKNOWN.name() : kind.name();
     }
 }

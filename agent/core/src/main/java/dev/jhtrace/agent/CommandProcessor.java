@@ -33,11 +33,12 @@ final class CommandProcessor {
             case ENABLE -> {
                 String changes = changeOptions(command.options());
                 tracer.capture().setEnabled(true);
+                java.util.Set<Integer> os = ProcFds.list(ProcFds.self()).keySet(); // before the command: see Tracer.report
                 int[] counts = onAnalyzer(() -> {
                     if (command.maxTraces() >= 0) {
                         tracer.analyzer().setMaxTraces(command.maxTraces());
                     }
-                    int[] snap = tracer.analyzer().takeSnapshot();
+                    int[] snap = tracer.analyzer().takeSnapshot(os);
                     return new int[] {snap[0], snap[1], tracer.analyzer().maxTraces()};
                 });
                 return status(command, process, "handle tracing enabled, Max_Traces 0x" + Integer.toHexString(counts[2]).toUpperCase()
@@ -45,7 +46,8 @@ final class CommandProcessor {
             }
             case SNAPSHOT -> {
                 requireEnabled();
-                int[] snap = onAnalyzer(() -> tracer.analyzer().takeSnapshot());
+                java.util.Set<Integer> os = ProcFds.list(ProcFds.self()).keySet();
+                int[] snap = onAnalyzer(() -> tracer.analyzer().takeSnapshot(os));
                 return status(command, process, "snapshot taken: " + snap[0] + " traced and " + snap[1] + " untraced handle(s) open",
                         true, new int[] {snap[0], snap[1], -1});
             }

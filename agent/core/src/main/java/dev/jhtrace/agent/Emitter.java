@@ -17,6 +17,7 @@ final class Emitter {
     private final HandleKind[] kinds = new HandleKind[MAX_FDS];
     private final String[] descriptions = new String[MAX_FDS];
     private final Object[] descriptors = new Object[MAX_FDS];
+    private final int[] descriptorIds = new int[MAX_FDS];
     private int count;
     private TraceType type;
     private boolean reclaimed;
@@ -48,7 +49,15 @@ final class Emitter {
         fds[count] = fd;
         kinds[count] = kind;
         descriptions[count] = description;
-        descriptors[count] = descriptor; // its identity is taken on the analyzer thread (see HandleEvent.descriptor)
+        if (type == TraceType.CLOSE && descriptor != null) {
+            // its identity is taken on the analyzer thread, through a weak reference (see HandleEvent.descriptor)
+            descriptors[count] = new java.lang.ref.WeakReference<>(descriptor);
+            descriptorIds[count] = 0;
+        } else {
+            // a bad reference is rare and holds no monitor: its identity is taken here, and nothing is kept
+            descriptors[count] = null;
+            descriptorIds[count] = type == TraceType.BAD_REFERENCE && descriptor != null ? System.identityHashCode(descriptor) : 0;
+        }
         count++;
     }
 
@@ -71,7 +80,8 @@ final class Emitter {
             Object descriptor = descriptors[i];
             descriptions[i] = null; // nothing of the program's is kept here once published (or dropped)
             descriptors[i] = null;
-            long seq = ring.tryClaim();
+            int drops = ring.drops(fds[i]); // before the claim: see DropLedger
+            long seq = ring.tryClaim(fds[i]);
             if (seq < 0) {
                 continue;
             }
@@ -88,6 +98,8 @@ final class Emitter {
             e.stack = stack;
             e.traceId = Math.max(traceId, 0);
             e.descriptor = descriptor;
+            e.descriptorId = descriptorIds[i];
+            e.drops = drops;
             e.reclaimed = reclaimed;
             e.agent = agent;
             ring.publish(seq);

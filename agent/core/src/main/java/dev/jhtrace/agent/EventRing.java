@@ -31,6 +31,7 @@ public final class EventRing {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong handlerErrors = new AtomicLong();
     private final Thread consumer;
+    private final DropLedger ledger;
 
     /**
      * Creates and starts the ring and its consumer thread.
@@ -39,6 +40,18 @@ public final class EventRing {
      * @param handler the analyzer
      */
     public EventRing(int size, EventHandler<HandleEvent> handler) {
+        this(size, handler, new DropLedger());
+    }
+
+    /**
+     * Creates and starts the ring and its consumer thread.
+     *
+     * @param size    slots, a power of two
+     * @param handler the analyzer
+     * @param ledger  where drops are counted by descriptor number
+     */
+    EventRing(int size, EventHandler<HandleEvent> handler, DropLedger ledger) {
+        this.ledger = ledger;
         ring = RingBuffer.createMultiProducer(HandleEvent.FACTORY, size, new SleepingWaitStrategy(0, 1_000_000));
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), handler);
         processor.setExceptionHandler(new CountingExceptionHandler());
@@ -51,15 +64,25 @@ public final class EventRing {
     /**
      * Claims a slot without waiting.
      *
+     * @param fd the descriptor number the event concerns, or -1: a drop is counted against it ({@link DropLedger})
      * @return the sequence to fill and {@link #publish}, or -1 when the ring is full (the event is counted as dropped)
      */
-    public long tryClaim() {
+    public long tryClaim(int fd) {
         try {
             return ring.tryNext();
         } catch (InsufficientCapacityException e) {
             dropped.incrementAndGet();
+            ledger.dropped(fd);
             return -1;
         }
+    }
+
+    /**
+     * @param fd a descriptor number
+     * @return the drops counted against it so far: read before {@link #tryClaim} and carried by the event
+     */
+    int drops(int fd) {
+        return ledger.count(fd);
     }
 
     /**

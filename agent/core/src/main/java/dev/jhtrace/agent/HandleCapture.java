@@ -78,10 +78,7 @@ final class HandleCapture implements HookSink {
     }
 
     private void capture(int site, Object owner, Object detail, int fd, int flags, Throwable thrown) {
-        if (!enabled) {
-            return;
-        }
-        AgentThreads.State state = AgentThreads.enterCapture();
+        AgentThreads.State state = enabled ? AgentThreads.enterCapture() : AgentThreads.enterCaptureIfAgent();
         if (state == null) {
             return;
         }

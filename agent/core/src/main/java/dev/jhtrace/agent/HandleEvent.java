@@ -37,12 +37,17 @@ public final class HandleEvent {
     /** Identity of the {@link java.io.FileDescriptor} object involved (0 if none): links a bad reference to its close. */
     int descriptorId;
     /**
-     * The {@link java.io.FileDescriptor} object itself, whose identity the analyzer takes ({@link #descriptorId}).
-     * Not the hook: its first identity hash inflates the object's monitor when the hooked method holds it
-     * ({@code FileDescriptor.close} is synchronized), which costs the application thread a microsecond and the
-     * JVM a monitor to deflate later.
+     * For a CLOSE, a {@link java.lang.ref.WeakReference} to the {@link java.io.FileDescriptor} object, whose identity
+     * the analyzer takes ({@link #descriptorId}). Not the hook: its first identity hash inflates the object's monitor
+     * when the hooked method holds it ({@code FileDescriptor.close} is synchronized), which costs the application
+     * thread a microsecond and the JVM a monitor to deflate later. Weak, because the descriptor refers to its stream:
+     * a strong reference kept a stream the program had closed and dropped alive until the analyzer came by, and the
+     * program's own GC-driven code (a cleaner, a {@code FileCleaningTracker}) saw it collected later than without
+     * the agent. A descriptor already collected cannot be used again, so it needs no identity.
      */
     Object descriptor;
+    /** The {@link DropLedger} count for {@link #fd} when the event was made (OPEN: vouches for the handle later). */
+    int drops;
     /** True when the close ran on the GC cleaner: the program dropped the handle without closing it. */
     boolean reclaimed;
     /** True when agent code opened or closed it: accounted for, never reported as the program's. */
@@ -63,6 +68,7 @@ public final class HandleEvent {
         descriptor = null;
         reclaimed = false;
         agent = false;
+        drops = 0;
         fd = -1;
     }
 }

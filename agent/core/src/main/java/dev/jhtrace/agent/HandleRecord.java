@@ -29,6 +29,12 @@ final class HandleRecord {
     long lastCloseSeq;
     /** On a copy in the reclaimed list: how many handles had been reclaimed before it. */
     long reclaimedIndex;
+    /** The {@link DropLedger} count for this number as the producer of the OPEN read it. */
+    int dropsAtOpen;
+    /** On a copy for a report: no event for this number was dropped since the open, so the record is this handle's. */
+    boolean vouched;
+    /** On a copy for a report: open at the last snapshot. */
+    boolean inSnapshot;
 
     HandleRecord(int fd) {
         this.fd = fd;
@@ -54,6 +60,8 @@ final class HandleRecord {
         c.stackId = stackId;
         c.javaStack = javaStack;
         c.agent = agent;
+        c.dropsAtOpen = dropsAtOpen;
+        c.reclaimedIndex = reclaimedIndex;
         return c;
     }
 }

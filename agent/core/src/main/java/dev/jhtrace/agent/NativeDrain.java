@@ -31,6 +31,11 @@ final class NativeDrain implements Runnable {
     private final Map<Integer, String> threads = new HashMap<>();
     private final Map<Integer, String> calls = new HashMap<>();
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicLong badRecords = new java.util.concurrent.atomic.AtomicLong();
+    /** The record layout of {@code drain0} (jhtrace_jni.c): eight ints, two longs; then the path and the frames. */
+    private static final int HEADER = 48;
+    private static final int MAX_PATH = 256;
+    private static final int MAX_FRAMES = 64;
 
     NativeDrain(EventRing ring) {
         this.ring = ring;
@@ -51,7 +56,8 @@ final class NativeDrain implements Runnable {
                 drained = drainOnce();
             } catch (RuntimeException e) {
                 // one unreadable batch must not stop the draining: the native ring would fill and drop everything after
-                AgentLog.once("drain", "jhtrace: native events skipped: " + e);
+                badRecords.incrementAndGet();
+                AgentLog.once("drain", "jhtrace: native events skipped (reports count them): " + e);
                 drained = 0;
             }
             if (drained == 0) {
@@ -71,21 +77,46 @@ final class NativeDrain implements Runnable {
         lock.lock();
         try {
             buffer.clear();
-            int bytes = NativeHooks.drain0(buffer);
-            buffer.limit(bytes);
+            int bytes;
+            try {
+                bytes = NativeHooks.drain0(buffer);
+            } catch (LinkageError e) {
+                AgentLog.once("native-drain", "jhtrace: native event drain failed (native events are lost): " + e);
+                running = false;
+                return 0;
+            }
+            buffer.limit(Math.max(0, Math.min(bytes, buffer.capacity())));
             int events = 0;
-            while (buffer.remaining() >= 48) {
-                publish();
+            while (buffer.remaining() >= HEADER) {
+                int start = buffer.position();
+                int pathLength = buffer.getInt(start + 24);
+                int nframes = buffer.getInt(start + 20);
+                long size = HEADER + ((pathLength + 7L) & ~7L) + nframes * 16L;
+                if (pathLength < 0 || pathLength > MAX_PATH || nframes < 0 || nframes > MAX_FRAMES || size > buffer.remaining()) {
+                    // the rest of the batch cannot be framed: skipped and counted, and the next batch starts clean
+                    badRecords.incrementAndGet();
+                    AgentLog.once("native-record", "jhtrace: unreadable native events skipped (reports count them): header "
+                            + buffer.getInt(start) + "/" + nframes + "/" + pathLength);
+                    break;
+                }
+                try {
+                    publish();
+                } catch (RuntimeException | LinkageError e) {
+                    badRecords.incrementAndGet();
+                    AgentLog.once("native-record", "jhtrace: a native event could not be read and is skipped (reports count them): " + e);
+                }
+                buffer.position(start + (int) size);
                 events++;
             }
             return events;
-        } catch (RuntimeException | LinkageError e) {
-            AgentLog.once("native-drain", "jhtrace: native event drain failed (native events are lost): " + e);
-            running = false;
-            return 0;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** @return native events that could not be read and were skipped */
+    long badRecords() {
+        return badRecords.get();
     }
 
     private void publish() {
@@ -96,7 +127,7 @@ final class NativeDrain implements Runnable {
         int call = buffer.getInt();
         int nframes = buffer.getInt();
         int pathLength = buffer.getInt();
-        buffer.getInt();
+        int drops = buffer.getInt(); // the drop ledger's count for fd when the hook recorded it
         long nanos = buffer.getLong();
         long caller = buffer.getLong();
         byte[] path = new byte[pathLength];
@@ -114,7 +145,7 @@ final class NativeDrain implements Runnable {
                 frames.add(f);
             }
         }
-        long seq = ring.tryClaim();
+        long seq = ring.tryClaim(fd);
         if (seq < 0) {
             return;
         }
@@ -132,6 +163,7 @@ final class NativeDrain implements Runnable {
         e.descriptorId = 0;
         e.reclaimed = false;
         e.agent = false;
+        e.drops = drops;
         ring.publish(seq);
     }
 

@@ -33,7 +33,7 @@ final class NativeHooks {
         if (unavailable != null) {
             return unavailable;
         }
-        int code = start0(System.getProperty("java.home"));
+        int code = start0(System.getProperty("java.home"), DropLedger.process().buffer());
         if (code == 0) {
             WalkerCheck.choose(walker);
             nativeFrame = calibrate();
@@ -85,7 +85,7 @@ final class NativeHooks {
         return null;
     }
 
-    static native int start0(String javaHome);
+    static native int start0(String javaHome, ByteBuffer dropLedger);
 
     static native void setEnabled0(boolean on);
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Keeps one copy of each distinct resolved stack: handles opened from the same site, which is what a leak
- * usually is, then share one frame list. Analyzer thread only.
+ * usually is, then share one frame list. Used under {@link StackResolver}'s lock.
  */
 final class StackInterner {
     private static final int MAX_STACKS = 65_536;

@@ -20,6 +20,7 @@ final class Tracer {
     private static final int RING_SIZE = 1 << 15;
 
     private final Analyzer analyzer;
+    private final ReportBuilder builder;
     private final EventRing ring;
     private final HandleCapture capture;
     private final long startedAt = System.currentTimeMillis();
@@ -31,8 +32,10 @@ final class Tracer {
 
     Tracer(AgentOptions options, List<HookPoint> points, List<String> warnings) {
         this.options = options;
-        this.analyzer = new Analyzer(options.maxTraces(), options.depth());
-        this.ring = new EventRing(RING_SIZE, analyzer);
+        DropLedger ledger = DropLedger.process();
+        this.analyzer = new Analyzer(options.maxTraces(), ledger);
+        this.ring = new EventRing(RING_SIZE, analyzer, ledger);
+        this.builder = new ReportBuilder(new StackResolver(), ledger, options.depth());
         this.capture = new HandleCapture(points, ring, options.depth(), options.closeDepth());
         this.capture.setEnabled(options.enabled());
         this.warnings = warnings;
@@ -56,9 +59,21 @@ final class Tracer {
         // the OS's table first, then the events: every close that made a descriptor vanish from this listing was
         // published before the command below (Java close hooks run before the close, native ones are flushed now), so
         // a leak the GC's cleaner closes while the report is made is listed as reclaimed, never lost between the two
-        java.util.Map<Integer, String> os = ProcFds.list(ProcFds.self());
+        java.util.Map<Integer, String> before = ProcFds.list(ProcFds.self());
         flushNative();
-        return onAnalyzer(() -> analyzer.report(request, os, startedAt, this::dropped, warnings), timeoutMillis);
+        // the analyzer only copies its state; the report is built here, so the ring keeps moving meanwhile
+        TableCopy copy = onAnalyzer(() -> analyzer.copy(request), timeoutMillis);
+        if (copy == null) {
+            return null;
+        }
+        java.util.Map<Integer, String> after = ProcFds.list(ProcFds.self());
+        return builder.build(request, copy, before, after, new ReportBuilder.Counts(startedAt, dropped(), errors()), warnings);
+    }
+
+    /** @return events or records that could not be processed: the analyzer's own count is in its copies */
+    private long errors() {
+        NativeDrain drain = nativeDrain;
+        return ring.handlerErrors() + (drain != null ? drain.badRecords() : 0);
     }
 
     /** @return the options in force */
@@ -94,7 +109,8 @@ final class Tracer {
     List<dev.jhtrace.agent.report.HandleView> openHandles(boolean includeRuntime, long timeoutMillis) {
         java.util.Map<Integer, String> os = ProcFds.list(ProcFds.self()); // first: see report()
         flushNative();
-        return onAnalyzer(() -> analyzer.openHandles(os, includeRuntime), timeoutMillis);
+        TableCopy copy = onAnalyzer(() -> analyzer.copy(ReportRequest.leaks(includeRuntime, t -> false)), timeoutMillis);
+        return copy == null ? null : builder.openHandles(copy, os, includeRuntime);
     }
 
     /** Moves native events recorded before this call into the ring: they belong in what is asked next. */
@@ -115,7 +131,17 @@ final class Tracer {
      */
     <T> T onAnalyzer(java.util.function.Supplier<T> task, long timeoutMillis) {
         AtomicReference<T> result = new AtomicReference<>();
-        ring.runInOrder(() -> result.set(task.get()), timeoutMillis, TimeUnit.MILLISECONDS);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        ring.runInOrder(() -> {
+            try {
+                result.set(task.get());
+            } catch (RuntimeException e) {
+                failure.set(e); // thrown again on the asking thread, which says what went wrong
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        if (failure.get() != null) {
+            throw new IllegalStateException("the analyzer failed: " + failure.get(), failure.get());
+        }
         return result.get();
     }
 

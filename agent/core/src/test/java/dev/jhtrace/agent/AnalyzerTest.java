@@ -12,7 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The analyzer's bookkeeping, fed events directly (no ring, no hooks). */
 class AnalyzerTest {
-    private final Analyzer analyzer = new Analyzer(4, AgentOptions.DEFAULT_DEPTH);
+    private final DropLedger ledger = new DropLedger();
+    private final Analyzer analyzer = new Analyzer(4, ledger);
+
+    /** A report as Tracer builds one: the analyzer's copy, then the rest on this thread. */
+    private LeakReport build(Analyzer a, ReportRequest request, long dropped) {
+        java.util.Map<Integer, String> os = ProcFds.list(ProcFds.self());
+        return new ReportBuilder(new StackResolver(), ledger, AgentOptions.DEFAULT_DEPTH)
+                .build(request, a.copy(request), os, os, new ReportBuilder.Counts(0, dropped, 0), List.of());
+    }
 
     private void event(TraceType type, int fd, int descriptorId, boolean reclaimed) {
         HandleEvent e = new HandleEvent();
@@ -29,7 +37,7 @@ class AnalyzerTest {
     }
 
     private LeakReport report() {
-        return analyzer.report(ReportRequest.leaks(true, t -> true), ProcFds.list(ProcFds.self()), 0, () -> 7, List.of());
+        return build(analyzer, ReportRequest.leaks(true, t -> true), 7);
     }
 
     @Test
@@ -100,11 +108,11 @@ class AnalyzerTest {
         event(TraceType.OPEN, 8100, 0, false);
         event(TraceType.OPEN, 8101, 0, false);
         event(TraceType.CLOSE, 8101, 0, true); // reclaimed before the snapshot: not the diff's
-        analyzer.takeSnapshot();
+        analyzer.takeSnapshot(ProcFds.list(ProcFds.self()).keySet());
         event(TraceType.OPEN, 8102, 0, false);
         event(TraceType.CLOSE, 8102, 0, true); // opened and reclaimed since: a leak of the interval
         event(TraceType.CLOSE, 8100, 0, true); // opened before the snapshot: not the diff's
-        LeakReport r = analyzer.report(ReportRequest.diff(true), ProcFds.list(ProcFds.self()), 0, () -> 0, List.of());
+        LeakReport r = build(analyzer, ReportRequest.diff(true), 0);
         assertEquals(List.of(8102), r.reclaimed().stream().map(h -> h.handle()).toList());
         assertEquals(List.of(8101, 8102, 8100), report().reclaimed().stream().map(h -> h.handle()).toList(), "the exit report has all");
     }
@@ -127,7 +135,7 @@ class AnalyzerTest {
 
     @Test
     void withNoTraceDatabaseOpenHandlesAreStillTracked() throws Exception {
-        Analyzer none = new Analyzer(0, AgentOptions.DEFAULT_DEPTH);
+        Analyzer none = new Analyzer(0, ledger);
         try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/self/status")) {
             int fd = (int) java.nio.file.Files.list(java.nio.file.Paths.get("/proc/self/fd")).filter(p -> {
                 try {
@@ -144,7 +152,7 @@ class AnalyzerTest {
             e.traceId = 0;
             e.frames = List.of(new StackTraceElement("com.example.App", "main", "App.java", 7));
             none.onEvent(e, 0, true);
-            LeakReport r = none.report(ReportRequest.leaks(false, t -> true), ProcFds.list(ProcFds.self()), 0, () -> 0, List.of());
+            LeakReport r = build(none, ReportRequest.leaks(false, t -> true), 0);
             assertEquals(0, r.parsed(), "max=0 keeps no traces");
             assertTrue(r.traces().isEmpty());
             assertTrue(r.openHandles().stream().anyMatch(h -> h.handle() == fd), "but the open handle is reported: " + r.openHandles());
@@ -153,7 +161,7 @@ class AnalyzerTest {
 
     @Test
     void aSteadyStateOfOpensAndClosesAllocatesNothing() {
-        Analyzer big = new Analyzer(1000, AgentOptions.DEFAULT_DEPTH);
+        Analyzer big = new Analyzer(1000, ledger);
         HandleEvent e = new HandleEvent();
         // the first rounds make the fd slots and fill the trace database; after that nothing new is needed
         for (int i = 0; i < 3000; i++) {
@@ -166,6 +174,79 @@ class AnalyzerTest {
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < 10_000, "100,000 open+close pairs allocated " + allocated + " bytes in the analyzer");
+    }
+
+    /** @return the number of a descriptor this JVM has open on {@code path} (opened by the caller) */
+    private static int fdOf(String path) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Paths.get("/proc/self/fd"))) {
+            return fds.filter(p -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(p).toString().equals(path);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).map(p -> Integer.parseInt(p.getFileName().toString())).findFirst().orElseThrow();
+        }
+    }
+
+    private HandleEvent open(int fd, HandleKind kind, int drops) {
+        HandleEvent e = new HandleEvent();
+        e.type = TraceType.OPEN;
+        e.fd = fd;
+        e.kind = kind;
+        e.thread = "t";
+        e.drops = drops;
+        e.frames = List.of(new StackTraceElement("com.example.App", "main", "App.java", 7));
+        return e;
+    }
+
+    @Test
+    void aHandleWhoseLaterEventsWereDroppedIsNotVouchedFor() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("jhtrace-analyzer", ".txt");
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+            int fd = fdOf(file.toString());
+            analyzer.onEvent(open(fd, HandleKind.FILE, ledger.count(fd)), 0, true);
+            assertTrue(report().openHandles().stream().anyMatch(h -> h.handle() == fd), "vouched for while nothing was dropped");
+            ledger.dropped(fd); // its close and another handle's open may have been among the dropped
+            LeakReport r = report();
+            assertTrue(r.openHandles().stream().noneMatch(h -> h.handle() == fd), "a stack that may be another life's: " + r.openHandles());
+            assertTrue(r.untraced().stream().anyMatch(u -> u.handle() == fd && u.lost()), "listed as lost: " + r.untraced());
+            assertEquals(1, r.lost());
+            // a later open of the number, made after the drop, is vouched for again
+            analyzer.onEvent(open(fd, HandleKind.FILE, ledger.count(fd)), 0, true);
+            assertTrue(report().openHandles().stream().anyMatch(h -> h.handle() == fd));
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
+    void aRecordOfAnotherKindThanTheOsSaysIsNeverShownWithItsStack() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("jhtrace-analyzer", ".txt");
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+            int fd = fdOf(file.toString());
+            analyzer.onEvent(open(fd, HandleKind.SOCKET, ledger.count(fd)), 0, true); // an older life: a socket
+            LeakReport r = report();
+            assertTrue(r.openHandles().stream().noneMatch(h -> h.handle() == fd), r.openHandles().toString());
+            assertTrue(r.untraced().stream().anyMatch(u -> u.handle() == fd && !u.lost()), r.untraced().toString());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+        assertFalse(ReportBuilder.sameKind(HandleKind.FILE, "socket:[123]"));
+        assertFalse(ReportBuilder.sameKind(HandleKind.SOCKET, "/tmp/x"));
+        assertTrue(ReportBuilder.sameKind(HandleKind.SOCKET, "pipe:[5]"), "wakeup pairs are pipes on some JDKs");
+        assertTrue(ReportBuilder.sameKind(HandleKind.UNKNOWN, "socket:[123]"));
+    }
+
+    @Test
+    void anEventThatCannotBeProcessedIsSkippedAndCounted() {
+        HandleEvent bad = open(Integer.MAX_VALUE, HandleKind.FILE, 0); // no table can hold that number
+        analyzer.onEvent(bad, 0, true);
+        event(TraceType.OPEN, 5200, 0, false);
+        LeakReport r = report();
+        assertEquals(1, r.errors(), "the bad event is counted");
+        assertEquals("OPEN", r.traces().get(0).type(), "and the next one is processed");
+        assertEquals(2, r.events());
     }
 
     private static final TraceType[] OPEN_CLOSE = {TraceType.OPEN, TraceType.CLOSE};

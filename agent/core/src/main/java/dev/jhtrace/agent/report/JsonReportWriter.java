@@ -27,7 +27,9 @@ public final class JsonReportWriter {
         sb.append(",\n\"stats\":{\"parsed\":").append(r.parsed()).append(",\"dumped\":").append(r.dumped())
                 .append(",\"dropped\":").append(r.dropped()).append(",\"openHandles\":").append(r.openHandles().size())
                 .append(",\"untraced\":").append(r.untraced().size()).append(",\"reclaimed\":").append(r.reclaimed().size())
-                .append(",\"leaks\":").append(r.openHandles().size() + r.reclaimed().size()).append('}');
+                .append(",\"leaks\":").append(r.openHandles().size() + r.reclaimed().size())
+                .append(",\"lost\":").append(r.lost()).append(",\"hidden\":").append(r.hidden())
+                .append(",\"events\":").append(r.events()).append(",\"errors\":").append(r.errors()).append('}');
         sb.append(",\n\"openHandles\":");
         handles(sb, r.openHandles());
         sb.append(",\n\"traces\":[");
@@ -41,7 +43,7 @@ public final class JsonReportWriter {
         for (int i = 0; i < r.untraced().size(); i++) {
             UntracedView u = r.untraced().get(i);
             sb.append(i == 0 ? "" : ",").append("{\"handle\":").append(u.handle()).append(",\"description\":")
-                    .append(str(u.description())).append('}');
+                    .append(str(u.description())).append(u.lost() ? ",\"lost\":true}" : "}");
         }
         sb.append("],\n\"warnings\":[");
         for (int i = 0; i < r.warnings().size(); i++) {

@@ -16,10 +16,22 @@ import java.util.List;
  * @param reclaimed    handles the program dropped without closing, closed by the GC's cleaner
  * @param untraced     open descriptors with no trace
  * @param warnings     hooks that matched nothing, and similar
+ * @param events       events the analyzer processed
+ * @param errors       events that could not be processed or read, and were skipped
+ * @param hidden       open descriptors not shown because the JVM or jhtrace holds them for itself
  */
 public record LeakReport(long pid, String command, long startedAt, long generatedAt, long parsed, long dropped,
                          List<HandleView> openHandles, List<TraceView> traces, List<HandleView> reclaimed,
-                         List<UntracedView> untraced, List<String> warnings) {
+                         List<UntracedView> untraced, List<String> warnings, long events, long errors, int hidden) {
+
+    /** @return untraced descriptors whose events may have been dropped: perhaps opened while tracing was on */
+    public int lost() {
+        int n = 0;
+        for (UntracedView u : untraced) {
+            n += u.lost() ? 1 : 0;
+        }
+        return n;
+    }
 
     /** @return how many stack traces the report shows (open handles, traces and reclaimed handles) */
     public long dumped() {

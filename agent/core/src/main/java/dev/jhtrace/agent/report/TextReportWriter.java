@@ -28,7 +28,7 @@ public final class TextReportWriter {
         sb.append("jhtrace report at ").append(Instant.ofEpochMilli(r.generatedAt())).append(", tracing since ")
                 .append(Instant.ofEpochMilli(r.startedAt())).append('\n');
         int groups = openGroups(sb, r, " handle(s) open, from ", "; " + r.untraced().size() + " untraced; "
-                + r.reclaimed().size() + " reclaimed by GC; " + r.dropped() + " event(s) dropped\n");
+                + r.reclaimed().size() + " reclaimed by GC; " + r.dropped() + " event(s) dropped" + accounting(r) + "\n");
         traces(sb, r.traces(), false);
         reclaimed(sb, r.reclaimed());
         untraced(sb, r.untraced(), "Untraced open handles (no stack: open before tracing, or opened by code no hook sees):");
@@ -44,7 +44,7 @@ public final class TextReportWriter {
     public static String writeDiff(LeakReport r) {
         StringBuilder sb = header(r);
         int groups = openGroups(sb, r, " handle(s) opened since the last snapshot and still open, from ",
-                "; " + r.reclaimed().size() + " more reclaimed by GC; " + r.dropped() + " event(s) dropped\n");
+                "; " + r.reclaimed().size() + " more reclaimed by GC; " + r.dropped() + " event(s) dropped" + accounting(r) + "\n");
         reclaimed(sb, r.reclaimed());
         untraced(sb, r.untraced(), "Untraced handles opened since the snapshot (no stack: opened by code no hook sees):");
         return footer(sb, r, groups + r.reclaimed().size());
@@ -87,6 +87,21 @@ public final class TextReportWriter {
             sb.append("warning: ").append(Escapes.printable(w)).append('\n');
         }
         return sb;
+    }
+
+    /** @return what else the counts line must say: lost, skipped and hidden handles, when there are any */
+    private static String accounting(LeakReport r) {
+        StringBuilder sb = new StringBuilder();
+        if (r.lost() > 0) {
+            sb.append("; ").append(r.lost()).append(" untraced whose events were dropped (marked lost)");
+        }
+        if (r.errors() > 0) {
+            sb.append("; ").append(r.errors()).append(" event(s) unreadable and skipped");
+        }
+        if (r.hidden() > 0) {
+            sb.append("; ").append(r.hidden()).append(" held by the JVM or jhtrace, not shown");
+        }
+        return sb.toString();
     }
 
     private static int openGroups(StringBuilder sb, LeakReport r, String countText, String tail) {
@@ -167,7 +182,9 @@ public final class TextReportWriter {
         if (!untraced.isEmpty()) {
             sb.append(RULE).append('\n').append(title).append('\n');
             for (UntracedView u : untraced) {
-                sb.append("  ").append(hex(u.handle())).append("  ").append(Escapes.printable(u.description())).append('\n');
+                sb.append("  ").append(hex(u.handle())).append("  ").append(Escapes.printable(u.description()))
+                        .append(u.lost() ? "  (lost: events for this number were dropped; it may have been opened while tracing)" : "")
+                        .append('\n');
             }
         }
     }

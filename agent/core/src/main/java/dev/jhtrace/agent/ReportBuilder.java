@@ -1,0 +1,193 @@
+package dev.jhtrace.agent;
+
+import dev.jhtrace.agent.report.HandleView;
+import dev.jhtrace.agent.report.LeakReport;
+import dev.jhtrace.agent.report.TraceView;
+import dev.jhtrace.agent.report.UntracedView;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link LeakReport} from a {@link TableCopy} of the analyzer's state and two listings of the OS's table,
+ * on the thread that asked: frames are resolved, sockets described and kinds checked here, off the ring.
+ *
+ * <p>A handle is shown as open with its stack only when the agent can vouch for it: no event for its number was
+ * dropped since its open ({@link DropLedger}), and what the OS says the descriptor is agrees with the kind the open
+ * recorded (a file's record on what is now a socket is an older life of the number). Anything else open in the OS
+ * is untraced, and marked {@code lost} when events for the number were dropped while tracing.
+ */
+final class ReportBuilder {
+    private final StackResolver stacks;
+    private final DropLedger ledger;
+    /** The most frames a stack keeps ({@code depth=}). */
+    private final int depth;
+
+    ReportBuilder(StackResolver stacks, DropLedger ledger, int depth) {
+        this.stacks = stacks;
+        this.ledger = ledger;
+        this.depth = depth;
+    }
+
+    /** The figures a report carries besides the state: from the ring and the native module. */
+    record Counts(long startedAt, long dropped, long errors) {
+    }
+
+    /**
+     * @param request  what to include
+     * @param copy     the analyzer's state, copied after every event published before the request
+     * @param before   the OS's table, listed before the copy was asked for
+     * @param after    the OS's table, listed after the copy was made
+     * @param counts   drops and errors
+     * @param warnings the warnings to carry
+     * @return the report
+     */
+    LeakReport build(ReportRequest request, TableCopy copy, Map<Integer, String> before, Map<Integer, String> after, Counts counts,
+                     List<String> warnings) {
+        ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self(), before);
+        int[] hidden = {0};
+        List<HandleView> open = new ArrayList<>();
+        List<UntracedView> untraced = new ArrayList<>();
+        for (HandleRecord r : copy.open()) {
+            String now = before.get(r.fd);
+            if (now == null) {
+                continue; // closed by something no hook sees; the OS is the ground truth
+            }
+            if (!r.vouched || !sameKind(r.kind, now)) {
+                // another life of the number, or maybe: listed with what the OS says, never with this record's stack
+                if (after.containsKey(r.fd) && asked(request, r.fd) && !(request.sinceSnapshot() && copy.snapshotUntraced().contains(r.fd))) {
+                    untraced.add(new UntracedView(r.fd, sockets.describe(now), ledger.droppedSince(copy.dropBaseline(), r.fd)));
+                }
+                continue;
+            }
+            if (request.sinceSnapshot() && r.inSnapshot) {
+                continue;
+            }
+            if (!request.includeRuntime() && RuntimeHandles.isRuntime(stacks.frames(r.stackId, r.javaStack), depth)) {
+                hidden[0]++;
+                continue;
+            }
+            open.add(view(r, sockets.describe(now)));
+        }
+        // untraced: open in the listing taken before the copy (so not opened after it, its event still to come) and in
+        // one taken after (so not closed in between, its close processed before the copy)
+        for (Map.Entry<Integer, String> fd : before.entrySet()) {
+            int number = fd.getKey();
+            if (!after.containsKey(number) || copy.tracedNumbers().get(number)) {
+                if (copy.agentNumbers().get(number) && after.containsKey(number)) {
+                    hidden[0]++;
+                }
+                continue;
+            }
+            if (request.sinceSnapshot() && copy.snapshotUntraced().contains(number) || !asked(request, number)) {
+                continue;
+            }
+            String described = sockets.describe(fd.getValue());
+            if (ProcFds.Sockets.isControlChannel(described)) {
+                hidden[0]++;
+                continue;
+            }
+            untraced.add(new UntracedView(number, described, ledger.droppedSince(copy.dropBaseline(), number)));
+        }
+        untraced.sort(java.util.Comparator.comparingInt(UntracedView::handle));
+        List<TraceView> traceViews = new ArrayList<>();
+        for (Trace t : copy.traces()) {
+            traceViews.add(traceView(t));
+        }
+        List<HandleView> reclaimedViews = new ArrayList<>();
+        for (HandleRecord r : copy.reclaimed()) {
+            if (request.includeRuntime() || !RuntimeHandles.isRuntime(stacks.frames(r.stackId, r.javaStack), depth)) {
+                reclaimedViews.add(view(r, null));
+            }
+        }
+        return new LeakReport(ProcessInfo.pid(), ProcessInfo.commandLine(), counts.startedAt(), System.currentTimeMillis(),
+                copy.traceCount(), counts.dropped(), open, traceViews, reclaimedViews, untraced, warnings, copy.events(),
+                copy.badEvents() + counts.errors(), hidden[0]);
+    }
+
+    /**
+     * The program's handles open now (vouched for, as the OS confirms), without the rest of a report: what the look at
+     * exit needs to tell whether anything leaked.
+     *
+     * @param copy           the analyzer's state
+     * @param os             the OS's table, listed before the copy
+     * @param includeRuntime also the JVM's own handles
+     * @return the open handles
+     */
+    List<HandleView> openHandles(TableCopy copy, Map<Integer, String> os, boolean includeRuntime) {
+        ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self(), os);
+        List<HandleView> views = new ArrayList<>();
+        for (HandleRecord r : copy.open()) {
+            String now = os.get(r.fd);
+            if (now == null || !r.vouched || !sameKind(r.kind, now)) {
+                continue;
+            }
+            if (!includeRuntime && RuntimeHandles.isRuntime(stacks.frames(r.stackId, r.javaStack), depth)) {
+                continue;
+            }
+            views.add(view(r, sockets.describe(now)));
+        }
+        return views;
+    }
+
+    private static boolean asked(ReportRequest request, int fd) {
+        return request.handle() < 0 || request.handle() == fd;
+    }
+
+    /**
+     * @param kind what the open recorded
+     * @param os   what {@code /proc/self/fd} says the descriptor is now
+     * @return false when they cannot be the same handle (a file's open on what is now a socket)
+     */
+    static boolean sameKind(HandleKind kind, String os) {
+        if (kind == null || kind == HandleKind.UNKNOWN || os == null) {
+            return true;
+        }
+        if (os.startsWith("socket:")) {
+            return kind == HandleKind.SOCKET;
+        }
+        if (os.startsWith("pipe:")) {
+            return kind == HandleKind.PIPE || kind == HandleKind.SOCKET; // some JDKs make their wakeup pairs from pipes
+        }
+        if (os.startsWith("anon_inode:")) {
+            return kind != HandleKind.SOCKET && kind != HandleKind.PIPE && kind != HandleKind.DIRECTORY;
+        }
+        if (os.startsWith("/")) {
+            return kind == HandleKind.FILE || kind == HandleKind.DIRECTORY;
+        }
+        return true;
+    }
+
+    private TraceView traceView(Trace t) {
+        TraceView previous = t.previous == null ? null : traceView(t.previous);
+        HandleView opened = t.type == TraceType.BAD_REFERENCE && t.hasOpened
+                ? new HandleView(t.fd, t.generation, name(t.kind), t.description, t.openedThread, t.openedAt,
+                stacks.frames(t.openedStackId, t.openedJavaStack))
+                : null;
+        return new TraceView(t.fd, t.generation, t.type.name(), name(t.kind), t.description, t.thread, t.timeMillis,
+                stacks.frames(t.stackId, t.javaStack), previous, opened);
+    }
+
+    private HandleView view(HandleRecord r, String osDescription) {
+        String description = r.description;
+        if (description == null) {
+            description = osDescription;
+        } else if (r.kind == HandleKind.SOCKET && osDescription != null && !osDescription.startsWith("socket:")
+                && !osDescription.startsWith("pipe:")) {
+            description = description + " (" + osDescription + ")";
+        }
+        HandleKind kind = r.kind;
+        if (osDescription != null && osDescription.startsWith("pipe:")) {
+            kind = HandleKind.PIPE; // some JDKs make wakeup pairs from pipes, others from socketpairs
+        } else if (kind == HandleKind.FILE && osDescription != null && osDescription.startsWith("/")
+                && java.nio.file.Files.isDirectory(java.nio.file.Paths.get(osDescription))) {
+            kind = HandleKind.DIRECTORY; // a directory stream's first fd is opened like a file; the OS knows better
+        }
+        return new HandleView(r.fd, r.generation, name(kind), description, r.thread, r.openedAt, stacks.frames(r.stackId, r.javaStack));
+    }
+
+    private static String name(HandleKind kind) {
+        return kind == null ? HandleKind.UNKNOWN.name() : kind.name();
+    }
+}
