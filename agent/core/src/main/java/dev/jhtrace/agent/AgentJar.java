@@ -22,6 +22,17 @@ final class AgentJar implements Closeable {
         this.jar = jar;
     }
 
+    /** @return the absolute path of the jar this class was loaded from, or {@code null} when not loaded from one */
+    static String path() {
+        try {
+            URL location = AgentJar.class.getProtectionDomain().getCodeSource().getLocation();
+            java.nio.file.Path p = Paths.get(location.toURI()).toAbsolutePath();
+            return p.toString().endsWith(".jar") ? p.toString() : null;
+        } catch (Exception | LinkageError e) {
+            return null;
+        }
+    }
+
     /**
      * @return the jar this class was loaded from, or {@code null} if it was not loaded from a jar (then
      *     {@link #entry} falls back to class path resources)

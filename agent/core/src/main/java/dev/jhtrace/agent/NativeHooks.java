@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -71,7 +70,11 @@ final class NativeHooks {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path lib = dir.resolve("libjhtrace.so");
             try {
-                Files.copy(in, lib, StandardCopyOption.REPLACE_EXISTING);
+                // java.io, not Files.copy: NIO's stream makes a FileChannel, whose first use has JDK 17 create a socketpair
+                // for itself (FileDispatcherImpl's pre-close descriptor) that the program would never have had
+                try (java.io.FileOutputStream out = new java.io.FileOutputStream(lib.toFile())) {
+                    in.transferTo(out);
+                }
                 JdkAccess.loadLibrary(NativeHooks.class, lib.toString());
             } finally {
                 // mapped now: the file is not needed any more, and nothing is left in /tmp

@@ -24,10 +24,14 @@ final class ReportBuilder {
     /** The most frames a stack keeps ({@code depth=}). */
     private final int depth;
 
-    ReportBuilder(StackResolver stacks, DropLedger ledger, int depth) {
+    /** The agent jar, which the JVM keeps open for {@code -javaagent}: jhtrace's own, hidden and counted. */
+    private final String agentJar;
+
+    ReportBuilder(StackResolver stacks, DropLedger ledger, int depth, String agentJar) {
         this.stacks = stacks;
         this.ledger = ledger;
         this.depth = depth;
+        this.agentJar = agentJar;
     }
 
     /** The figures a report carries besides the state: from the ring and the native module. */
@@ -84,8 +88,8 @@ final class ReportBuilder {
                 continue;
             }
             String described = sockets.describe(fd.getValue());
-            if (ProcFds.Sockets.isControlChannel(described)) {
-                hidden[0]++;
+            if (ProcFds.Sockets.isControlChannel(described) || described != null && described.equals(agentJar)) {
+                hidden[0]++; // the agent's own: counted, never listed (docs/safety.md)
                 continue;
             }
             untraced.add(new UntracedView(number, described, ledger.droppedSince(copy.dropBaseline(), number)));

@@ -68,6 +68,12 @@ final class ShutdownReporter implements Runnable {
             default -> TextReportWriter.write(r);
         };
         ReportFile.write(path, content, r.pid());
+        if (r.dropped() > 0 || r.errors() > 0) {
+            // a report read by a tool may never be opened by a person: stderr says it too
+            AgentLog.warn("jhtrace: " + r.dropped() + " event(s) were dropped (the ring was full) and " + r.errors()
+                    + " skipped; the report " + AgentOptions.printable(path.toString()) + " lists the " + r.lost()
+                    + " open handle(s) it cannot vouch for as lost");
+        }
     }
 
     /** Without a report file: a few lines on stderr when something leaked, nothing at all otherwise. */
@@ -79,6 +85,11 @@ final class ShutdownReporter implements Runnable {
         } else if (!leaks.isEmpty()) {
             AgentLog.warn(summary(ProcessInfo.pid(), leaks));
             tracer.checkHooks(); // a hook missing in this JDK would explain handles missing from the summary
+        }
+        long dropped = tracer.dropped();
+        if (dropped > 0) {
+            AgentLog.warn("jhtrace: " + dropped + " event(s) were dropped (the ring was full): handles whose events were lost"
+                    + " are left out of this summary");
         }
     }
 

@@ -17,9 +17,18 @@ final class Tracer {
      * events/s from real opens and closes on two cores, 32,768 slots last 25 ms. ChurnIT (4 threads on 2 cores)
      * drops nothing with half of that.
      */
-    private static final int RING_SIZE = 1 << 15;
+    private static final int RING_SIZE = ringSize(Integer.getInteger("jhtrace.ring", 1 << 15));
 
     private final Analyzer analyzer;
+
+    /**
+     * @param asked {@code -Djhtrace.ring=N}: a diagnostic for tests of a full ring (docs/options.md)
+     * @return the power of two at or above it, between 16 and 2^20
+     */
+    static int ringSize(int asked) {
+        int n = Math.max(16, Math.min(1 << 20, asked));
+        return Integer.bitCount(n) == 1 ? n : Integer.highestOneBit(n) << 1;
+    }
     private final ReportBuilder builder;
     private final EventRing ring;
     private final HandleCapture capture;
@@ -35,7 +44,7 @@ final class Tracer {
         DropLedger ledger = DropLedger.process();
         this.analyzer = new Analyzer(options.maxTraces(), ledger);
         this.ring = new EventRing(RING_SIZE, analyzer, ledger);
-        this.builder = new ReportBuilder(new StackResolver(), ledger, options.depth());
+        this.builder = new ReportBuilder(new StackResolver(), ledger, options.depth(), AgentJar.path());
         this.capture = new HandleCapture(points, ring, options.depth(), options.closeDepth());
         this.capture.setEnabled(options.enabled());
         this.warnings = warnings;

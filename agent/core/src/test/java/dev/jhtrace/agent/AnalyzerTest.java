@@ -18,7 +18,7 @@ class AnalyzerTest {
     /** A report as Tracer builds one: the analyzer's copy, then the rest on this thread. */
     private LeakReport build(Analyzer a, ReportRequest request, long dropped) {
         java.util.Map<Integer, String> os = ProcFds.list(ProcFds.self());
-        return new ReportBuilder(new StackResolver(), ledger, AgentOptions.DEFAULT_DEPTH)
+        return new ReportBuilder(new StackResolver(), ledger, AgentOptions.DEFAULT_DEPTH, null)
                 .build(request, a.copy(request), os, os, new ReportBuilder.Counts(0, dropped, 0), List.of());
     }
 

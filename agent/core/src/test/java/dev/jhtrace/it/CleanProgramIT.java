@@ -35,4 +35,18 @@ class CleanProgramIT {
         }
         assertTrue(urandom, "SecureRandom's pooled /dev/urandom should be listed as a runtime handle: " + r.report().path("openHandles"));
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.jhtrace.it.Jdk#all")
+    void theAgentsOwnHandlesAreHiddenAndCountedNeverUntraced(Jdk jdk) throws Exception {
+        // an idle program: every descriptor beyond the JVM's own at start is jhtrace's or made for it
+        TargetJvm.Result r = TargetJvm.runWithReport(jdk, "", dev.jhtrace.it.targets.HelloTarget.class);
+        assertEquals(0, r.exitCode(), r.stderr());
+        for (var u : r.report().path("untraced")) {
+            String d = u.path("description").asText();
+            // a socketpair the JDK made for the agent's own NIO use showed as "UNIX (unnamed)"; the jar is the agent's
+            assertTrue(!d.startsWith("UNIX") && !d.startsWith("socket:") && !d.endsWith("jhtrace.jar"), "the agent's own, listed: " + u);
+        }
+        assertTrue(r.report().path("stats").path("hidden").asInt() >= 1, "the agent jar is counted as hidden: " + r.report().path("stats"));
+    }
 }
