@@ -3,8 +3,8 @@ package dev.jhtrace.agent;
 import java.util.List;
 
 /**
- * Checks that every hook group found its method in this JDK, and reports the ones that did not (once on
- * stderr, and in every report's warnings from then on).
+ * Checks that every hook group found its method in this JDK, and every field the capture reads exists
+ * ({@link JdkFields}), and reports what did not (once on stderr, and in every report's warnings from then on).
  *
  * <p>The check reads the hooked classes that are not loaded yet from the runtime image: about twenty class
  * files. It runs when the first report is made rather than at start-up, so that the application's start-up
@@ -32,7 +32,9 @@ final class HookCheck {
         }
         done = true;
         try {
-            for (String w : HookInstaller.check(transformer)) {
+            List<String> found = new java.util.ArrayList<>(HookInstaller.check(transformer));
+            found.addAll(JdkFields.check()); // the fields the hooks read by name drift like the methods they hook
+            for (String w : found) {
                 warnings.add(w);
                 AgentLog.warn("jhtrace: " + w);
             }

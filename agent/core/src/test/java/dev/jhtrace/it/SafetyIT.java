@@ -86,4 +86,31 @@ class SafetyIT {
         assertEquals("precious", Files.readString(victim));
         assertTrue(r.stderr().contains("jhtrace: could not write the leak report"), r.stderr());
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.jhtrace.it.Jdk#all")
+    void rootNeverWritesThroughAnotherUsersLinkInAParentDirectory(Jdk jdk) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can give a link to another user (lchown); CI runs as root");
+        Path dir = Files.createTempDirectory("jhtrace-parent-link");
+        try {
+            Path victimDir = Files.createDirectory(dir.resolve("victim"));
+            Path shared = Files.createDirectory(dir.resolve("shared"));
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setAttribute(shared, "unix:mode", 01777); // like /tmp: sticky, anyone may add entries
+            Path link = Files.createSymbolicLink(shared.resolve("reports"), victimDir);
+            java.nio.file.attribute.UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.getFileAttributeView(link, java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    .setOwner(nobody); // a link nobody made: root must not follow it
+            TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("report=" + link.resolve("leaks.txt"))), HelloTarget.class, "leak");
+            assertEquals(0, r.exitCode(), r.stderr());
+            try (java.util.stream.Stream<Path> written = Files.list(victimDir)) {
+                assertEquals(List.of(), written.toList(), "root wrote where nobody's link pointed");
+            }
+            assertTrue(r.stderr().contains("is a symbolic link of uid"), r.stderr());
+            assertTrue(r.stderr().contains("handle(s) still open at exit"), "the leaks go to stderr instead: " + r.stderr());
+        } finally {
+            Reports.deleteTree(dir);
+        }
+    }
 }

@@ -76,6 +76,7 @@ public final class ReportFile {
         if (dir == null) {
             throw new IOException("no directory");
         }
+        checkChain(dir);
         if (!Files.isDirectory(dir)) {
             try {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -84,6 +85,47 @@ public final class ReportFile {
             }
         }
         return dir;
+    }
+
+    /**
+     * Refuses a directory another user could redirect: a symbolic link on the way that belongs to someone other than
+     * this user or root (the agent often runs as root: such a link would let its owner choose where root writes), or a
+     * directory on the way that others may write without the sticky bit (they could put such a link there). The
+     * rules of the kernel's {@code protected_symlinks}, applied to every component, not only in sticky directories.
+     *
+     * @param dir an absolute directory path; components that do not exist yet are not checked (they are created
+     *            owner-only)
+     * @throws IOException naming the component refused
+     */
+    static void checkChain(Path dir) throws IOException {
+        int me = dev.jhtrace.agent.ControlEndpoint.currentUid();
+        Path at = dir.getRoot();
+        for (Path name : dir) {
+            Path next = at.resolve(name);
+            PosixFileAttributes a;
+            try {
+                a = Files.readAttributes(next, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (java.nio.file.NoSuchFileException absent) {
+                return;
+            }
+            int owner = (Integer) Files.getAttribute(next, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) {
+                if (owner != me && owner != 0) {
+                    throw new IOException(next + " is a symbolic link of uid " + owner + ", who could point it anywhere; refusing to"
+                            + " write the report through it");
+                }
+                next = next.toRealPath(); // a link of ours or root's: follow it, and check where it leads from the top
+                checkChain(next);
+            } else if (a.isDirectory()) {
+                int mode = (Integer) Files.getAttribute(next, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                boolean othersWrite = (mode & 0022) != 0;
+                boolean sticky = (mode & 01000) != 0;
+                if (othersWrite && !sticky && owner != me) {
+                    throw new IOException("directory " + next + " is writable by other users; refusing to write the report under it");
+                }
+            }
+            at = next;
+        }
     }
 
     /** @return null if there is no file at path or a regular file of this user's, else why it is refused */
