@@ -18,7 +18,8 @@ import java.util.Locale;
  * <pre>java -cp agent/benchmarks/target/benchmarks.jar dev.jhtrace.bench.MemoryPerHandle [agent jar] [java]</pre>
  */
 public final class MemoryPerHandle {
-    private static final int HANDLES = 10_000;
+    /** Handles opened ({@code -Djhtrace.bench.handles=N}; 100,000 needs {@code ulimit -n} above it). */
+    private static final int HANDLES = Integer.getInteger("jhtrace.bench.handles", 10_000);
     /** Each figure is the smallest of this many child runs (see {@link #smallest}). */
     private static final int RUNS = 5;
     private static final List<Object> KEEP = new ArrayList<>();

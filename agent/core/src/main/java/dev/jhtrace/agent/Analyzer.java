@@ -43,6 +43,8 @@ final class Analyzer implements EventHandler<HandleEvent> {
     /** Events processed, and events that could not be and were skipped. */
     private long events;
     private long badEvents;
+    /** Reclaimed handles that gave way to newer ones (the list keeps the newest {@value #MAX_RECLAIMED}). */
+    private long reclaimedEvicted;
     private final Set<Long> snapshot = new HashSet<>();
     private final Set<Integer> snapshotUntraced = new HashSet<>();
     /** Handles reclaimed by the GC so far, and how many had been at the last snapshot (for {@code -diff}). */
@@ -65,10 +67,6 @@ final class Analyzer implements EventHandler<HandleEvent> {
             if (e.command != null) {
                 e.command.run();
             } else if (e.type != null) {
-                Object descriptor = e.descriptor instanceof Reference ? ((Reference<?>) e.descriptor).get() : e.descriptor;
-                if (descriptor != null) {
-                    e.descriptorId = System.identityHashCode(descriptor);
-                }
                 if (e.timeMillis == 0 && e.nanos != 0) {
                     e.timeMillis = wallClock.millisAt(e.nanos);
                 }
@@ -112,6 +110,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
                     slot.javaStack = javaStack;
                     slot.agent = e.agent;
                     slot.dropsAtOpen = e.drops;
+                    slot.descriptorId = e.descriptorId;
                 }
                 Trace t = e.agent ? null : traces.add();
                 if (t != null) {
@@ -120,6 +119,9 @@ final class Analyzer implements EventHandler<HandleEvent> {
             }
             case CLOSE -> {
                 HandleRecord r = stale ? null : current;
+                // the identity taken at the open; the descriptor object itself only when the open did not have it (a
+                // strong reference to it, even for a moment, can keep a closed stream from the next collection)
+                e.descriptorId = r != null && r.descriptorId != 0 ? r.descriptorId : identityOf(e.descriptor);
                 if (r != null) {
                     r.open = false;
                 }
@@ -132,6 +134,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
                     reclaimed.addLast(copy);
                     if (reclaimed.size() > MAX_RECLAIMED) {
                         reclaimed.removeFirst();
+                        reclaimedEvicted++;
                     }
                 }
                 Trace t = traces.add();
@@ -187,6 +190,11 @@ final class Analyzer implements EventHandler<HandleEvent> {
         t.timeMillis = e.timeMillis;
         t.stackId = stackId;
         t.javaStack = javaStack;
+    }
+
+    private static int identityOf(Object descriptor) {
+        Object d = descriptor instanceof Reference ? ((Reference<?>) descriptor).get() : descriptor;
+        return d != null ? System.identityHashCode(d) : 0;
     }
 
     private HandleRecord slot(int fd) {
@@ -276,7 +284,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
         }
         Set<Integer> untracedAtSnapshot = request.sinceSnapshot() ? new HashSet<>(snapshotUntraced) : Set.of();
         return new TableCopy(open, tracedNumbers, agentNumbers, shown, gone, untracedAtSnapshot, dropBaseline, traces.size(), events,
-                badEvents);
+                badEvents, traces.evicted() + reclaimedEvicted);
     }
 
     /**
@@ -318,6 +326,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
         }
         traces.clear();
         reclaimed.clear();
+        reclaimedEvicted = 0;
         Arrays.fill(closeTraces, null);
         snapshot.clear();
         snapshotUntraced.clear();

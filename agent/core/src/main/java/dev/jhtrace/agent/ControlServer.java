@@ -175,9 +175,10 @@ final class ControlServer {
         try {
             List<String> words = request.isBlank() ? List.of() : Arrays.asList(request.trim().split("\\s+"));
             CommandProcessor.Result r = processor.execute(HtraceCommand.parse(words));
-            answer = (r.ok() ? "OK\n" : "ERR ") + r.text() + (r.ok() ? "" : "\n");
+            answer = r.ok() ? "OK\n" + r.text() : "ERR " + dev.jhtrace.agent.report.Escapes.printable(r.text()) + "\n";
         } catch (RuntimeException e) {
-            answer = "ERR " + e.getMessage() + "\n";
+            // the message may quote the request: one line, its control characters escaped, whoever reads it
+            answer = "ERR " + dev.jhtrace.agent.report.Escapes.printable(String.valueOf(e.getMessage())) + "\n";
         }
         reply(client, answer);
     }

@@ -50,13 +50,14 @@ final class Emitter {
         kinds[count] = kind;
         descriptions[count] = description;
         if (type == TraceType.CLOSE && descriptor != null) {
-            // its identity is taken on the analyzer thread, through a weak reference (see HandleEvent.descriptor)
+            // the analyzer uses the identity taken at the open; this weak reference is for a close whose open it did
+            // not see with the object (a channel's number came from a native open): see HandleEvent.descriptor
             descriptors[count] = new java.lang.ref.WeakReference<>(descriptor);
             descriptorIds[count] = 0;
         } else {
-            // a bad reference is rare and holds no monitor: its identity is taken here, and nothing is kept
+            // an open or a bad reference holds no monitor of the descriptor: its identity is taken here, nothing kept
             descriptors[count] = null;
-            descriptorIds[count] = type == TraceType.BAD_REFERENCE && descriptor != null ? System.identityHashCode(descriptor) : 0;
+            descriptorIds[count] = descriptor != null ? System.identityHashCode(descriptor) : 0;
         }
         count++;
     }

@@ -29,6 +29,8 @@ final class HandleRecord {
     long lastCloseSeq;
     /** On a copy in the reclaimed list: how many handles had been reclaimed before it. */
     long reclaimedIndex;
+    /** Identity of the {@link java.io.FileDescriptor} object of the open, or 0: what a later bad reference names. */
+    int descriptorId;
     /** The {@link DropLedger} count for this number as the producer of the OPEN read it. */
     int dropsAtOpen;
     /** On a copy for a report: no event for this number was dropped since the open, so the record is this handle's. */
@@ -61,6 +63,7 @@ final class HandleRecord {
         c.javaStack = javaStack;
         c.agent = agent;
         c.dropsAtOpen = dropsAtOpen;
+        c.descriptorId = descriptorId;
         c.reclaimedIndex = reclaimedIndex;
         return c;
     }

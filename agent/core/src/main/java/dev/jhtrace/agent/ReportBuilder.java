@@ -107,7 +107,7 @@ final class ReportBuilder {
         }
         return new LeakReport(ProcessInfo.pid(), ProcessInfo.commandLine(), counts.startedAt(), System.currentTimeMillis(),
                 copy.traceCount(), counts.dropped(), open, traceViews, reclaimedViews, untraced, warnings, copy.events(),
-                copy.badEvents() + counts.errors(), hidden[0]);
+                copy.badEvents() + counts.errors(), hidden[0], copy.evicted());
     }
 
     /**

@@ -13,6 +13,8 @@ final class TraceDatabase {
     private int next;
     private int size;
     private long seq;
+    /** Traces that gave way to newer ones since the last {@link #clear()}: reports say how much history they lack. */
+    private long evicted;
 
     /** @param capacity the most traces kept; 0 keeps none */
     TraceDatabase(int capacity) {
@@ -35,6 +37,9 @@ final class TraceDatabase {
         if (t == null) {
             t = new Trace();
             slots[next] = t;
+        }
+        if (size == capacity) {
+            evicted++;
         }
         t.clear();
         t.seq = ++seq;
@@ -69,6 +74,7 @@ final class TraceDatabase {
      */
     void setCapacity(int max) {
         int keep = Math.min(size, Math.max(0, max));
+        evicted += size - keep;
         Trace[] kept = new Trace[Math.min(Math.max(0, max), Math.max(keep, 1024))];
         for (int i = 0; i < keep; i++) {
             kept[keep - 1 - i] = newest(i);
@@ -88,5 +94,11 @@ final class TraceDatabase {
         }
         size = 0;
         next = 0;
+        evicted = 0;
+    }
+
+    /** @return traces that gave way to newer ones (or to a smaller capacity) since the last clear */
+    long evicted() {
+        return evicted;
     }
 }

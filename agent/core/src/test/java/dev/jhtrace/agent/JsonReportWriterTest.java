@@ -22,7 +22,7 @@ class JsonReportWriterTest {
         HandleView h = new HandleView(28, 7, "FILE", "/srv/a \"quoted\"\n.txt", "main", 0, List.of(frame));
         TraceView t = new TraceView(28, 7, "CLOSE", "FILE", "/srv/a", "main", 0, List.of(frame));
         LeakReport r = new LeakReport(123, "java \\ App", 0, 1000, 5, 2, List.of(h), List.of(t), List.of(), List.of(new UntracedView(5, "socket:[1]"), new UntracedView(6, "/x", true)),
-                List.of("w"), 40, 3, 2);
+                List.of("w"), 40, 3, 2, 9);
         JsonNode n = new ObjectMapper().readTree(JsonReportWriter.write(r));
         assertEquals(123, n.path("pid").asInt());
         assertEquals("1970-01-01T00:00:01Z", n.path("generatedAt").asText());
@@ -35,6 +35,7 @@ class JsonReportWriterTest {
         assertEquals(2, n.path("stats").path("hidden").asInt());
         assertEquals(40, n.path("stats").path("events").asInt());
         assertEquals(3, n.path("stats").path("errors").asInt());
+        assertEquals(9, n.path("stats").path("evicted").asInt());
         assertTrue(n.path("untraced").get(1).path("lost").asBoolean());
         assertFalse(n.path("untraced").get(0).has("lost"), "only lost entries carry the key");
         JsonNode oh = n.path("openHandles").get(0);

@@ -76,4 +76,17 @@ class TraceDatabaseTest {
         add(db, 42);
         assertEquals(List.of(42), newestFirst(db));
     }
+
+    @Test
+    void evictionsAreCountedUntilCleared() {
+        TraceDatabase db = new TraceDatabase(3);
+        for (int fd = 1; fd <= 5; fd++) {
+            db.add().fd = fd;
+        }
+        assertEquals(2, db.evicted(), "two traces gave way to newer ones");
+        db.setCapacity(1);
+        assertEquals(4, db.evicted(), "and two more to a smaller capacity");
+        db.clear();
+        assertEquals(0, db.evicted(), "a disable starts afresh");
+    }
 }

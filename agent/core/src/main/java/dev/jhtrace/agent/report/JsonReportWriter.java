@@ -29,7 +29,8 @@ public final class JsonReportWriter {
                 .append(",\"untraced\":").append(r.untraced().size()).append(",\"reclaimed\":").append(r.reclaimed().size())
                 .append(",\"leaks\":").append(r.openHandles().size() + r.reclaimed().size())
                 .append(",\"lost\":").append(r.lost()).append(",\"hidden\":").append(r.hidden())
-                .append(",\"events\":").append(r.events()).append(",\"errors\":").append(r.errors()).append('}');
+                .append(",\"events\":").append(r.events()).append(",\"errors\":").append(r.errors())
+                .append(",\"evicted\":").append(r.evicted()).append('}');
         sb.append(",\n\"openHandles\":");
         handles(sb, r.openHandles());
         sb.append(",\n\"traces\":[");

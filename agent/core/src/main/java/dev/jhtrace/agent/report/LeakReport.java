@@ -19,10 +19,13 @@ import java.util.List;
  * @param events       events the analyzer processed
  * @param errors       events that could not be processed or read, and were skipped
  * @param hidden       open descriptors not shown because the JVM or jhtrace holds them for itself
+ * @param evicted      traces and reclaimed handles that gave way to newer ones (the limits of {@code max=} and the
+ *                     reclaimed list)
  */
 public record LeakReport(long pid, String command, long startedAt, long generatedAt, long parsed, long dropped,
                          List<HandleView> openHandles, List<TraceView> traces, List<HandleView> reclaimed,
-                         List<UntracedView> untraced, List<String> warnings, long events, long errors, int hidden) {
+                         List<UntracedView> untraced, List<String> warnings, long events, long errors, int hidden,
+                         long evicted) {
 
     /** @return untraced descriptors whose events may have been dropped: perhaps opened while tracing was on */
     public int lost() {

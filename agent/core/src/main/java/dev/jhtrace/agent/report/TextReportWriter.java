@@ -98,6 +98,9 @@ public final class TextReportWriter {
         if (r.errors() > 0) {
             sb.append("; ").append(r.errors()).append(" event(s) unreadable and skipped");
         }
+        if (r.evicted() > 0) {
+            sb.append("; ").append(r.evicted()).append(" older trace(s) evicted (max=)");
+        }
         if (r.hidden() > 0) {
             sb.append("; ").append(r.hidden()).append(" held by the JVM or jhtrace, not shown");
         }

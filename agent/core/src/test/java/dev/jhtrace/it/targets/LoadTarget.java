@@ -63,9 +63,30 @@ public final class LoadTarget {
                 w.start();
             }
             System.out.println("READY " + ProcessHandle.current().pid());
+            // thread dumps while the load runs: no worker may ever wait or block inside agent code
+            List<String> blocked = new ArrayList<>();
+            int dumps = 0;
+            while (workers.stream().anyMatch(Thread::isAlive)) {
+                for (Thread w : workers) {
+                    Thread.State state = w.getState();
+                    StackTraceElement[] stack = w.getStackTrace();
+                    if (state == Thread.State.BLOCKED || state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+                        for (StackTraceElement f : stack) {
+                            if (f.getClassName().startsWith("dev.jhtrace.")) {
+                                blocked.add(w.getName() + " " + state + " at " + f);
+                                break;
+                            }
+                        }
+                    }
+                }
+                dumps++;
+                Thread.sleep(50);
+            }
             for (Thread w : workers) {
                 w.join();
             }
+            System.out.println("DUMPS " + dumps);
+            System.out.println("BLOCKEDINAGENT " + blocked.size() + (blocked.isEmpty() ? "" : " " + blocked.get(0)));
         }
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : fds) {
@@ -79,12 +100,13 @@ public final class LoadTarget {
                 }
             }
         }
-        System.out.println("LEAKLINE " + LEAK_LINE);
+        System.out.println("LEAKLINE " + leakLine);
         System.out.println("OPS " + ops.get());
         System.out.flush();
     }
 
-    private static final int LEAK_LINE = 95;
+    /** The line that leaks, as the JVM numbers it (set on that very line). */
+    private static volatile int leakLine = -1;
 
     private static void work(Path[] leaks, Path shared, InetAddress lo, int port, int leakEvery, long deadline, AtomicLong ops) {
         int leaked = 0;
@@ -92,7 +114,7 @@ public final class LoadTarget {
         try {
             for (long i = 0; System.nanoTime() < deadline; i++) {
                 if (i % leakEvery == leakEvery - 1 && leaked < leaks.length) {
-                    FileInputStream leak = new FileInputStream(leaks[leaked++].toFile()); // LEAK_LINE: the only line that leaks
+                    FileInputStream leak = new FileInputStream(leaks[leaked++].toFile()); leakLine = Scenario.line(); // the only leak
                     synchronized (KEEP) {
                         KEEP.add(leak);
                     }
