@@ -20,7 +20,7 @@ package dev.jhtrace.agent;
 final class HookPath {
     private static final Class<?>[] CLASSES = {
         HandleCapture.class, Emitter.class, Extractors.class, Extraction.class, HandleKind.class, HookPoint.class,
-        TraceType.class, EventRing.class, HandleEvent.class, AgentThreads.class, NativeHooks.class, JdkAccess.class,
+        TraceType.class, EventRing.class, HandleEvent.class, AgentThreads.class, NativeHooks.class, JdkAccess.class, DropLedger.class,
         AgentLog.class, HookTransformer.class, HookClassVisitor.class, HookMethodVisitor.class, MethodShape.class, HookCode.class,
         net.bytebuddy.jar.asm.Attribute.class, net.bytebuddy.jar.asm.ConstantDynamic.class,
         net.bytebuddy.jar.asm.Handle.class, net.bytebuddy.jar.asm.TypePath.class, net.bytebuddy.jar.asm.TypeReference.class,
@@ -43,6 +43,10 @@ final class HookPath {
         for (String name : ASM_INTERNAL) {
             init(asm + name, loader);
         }
+        // the ledger's VarHandle links its access modes at first use: done here, on a scratch ledger, not in a hook
+        DropLedger scratch = new DropLedger();
+        scratch.dropped(0);
+        scratch.count(0);
     }
 
     private static void init(String name, ClassLoader loader) {

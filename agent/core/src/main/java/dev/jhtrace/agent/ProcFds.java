@@ -166,7 +166,15 @@ final class ProcFds {
             try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
                     Files.newInputStream(procDir.resolve("net").resolve(proto)), decoder))) {
                 r.readLine(); // the header
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String next = r.readLine();
+                while (next != null) {
+                    String line = next;
+                    next = r.readLine();
+                    // the kernel prints a Unix socket's path raw: a newline in it continues the row on the next line
+                    while (unix && next != null && !isUnixRow(next)) {
+                        line = line + "\n" + next;
+                        next = r.readLine();
+                    }
                     try {
                         String[] f = fields(line, unix ? 8 : 10, unix);
                         String inode = f[unix ? 6 : 9];
@@ -183,6 +191,19 @@ final class ProcFds {
             }
         }
         return byInode;
+    }
+
+    /** @return whether a line of {@code /proc/net/unix} starts a row ({@code <16 hex digits>: }), not a path's rest */
+    static boolean isUnixRow(String line) {
+        if (line.length() < 18 || line.charAt(16) != ':' || line.charAt(17) != ' ') {
+            return false;
+        }
+        for (int i = 0; i < 16; i++) {
+            if (Character.digit(line.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -53,12 +53,17 @@ class ProcFdsTest {
         java.nio.file.Files.writeString(net.resolve("tcp"), tcp);
         java.nio.file.Files.writeString(net.resolve("unix"), "Num       RefCount Protocol Flags    Type St Inode Path\n"
                 + "0000000000000000: 00000002 00000000 00010000 0001 01 777 /tmp/a socket with spaces\n"
-                + "0000000000000000: 00000002 00000000 00000000 0001 03 778\n");
-        Map<Integer, String> fds = Map.of(3, "socket:[100007]", 4, "socket:[777]", 5, "socket:[778]", 6, "/etc/hosts", 7, "socket:[5]");
+                + "0000000000000000: 00000002 00000000 00000000 0001 03 778\n"
+                + "00000000deadbeef: 00000002 00000000 00010000 0001 01 779 /tmp/two\nlines\n" // the kernel prints it raw
+                + "0000000000000000: 00000002 00000000 00000000 0001 03 780\n");
+        Map<Integer, String> fds = Map.of(3, "socket:[100007]", 4, "socket:[777]", 5, "socket:[778]", 6, "/etc/hosts", 7, "socket:[5]",
+                8, "socket:[779]", 9, "socket:[780]");
         ProcFds.Sockets sockets = new ProcFds.Sockets(proc, fds);
         assertEquals("TCP 127.0.0.1:8080 LISTEN", sockets.describe("socket:[100007]"));
         assertEquals("UNIX /tmp/a socket with spaces", sockets.describe("socket:[777]"));
         assertEquals("UNIX (unnamed)", sockets.describe("socket:[778]"));
+        assertEquals("UNIX /tmp/two\nlines", sockets.describe("socket:[779]"), "a newline in the path continues the row");
+        assertEquals("UNIX (unnamed)", sockets.describe("socket:[780]"));
         assertEquals("socket:[5]", sockets.describe("socket:[5]"), "not in any table: left as the OS names it");
         assertEquals(3, ProcFds.sockets(proc, java.util.Set.of("100007", "777", "778")).size());
     }

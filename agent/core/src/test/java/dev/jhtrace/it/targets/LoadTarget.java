@@ -66,14 +66,21 @@ public final class LoadTarget {
             // thread dumps while the load runs: no worker may ever wait or block inside agent code
             List<String> blocked = new ArrayList<>();
             int dumps = 0;
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long[] ids = workers.stream().mapToLong(Thread::getId).toArray();
             while (workers.stream().anyMatch(Thread::isAlive)) {
-                for (Thread w : workers) {
-                    Thread.State state = w.getState();
-                    StackTraceElement[] stack = w.getStackTrace();
+                // one snapshot per thread, state and stack taken together (Thread.getState then getStackTrace is not)
+                for (java.lang.management.ThreadInfo info : mx.getThreadInfo(ids, Integer.MAX_VALUE)) {
+                    if (info == null) {
+                        continue;
+                    }
+                    Thread.State state = info.getThreadState();
                     if (state == Thread.State.BLOCKED || state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
-                        for (StackTraceElement f : stack) {
-                            if (f.getClassName().startsWith("dev.jhtrace.")) {
-                                blocked.add(w.getName() + " " + state + " at " + f);
+                        for (StackTraceElement f : info.getStackTrace()) {
+                            String c = f.getClassName(); // the agent's packages, not this test's own dev.jhtrace.it
+                            if (c.startsWith("dev.jhtrace.agent.") || c.startsWith("dev.jhtrace.bootstrap.")
+                                    || c.startsWith("dev.jhtrace.shaded.")) {
+                                blocked.add(info.getThreadName() + " " + state + " at " + f);
                                 break;
                             }
                         }
