@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -88,6 +89,11 @@ static void record(int type, int fd, int err, int call, const char *path, int64_
     e->fd = fd;
     e->err = err;
     e->tid = (int32_t) syscall(SYS_gettid);
+    /* the name now rather than from /proc/self/task/<tid>/comm later: that read opened a descriptor of ours in the
+     * program's table, which the program's own double close of a reused number could close under the drain */
+    memset(e->thread, 0, sizeof(e->thread));
+    prctl(PR_GET_NAME, e->thread, 0, 0, 0);
+    e->thread[sizeof(e->thread) - 1] = '\0';
     e->time_ns = time_ns;
     e->caller = (int64_t) (intptr_t) caller;
     e->call = call;

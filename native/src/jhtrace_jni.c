@@ -80,7 +80,8 @@ static jlong JNICALL nh_dropped0(JNIEnv *env, jclass cls) {
 
 /*
  * Copies ready events into buf, each as: int type, fd, err, tid, call, nframes, pathLength, drops; long time,
- * caller; path bytes padded to 8; nframes x (long method, long location). Returns the number of bytes written.
+ * caller; char thread[16] (NUL-padded); path bytes padded to 8; nframes x (long method, long location).
+ * Returns the number of bytes written.
  */
 static jint JNICALL nh_drain0(JNIEnv *env, jclass cls, jobject buf) {
     (void) cls;
@@ -98,7 +99,7 @@ static jint JNICALL nh_drain0(JNIEnv *env, jclass cls, jobject buf) {
         int nframes = e->nframes < 0 ? 0 : e->nframes > JH_MAX_FRAMES ? JH_MAX_FRAMES : e->nframes;
         int path_len = (int) strnlen(e->path, JH_MAX_PATH);
         int path_padded = (path_len + 7) & ~7;
-        jlong size = 8 * 4 + 16 + path_padded + (jlong) nframes * 16;
+        jlong size = 8 * 4 + 16 + 16 + path_padded + (jlong) nframes * 16;
         if (used + size > capacity) {
             break;
         }
@@ -106,9 +107,10 @@ static jint JNICALL nh_drain0(JNIEnv *env, jclass cls, jobject buf) {
         memcpy(out + used, ints, sizeof(ints));
         memcpy(out + used + 32, &e->time_ns, 8);
         memcpy(out + used + 40, &e->caller, 8);
-        memset(out + used + 48, 0, (size_t) path_padded);
-        memcpy(out + used + 48, e->path, (size_t) path_len);
-        memcpy(out + used + 48 + path_padded, e->frames, (size_t) nframes * 16);
+        memcpy(out + used + 48, e->thread, 16);
+        memset(out + used + 64, 0, (size_t) path_padded);
+        memcpy(out + used + 64, e->path, (size_t) path_len);
+        memcpy(out + used + 64 + path_padded, e->frames, (size_t) nframes * 16);
         used += size;
         jh_ring_release(&g_ring);
     }

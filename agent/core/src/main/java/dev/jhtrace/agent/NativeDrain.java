@@ -1,11 +1,8 @@
 package dev.jhtrace.agent;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,12 +25,13 @@ final class NativeDrain implements Runnable {
     private final EventRing ring;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.nativeOrder());
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<Integer, String> threads = new HashMap<>();
     private final Map<Integer, String> calls = new HashMap<>();
     private volatile boolean running = true;
     private final java.util.concurrent.atomic.AtomicLong badRecords = new java.util.concurrent.atomic.AtomicLong();
-    /** The record layout of {@code drain0} (jhtrace_jni.c): eight ints, two longs; then the path and the frames. */
-    private static final int HEADER = 48;
+    /** The record layout of {@code drain0} (jhtrace_jni.c): eight ints, two longs, the thread's name (16 bytes); then
+     *  the path and the frames. */
+    private static final int HEADER = 64;
+    private static final int NAME_BYTES = 16;
     private static final int MAX_PATH = 256;
     private static final int MAX_FRAMES = 64;
 
@@ -130,6 +128,12 @@ final class NativeDrain implements Runnable {
         int drops = buffer.getInt(); // the drop ledger's count for fd when the hook recorded it
         long nanos = buffer.getLong();
         long caller = buffer.getLong();
+        byte[] name = new byte[NAME_BYTES];
+        buffer.get(name);
+        int nameLength = 0;
+        while (nameLength < NAME_BYTES && name[nameLength] != 0) {
+            nameLength++;
+        }
         byte[] path = new byte[pathLength];
         buffer.get(path);
         buffer.position(buffer.position() + ((pathLength + 7) & ~7) - pathLength);
@@ -155,7 +159,8 @@ final class NativeDrain implements Runnable {
         e.fd = fd;
         e.kind = kind(callName);
         e.description = pathLength > 0 ? new String(path, StandardCharsets.UTF_8) : null;
-        e.thread = threads.computeIfAbsent(tid, NativeDrain::threadName);
+        // the hook read the name (PR_GET_NAME): no /proc file is opened here, where the program could close it
+        e.thread = nameLength > 0 ? new String(name, 0, nameLength, StandardCharsets.UTF_8) : "tid " + tid;
         e.timeMillis = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
         e.nanos = nanos;
         e.stack = null;
@@ -187,13 +192,5 @@ final class NativeDrain implements Runnable {
             case "close", "close_range", "fclose", "closedir", "dup", "dup2", "dup3", "fcntl", "fcntl64" -> HandleKind.UNKNOWN;
             default -> HandleKind.FILE;
         };
-    }
-
-    private static String threadName(int tid) {
-        try {
-            return Files.readString(Paths.get("/proc/self/task/" + tid + "/comm")).trim();
-        } catch (IOException e) {
-            return "tid " + tid;
-        }
     }
 }

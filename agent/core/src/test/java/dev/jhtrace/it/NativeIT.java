@@ -90,6 +90,9 @@ class NativeIT {
         assertEquals(1, atStreams.size(), "only the leaked FILE* stays open: " + atStreams);
         assertEquals(Integer.parseInt(streams[0]), atStreams.get(0).path("handle").asInt());
         assertTrue(atStreams.get(0).path("stack").get(0).path("native").asText().endsWith("-> fopen"));
+        // the hook names the thread itself (PR_GET_NAME); the drain opens no /proc file to find it
+        String thread = atStreams.get(0).path("thread").asText();
+        assertTrue(!thread.isEmpty() && !thread.startsWith("tid "), "the thread of a native event has its name: " + atStreams.get(0));
         List<String> calls = new ArrayList<>();
         for (JsonNode t : Reports.withFrame(rep.path("traces"), TARGET, Integer.parseInt(streams[1]))) {
             String n = t.path("stack").get(0).path("native").asText();
