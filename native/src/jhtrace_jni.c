@@ -205,6 +205,13 @@ static jint JNICALL nh_captureStack0(JNIEnv *env, jclass cls, jint skip, jint de
     return jh_stacks_capture(env, skip, depth);
 }
 
+/* The VMStructs walker's layout fingerprint (jh_vmwalk_layout), 0 when it is not initialised. */
+static jlong JNICALL nh_walkerLayout0(JNIEnv *env, jclass cls) {
+    (void) env;
+    (void) cls;
+    return (jlong) jh_vmwalk_layout();
+}
+
 /* Chooses the stack walker (0 AsyncGetCallTrace, 1 VMStructs checked at first, 2 both always); returns 0 or why
  * the VMStructs walker is unavailable (negative). */
 static jint JNICALL nh_walker0(JNIEnv *env, jclass cls, jint mode) {
@@ -287,6 +294,7 @@ static JNINativeMethod METHODS[] = {
     {"fastStacks0", "()Z", (void *) nh_fastStacks0},
     {"captureStack0", "(II)I", (void *) nh_captureStack0},
     {"walker0", "(I)I", (void *) nh_walker0},
+    {"walkerLayout0", "()J", (void *) nh_walkerLayout0},
     {"walkerStats0", "()[J", (void *) nh_walkerStats0},
     {"walkerUnknown0", "()Ljava/lang/String;", (void *) nh_walkerUnknown0},
     {"stackFrames0", "(I)[J", (void *) nh_stackFrames0},

@@ -40,6 +40,7 @@ static struct {
 } L;
 
 static int g_ready;
+static uint64_t g_layout;
 static pthread_key_t g_walks_key; /* frees a thread's remembered walks when it ends */
 static int g_walks_key_made;
 static intptr_t g_env_offset;     /* JNIEnv* minus HotSpot's JavaThread* */
@@ -250,9 +251,26 @@ int jh_vmwalk_init(JNIEnv *env) {
     if (r == 0) {
         /* JNI_VERSION_21 came with the UNSIGNED5 coding of debug information (JDK 21) */
         g_excluded_byte = (*env)->GetVersion(env) >= 0x00150000 ? 1 : 0;
+        /* FNV-1a over the offsets and sizes (L up to its first address), the JNIEnv offset and the coding */
+        uint64_t h = 1469598103934665603ULL;
+        const unsigned char *b = (const unsigned char *) &L;
+        size_t n = (size_t) ((const char *) &L.code_heaps - (const char *) &L);
+        for (size_t i = 0; i < n; i++) {
+            h = (h ^ b[i]) * 1099511628211ULL;
+        }
+        uint64_t extra[2] = {(uint64_t) g_env_offset, g_excluded_byte};
+        b = (const unsigned char *) extra;
+        for (size_t i = 0; i < sizeof(extra); i++) {
+            h = (h ^ b[i]) * 1099511628211ULL;
+        }
+        g_layout = h;
         g_ready = 1;
     }
     return r;
+}
+
+uint64_t jh_vmwalk_layout(void) {
+    return g_ready ? g_layout : 0;
 }
 
 const char *jh_vmwalk_first_unknown(void) {
@@ -928,6 +946,10 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
 jint jh_vmwalk_again(JNIEnv *env, int key) {
     (void) env;
     (void) key;
+    return 0;
+}
+
+uint64_t jh_vmwalk_layout(void) {
     return 0;
 }
 

@@ -13,6 +13,7 @@
 #define JHTRACE_VM_WALKER_H
 
 #include <jni.h>
+#include <stdint.h>
 
 /* One Java frame, laid out as AsyncGetCallTrace's ASGCT_CallFrame. */
 typedef struct {
@@ -41,5 +42,9 @@ void jh_vmwalk_remember(int key, jint id);
 
 /* The name of the first code blob a walk found and did not know (a walk then falls back), or NULL. */
 const char *jh_vmwalk_first_unknown(void);
+
+/* A fingerprint of the layout the walker read from VMStructs (every field offset, type size and constant it uses),
+ * 0 before a successful jh_vmwalk_init: walker=auto trusts the walker only on layouts it was verified on. */
+uint64_t jh_vmwalk_layout(void);
 
 #endif

@@ -122,6 +122,9 @@ final class NativeHooks {
      */
     static native long[] walkerStats0();
 
+    /** @return the VMStructs walker's layout fingerprint, 0 when it is not initialised (see WalkerCheck) */
+    static native long walkerLayout0();
+
     /** @return the name of the first code blob the stack walker met and did not know (its walk fell back), or null */
     static native String walkerUnknown0();
 

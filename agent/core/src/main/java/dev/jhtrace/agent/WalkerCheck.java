@@ -30,18 +30,30 @@ final class WalkerCheck {
             case "asgct" -> 0;
             case "check" -> 2;
             case "vm" -> 1;
-            default -> verified(Runtime.version().feature()) ? 1 : 0;
+            default -> 1; // auto: provisional, until choose() has compared the layout with the verified ones
         };
     }
 
     /**
-     * @param feature a JDK feature release
-     * @return whether the structures' walker was verified on it (WalkerIT, and a stress run with every collector):
-     *     elsewhere a layout it does not know could cost a wrong guess before the first check, so {@code auto}
-     *     keeps AsyncGetCallTrace there
+     * Fingerprints of the VMStructs layouts the walker was verified on ({@code jh_vmwalk_layout}: every offset, size
+     * and constant it reads): OpenJDK 17.0.15 (Debian 12), OpenJDK 21.0.13 (Debian 13) and Temurin 25, each passing
+     * WalkerIT (every walk compared) and LoadIT. {@code walker=auto} trusts the walker on these layouts only, not on a
+     * release number: a build whose structures moved gets AsyncGetCallTrace. The fingerprint of a JVM is in the
+     * {@code walker=check} summary; a layout added here must pass WalkerIT on that JVM first.
      */
-    static boolean verified(int feature) {
-        return feature == 17 || feature == 25;
+    private static final long[] VERIFIED_LAYOUTS = {0x3fb8e4ba64d02333L, 0xcda752a35342f449L, 0x7941d6040b2161f2L};
+
+    /**
+     * @param layout a layout fingerprint, 0 when the walker could not read one
+     * @return whether the walker was verified on it
+     */
+    static boolean verifiedLayout(long layout) {
+        for (long v : VERIFIED_LAYOUTS) {
+            if (layout != 0 && v == layout) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -50,6 +62,13 @@ final class WalkerCheck {
      * @param walker the {@code walker=} option
      */
     static void choose(String walker) {
+        if (walker.equals("auto")) {
+            // initialised first, so that the layout it read can be compared; off again unless verified
+            if (NativeHooks.walker0(1) != 0 || !verifiedLayout(NativeHooks.walkerLayout0())) {
+                NativeHooks.walker0(0);
+            }
+            return;
+        }
         int code = NativeHooks.walker0(mode(walker));
         if (code != 0 && walker.equals("check")) {
             AgentLog.warn("jhtrace: walker=check: the structures' walker is unavailable on this JVM (" + code
@@ -81,6 +100,8 @@ final class WalkerCheck {
                         + "%d disagreed, %d not compared (AsyncGetCallTrace could not walk); %d walks recognised as "
                         + "repeats and not taken again, %d repeats checked against a full walk, %d of them named another stack",
                 s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]));
+        sb.append(String.format(Locale.ROOT, "; layout 0x%016xL (%s)", NativeHooks.walkerLayout0(),
+                verifiedLayout(NativeHooks.walkerLayout0()) ? "verified" : "not among the verified: walker=auto uses AsyncGetCallTrace"));
         if (s.length > ASGCT_SHORT && s[ASGCT_SHORT] > 0) {
             sb.append(String.format(Locale.ROOT, "; %d compared walks where AsyncGetCallTrace stopped short (its frames the "
                     + "first of the walker's; not counted as disagreements)", s[ASGCT_SHORT]));

@@ -55,5 +55,7 @@ class WalkerIT {
         assertTrue(fallbacks <= 4 * 100 * 2 + 20, "too many fallbacks: " + r.stderr());
         assertTrue(compared >= walks * 9 / 10, "walks not compared: " + r.stderr());
         assertTrue(r.report().path("warnings").toString().contains("0 disagreed"), "the summary is in the report too");
+        // walker=auto trusts the walker by the layout it read, and every JDK of the matrix has a verified one
+        assertTrue(r.stderr().matches("(?s).*layout 0x[0-9a-f]{16}L \\(verified\\).*"), "layout not among the verified: " + r.stderr());
     }
 }
