@@ -90,7 +90,8 @@ public final class ReportFile {
     /**
      * Refuses a directory another user could redirect: a symbolic link on the way that belongs to someone other than
      * this user or root (the agent often runs as root: such a link would let its owner choose where root writes), or a
-     * directory on the way that others may write without the sticky bit (they could put such a link there). The
+     * directory above the report's own that others may write without the sticky bit (they could put such a link there
+     * after the check). The
      * rules of the kernel's {@code protected_symlinks}, applied to every component, not only in sticky directories.
      *
      * @param dir an absolute directory path; components that do not exist yet are not checked (they are created
@@ -98,10 +99,16 @@ public final class ReportFile {
      * @throws IOException naming the component refused
      */
     static void checkChain(Path dir) throws IOException {
+        checkChain(dir, true);
+    }
+
+    /** @param sharedLast whether the last component is the report's own directory, which others may share */
+    private static void checkChain(Path dir, boolean sharedLast) throws IOException {
         int me = dev.jhtrace.agent.ControlEndpoint.currentUid();
         Path at = dir.getRoot();
-        for (Path name : dir) {
-            Path next = at.resolve(name);
+        for (int i = 0; i < dir.getNameCount(); i++) {
+            Path next = at.resolve(dir.getName(i));
+            boolean last = i == dir.getNameCount() - 1;
             PosixFileAttributes a;
             try {
                 a = Files.readAttributes(next, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -115,8 +122,10 @@ public final class ReportFile {
                             + " write the report through it");
                 }
                 next = next.toRealPath(); // a link of ours or root's: follow it, and check where it leads from the top
-                checkChain(next);
-            } else if (a.isDirectory()) {
+                checkChain(next, sharedLast && last);
+            } else if (a.isDirectory() && !(sharedLast && last)) {
+                // the report's own directory may be shared (the file goes in under a fresh name, with O_EXCL and without
+                // following links, then is renamed): only a directory above it, whose entries lead to it, must be safe
                 int mode = (Integer) Files.getAttribute(next, "unix:mode", LinkOption.NOFOLLOW_LINKS);
                 boolean othersWrite = (mode & 0022) != 0;
                 boolean sticky = (mode & 01000) != 0;
