@@ -226,6 +226,9 @@ int jh_stacks_walker(JNIEnv *env, int mode) {
         }
         g_walker_ready = 1;
     }
+    if (mode < 0) {
+        return 0; /* initialised only: the caller compares the layout before any capture uses the walker */
+    }
     atomic_store(&g_walker, mode);
     return 0;
 }

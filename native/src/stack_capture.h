@@ -53,7 +53,8 @@ typedef struct {
 } jh_walker_stats;
 
 /* Chooses the walker (JH_WALKER_*) from the calling Java thread; returns 0, or the VMStructs walker's negative
- * reason for being unavailable (AsyncGetCallTrace is then used). */
+ * reason for being unavailable (AsyncGetCallTrace is then used). A negative mode only initialises the VMStructs
+ * walker (its layout can then be read) and leaves the walker in use as it is. */
 int jh_stacks_walker(JNIEnv *env, int mode);
 
 /* What the walkers did so far. */

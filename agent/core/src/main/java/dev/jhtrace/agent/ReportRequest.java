@@ -27,6 +27,14 @@ record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean include
 
     /**
      * @param includeRuntime also the JVM's own handles
+     * @return the open handles only, for the look at exit: no trace and no reclaimed handle is copied
+     */
+    static ReportRequest openOnly(boolean includeRuntime) {
+        return new ReportRequest(true, false, includeRuntime, t -> false, 0, false, -1);
+    }
+
+    /**
+     * @param includeRuntime also the JVM's own handles
      * @return handles opened since the snapshot and still open, and those of them the GC's cleaner closed since
      */
     static ReportRequest diff(boolean includeRuntime) {

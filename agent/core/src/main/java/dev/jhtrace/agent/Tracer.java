@@ -118,7 +118,7 @@ final class Tracer {
     List<dev.jhtrace.agent.report.HandleView> openHandles(boolean includeRuntime, long timeoutMillis) {
         java.util.Map<Integer, String> os = ProcFds.list(ProcFds.self()); // first: see report()
         flushNative();
-        TableCopy copy = onAnalyzer(() -> analyzer.copy(ReportRequest.leaks(includeRuntime, t -> false)), timeoutMillis);
+        TableCopy copy = onAnalyzer(() -> analyzer.copy(ReportRequest.openOnly(includeRuntime)), timeoutMillis);
         return copy == null ? null : builder.openHandles(copy, os, includeRuntime);
     }
 

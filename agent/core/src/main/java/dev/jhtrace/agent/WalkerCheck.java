@@ -63,9 +63,9 @@ final class WalkerCheck {
      */
     static void choose(String walker) {
         if (walker.equals("auto")) {
-            // initialised first, so that the layout it read can be compared; off again unless verified
-            if (NativeHooks.walker0(1) != 0 || !verifiedLayout(NativeHooks.walkerLayout0())) {
-                NativeHooks.walker0(0);
+            // initialised only (-1), so that the layout it read is compared before any capture may use the walker
+            if (NativeHooks.walker0(-1) == 0 && verifiedLayout(NativeHooks.walkerLayout0())) {
+                NativeHooks.walker0(1);
             }
             return;
         }
