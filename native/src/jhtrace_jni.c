@@ -55,7 +55,7 @@ static jint JNICALL nh_start0(JNIEnv *env, jclass cls, jstring javaHome, jobject
         return E_LOADER;
     }
     jh_hooks_resolve();
-    g_stacks = jh_stacks_init(g_jvmti) == 0;
+    g_stacks = jh_stacks_init(g_jvmti, env) == 0;
     _Atomic int32_t *drops = NULL;
     if (dropLedger != NULL && (*env)->GetDirectBufferCapacity(env, dropLedger) >= (jlong) (JH_DROP_SLOTS * sizeof(int32_t))) {
         drops = (_Atomic int32_t *) (*env)->GetDirectBufferAddress(env, dropLedger); /* direct, never freed: a static */

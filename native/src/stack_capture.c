@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "stack_capture.h"
 #include "vm_walker.h"
+#include "safe_read.h"
 
 #include <dlfcn.h>
 #include <stdatomic.h>
@@ -67,7 +68,7 @@ static void JNICALL on_class_prepare(jvmtiEnv *jvmti, JNIEnv *env, jthread threa
     make_method_ids(jvmti, cls);
 }
 
-int jh_stacks_init(jvmtiEnv *jvmti) {
+int jh_stacks_init(jvmtiEnv *jvmti, JNIEnv *env) {
     g_asgct = (asgct_fn) dlsym(RTLD_DEFAULT, "AsyncGetCallTrace");
     if (g_asgct == NULL) {
         return -1;
@@ -85,13 +86,25 @@ int jh_stacks_init(jvmtiEnv *jvmti) {
     (*jvmti)->SetEventCallbacks(jvmti, &callbacks, sizeof(callbacks));
     (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_CLASS_PREPARE, NULL);
     (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_CLASS_LOAD, NULL);
+    /* the loaded classes come as local references, thousands of them: in a frame with room for them (else
+     * -Xcheck:jni prints on stdout that the caller's frame exceeds its capacity), the most HotSpot allows */
+    int framed = (*env)->PushLocalFrame(env, 65536) == 0;
+    if (!framed) {
+        (*env)->ExceptionClear(env);
+    }
     jint count = 0;
     jclass *classes = NULL;
     if ((*jvmti)->GetLoadedClasses(jvmti, &count, &classes) == JVMTI_ERROR_NONE) {
         for (jint i = 0; i < count; i++) {
             make_method_ids(jvmti, classes[i]);
+            if (!framed) {
+                (*env)->DeleteLocalRef(env, classes[i]);
+            }
         }
         (*jvmti)->Deallocate(jvmti, (unsigned char *) classes);
+    }
+    if (framed) {
+        (*env)->PopLocalFrame(env, NULL);
     }
     return 0;
 }
@@ -228,6 +241,13 @@ int jh_stacks_walker(JNIEnv *env, int mode) {
     }
     if (mode < 0) {
         return 0; /* initialised only: the caller compares the layout before any capture uses the walker */
+    }
+    if (mode != JH_WALKER_ASGCT) {
+        /* the walker reads VM memory with guarded loads only: their fault handler must be in place first */
+        int r = jh_safe_read_init();
+        if (r != 0) {
+            return -8;
+        }
     }
     atomic_store(&g_walker, mode);
     return 0;

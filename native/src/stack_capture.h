@@ -13,8 +13,9 @@
 #include <jvmti.h>
 
 /* Finds AsyncGetCallTrace and makes sure every method has a jmethodID (now and for classes prepared later).
+ * env is the calling thread's (the loaded classes are local references of its frame, each freed once done with).
  * Returns 0, or -1 when the JVM does not offer AsyncGetCallTrace. */
-int jh_stacks_init(jvmtiEnv *jvmti);
+int jh_stacks_init(jvmtiEnv *jvmti, JNIEnv *env);
 
 /* The most frames one stack keeps (JH_MAX_DEPTH) and the most the caller may ask to skip on top. */
 #define JH_MAX_DEPTH 1024

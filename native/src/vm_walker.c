@@ -11,7 +11,39 @@
 
 #if defined(__x86_64__)
 
+#include "safe_read.h"
+
 typedef unsigned char u1;
+
+/* What a walk reads of the VM's memory it reads with guarded loads (safe_read.h): a read that faults gives 0 and
+ * counts a fault for the thread, which fails the walk (WALK_FAULTED) before anything it read is used or cached.
+ * Loops over what was read are bounded, so zeros read after a fault end them. (The VMStructs tables read at
+ * initialisation are libjvm's own constant data, exported for the serviceability agent: read directly.) */
+static inline const char *rd_ptr(const void *at) {
+    return (const char *) (uintptr_t) jh_read_u64(at);
+}
+
+static inline uintptr_t rd_word(const void *at) {
+    return (uintptr_t) jh_read_u64(at);
+}
+
+static inline int rd_int(const void *at) {
+    return (int) jh_read_u32(at);
+}
+
+static inline uint32_t rd_u32(const void *at) {
+    return jh_read_u32(at);
+}
+
+static inline uint32_t rd_u16(const void *at) {
+    return jh_read_u16(at);
+}
+
+static inline uint32_t rd_u8(const void *at) {
+    return jh_read_u8(at);
+}
+
+#define WALK_FAULTED (-25) /* a guarded read faulted */
 
 /* Slots of an x86_64 interpreter frame, in words from its frame pointer (frame_x86.hpp, unchanged from JDK 17
  * to 25; VMStructs exports only the first). */
@@ -221,6 +253,26 @@ static int layout_init(void) {
     return old_layout || new_layout ? 0 : -5;
 }
 
+/* The value of HotSpot's boolean flag name (-XX:..., or set by an option such as -Xcheck:jni), or -1 when the flags'
+ * table does not have it. */
+static int bool_flag(const char *name) {
+    void *const *flags = static_field("JVMFlag", "flags");
+    const size_t *count = static_field("JVMFlag", "numFlags");
+    int name_at = field("JVMFlag", "_name"), addr_at = field("JVMFlag", "_addr"), stride = type_size("JVMFlag");
+    if (flags == NULL || count == NULL || name_at < 0 || addr_at < 0 || stride <= 0) {
+        return -1;
+    }
+    const char *flag = *flags;
+    for (size_t i = 0; flag != NULL && i < *count; i++, flag += stride) {
+        const char *n = *(const char * const *) (flag + name_at);
+        if (n != NULL && strcmp(n, name) == 0) {
+            const unsigned char *value = *(const unsigned char * const *) (flag + addr_at);
+            return value == NULL ? -1 : *value != 0;
+        }
+    }
+    return -1;
+}
+
 static int env_offset_init(JNIEnv *env) {
     /* java.lang.Thread.eetop holds the JavaThread*: the JNIEnv is a field of it */
     jclass thread_class = (*env)->FindClass(env, "java/lang/Thread");
@@ -228,7 +280,7 @@ static int env_offset_init(JNIEnv *env) {
             : (*env)->GetStaticMethodID(env, thread_class, "currentThread", "()Ljava/lang/Thread;");
     jfieldID eetop = thread_class == NULL ? NULL : (*env)->GetFieldID(env, thread_class, "eetop", "J");
     jobject thread = current == NULL || eetop == NULL ? NULL : (*env)->CallStaticObjectMethod(env, thread_class, current);
-    if (thread == NULL) {
+    if ((*env)->ExceptionCheck(env) || thread == NULL) {
         (*env)->ExceptionClear(env);
         return -6;
     }
@@ -244,6 +296,11 @@ int jh_vmwalk_init(JNIEnv *env) {
     }
     if (r == 0) {
         r = env_offset_init(env);
+    }
+    if (r == 0 && bool_flag("CheckJNICalls") != 0) {
+        /* -Xcheck:jni makes HotSpot check its signal handlers and print to stdout when one was replaced, as the
+         * guarded reads' fault handler (installed when the walker is switched on) would be; unknown: not risked */
+        r = -7;
     }
     if (r == 0 && !g_walks_key_made) {
         g_walks_key_made = pthread_key_create(&g_walks_key, free) == 0;
@@ -281,33 +338,35 @@ const char *jh_vmwalk_first_unknown(void) {
 
 /* The blob holding pc, from the code heaps' segment maps (HotSpot's CodeHeap::find_start), or NULL. */
 static const char *find_blob(uintptr_t pc) {
-    const char *heaps = *(const char * const *) L.code_heaps;
+    const char *heaps = rd_ptr(L.code_heaps);
     if (heaps == NULL) {
         return NULL;
     }
-    int count = *(const int *) (heaps + L.array_len);
-    const char * const *heap = *(const char * const * const *) (heaps + L.array_data);
+    int count = rd_int(heaps + L.array_len);
+    const char * const *heap = (const char * const *) rd_ptr(heaps + L.array_data);
     for (int i = 0; i < count && i < 8; i++) {
-        const char *h = heap[i];
-        uintptr_t low = *(const uintptr_t *) (h + L.heap_memory + L.vs_low);
-        uintptr_t high = *(const uintptr_t *) (h + L.heap_memory + L.vs_high);
+        const char *h = rd_ptr(&heap[i]);
+        uintptr_t low = rd_word(h + L.heap_memory + L.vs_low);
+        uintptr_t high = rd_word(h + L.heap_memory + L.vs_high);
         if (pc < low || pc >= high) {
             continue;
         }
-        int shift = *(const int *) (h + L.heap_log2_segment);
-        const u1 *map = *(const u1 * const *) (h + L.heap_segmap + L.vs_low);
+        int shift = rd_int(h + L.heap_log2_segment);
+        const u1 *map = (const u1 *) rd_ptr(h + L.heap_segmap + L.vs_low);
         size_t segment = (pc - low) >> shift;
-        if (map[segment] == FREE_SEGMENT) {
+        uint32_t step = rd_u8(map + segment);
+        if (step == FREE_SEGMENT) {
             return NULL;
         }
-        for (int guard = 0; map[segment] > 0; guard++) {
-            if (map[segment] > segment || guard > (1 << 20)) {
+        for (int guard = 0; step > 0; guard++) {
+            if (step > segment || guard > (1 << 20)) {
                 return NULL;
             }
-            segment -= map[segment];
+            segment -= step;
+            step = rd_u8(map + segment);
         }
         const char *block = (const char *) (low + (segment << shift));
-        if (!*(const u1 *) (block + L.block_used)) {
+        if (!rd_u8(block + L.block_used)) {
             return NULL;
         }
         return block + L.block_size;
@@ -327,7 +386,7 @@ static void learn(const char *_Atomic *slot, const char *name) {
 }
 
 static int blob_kind(const char *blob) {
-    const char *name = *(const char * const *) (blob + L.blob_name);
+    const char *name = rd_ptr(blob + L.blob_name);
     if (name == NULL) {
         return KIND_OTHER;
     }
@@ -338,15 +397,15 @@ static int blob_kind(const char *blob) {
     if (name == atomic_load_explicit(&g_name_interpreter, memory_order_relaxed)) {
         return KIND_INTERPRETER;
     }
-    if (strcmp(name, "nmethod") == 0) {
+    if (jh_read_streq(name, "nmethod")) {
         learn(&g_name_nmethod, name);
         return KIND_NMETHOD;
     }
-    if (strcmp(name, "native nmethod") == 0) {
+    if (jh_read_streq(name, "native nmethod")) {
         learn(&g_name_native_nmethod, name);
         return KIND_NMETHOD;
     }
-    if (strcmp(name, "Interpreter") == 0) {
+    if (jh_read_streq(name, "Interpreter")) {
         learn(&g_name_interpreter, name);
         return KIND_INTERPRETER;
     }
@@ -355,7 +414,7 @@ static int blob_kind(const char *blob) {
 
 static int is_nmethod(const char *blob, int kind) {
     if (g_nmethod_kind >= 0) {
-        return *(const u1 *) (blob + L.blob_kind) == g_nmethod_kind;
+        return (int) rd_u8(blob + L.blob_kind) == g_nmethod_kind;
     }
     return kind == KIND_NMETHOD;
 }
@@ -369,7 +428,11 @@ static int is_nmethod(const char *blob, int kind) {
 static const void *_Atomic g_method_vtables[METHOD_VTABLES];
 
 static void learn_method_vtable(const char *method) {
-    const void *vtable = *(const void * const *) method;
+    unsigned faults = jh_read_faults;
+    const void *vtable = rd_ptr(method);
+    if (vtable == NULL || jh_read_faults != faults) {
+        return;
+    }
     for (int i = 0; i < METHOD_VTABLES; i++) {
         const void *known = atomic_load_explicit(&g_method_vtables[i], memory_order_relaxed);
         if (known == vtable) {
@@ -388,7 +451,7 @@ static int is_method(const char *method) {
     if (method == NULL) {
         return 0;
     }
-    const void *vtable = *(const void * const *) method;
+    const void *vtable = rd_ptr(method);
     for (int i = 0; i < METHOD_VTABLES; i++) {
         if (atomic_load_explicit(&g_method_vtables[i], memory_order_relaxed) == vtable) {
             return 1;
@@ -398,20 +461,21 @@ static int is_method(const char *method) {
 }
 
 static int is_native(const char *method) {
-    return (*(const uint16_t *) (method + L.method_flags) & ACC_NATIVE) != 0;
+    return (rd_u16(method + L.method_flags) & ACC_NATIVE) != 0;
 }
 
 /* The method's jmethodID from its class's cache, as AsyncGetCallTrace finds it (NULL when none was made). */
 static jmethodID method_id(const char *method) {
-    const char *cm = *(const char * const *) (method + L.method_const);
-    const char *pool = *(const char * const *) (cm + L.const_constants);
-    const char *klass = *(const char * const *) (pool + L.pool_holder);
-    jmethodID *ids = __atomic_load_n((jmethodID * const *) (klass + L.klass_method_ids), __ATOMIC_ACQUIRE);
+    const char *cm = rd_ptr(method + L.method_const);
+    const char *pool = rd_ptr(cm + L.const_constants);
+    const char *klass = rd_ptr(pool + L.pool_holder);
+    /* published with a release store (x86_64: a plain load acquires; the reads below depend on it) */
+    const jmethodID *ids = (const jmethodID *) rd_ptr(klass + L.klass_method_ids);
     if (ids == NULL) {
         return NULL;
     }
-    uint16_t idnum = *(const uint16_t *) (cm + L.const_idnum);
-    return (size_t) (uintptr_t) ids[0] > idnum ? ids[idnum + 1] : NULL;
+    uint16_t idnum = rd_u16(cm + L.const_idnum);
+    return rd_word(&ids[0]) > idnum ? (jmethodID) rd_ptr(&ids[idnum + 1]) : NULL;
 }
 
 /* --- caches of decoded frames ------------------------------------------------------------------------ */
@@ -500,7 +564,7 @@ static uint32_t read_int(const u1 **at, const u1 *end) {
     const uint32_t x = g_excluded_byte, low_bytes = 256 - 64 - x;
     uint32_t sum = 0;
     for (int i = 0, shift = 0; b + i < end; i++, shift += 6) {
-        uint32_t digit = (uint32_t) b[i] - x;
+        uint32_t digit = rd_u8(b + i) - x;
         sum += digit << shift;
         if (digit < low_bytes || i == 4) {
             *at = b + i + 1;
@@ -512,17 +576,17 @@ static uint32_t read_int(const u1 **at, const u1 *end) {
 }
 
 static uintptr_t code_begin(const char *nm) {
-    return L.blob_code_begin >= 0 ? *(const uintptr_t *) (nm + L.blob_code_begin)
-                                  : (uintptr_t) nm + (uintptr_t) *(const int *) (nm + L.blob_code_offset);
+    return L.blob_code_begin >= 0 ? rd_word(nm + L.blob_code_begin)
+                                  : (uintptr_t) nm + (uintptr_t) rd_int(nm + L.blob_code_offset);
 }
 
 /* Whether pc is where a frame of nm being deoptimized returns to (its original pc is then kept in the frame). */
 static int is_deopt_pc(const char *nm, uintptr_t pc) {
     if (L.nm_deopt_begin >= 0) {
-        return pc == *(const uintptr_t *) (nm + L.nm_deopt_begin) || pc == *(const uintptr_t *) (nm + L.nm_deopt_mh_begin);
+        return pc == rd_word(nm + L.nm_deopt_begin) || pc == rd_word(nm + L.nm_deopt_mh_begin);
     }
-    return pc == (uintptr_t) nm + (uintptr_t) *(const int *) (nm + L.nm_deopt_offset)
-            || pc == (uintptr_t) nm + (uintptr_t) *(const int *) (nm + L.nm_deopt_mh_offset);
+    return pc == (uintptr_t) nm + (uintptr_t) rd_int(nm + L.nm_deopt_offset)
+            || pc == (uintptr_t) nm + (uintptr_t) rd_int(nm + L.nm_deopt_mh_offset);
 }
 
 /* Appends the frames of compiled frame nm at pc (inlined methods first) to out[n..max); returns the new count
@@ -531,21 +595,21 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int
     const char *pcs, *pcs_end, *scopes, *scopes_end, *metadata_end;
     const char * const *metadata;
     if (L.nm_immutable_data >= 0) {
-        const char *data = *(const char * const *) (nm + L.nm_immutable_data);
-        const char *mutable_data = *(const char * const *) (nm + L.blob_mutable_data);
-        pcs = data + *(const int *) (nm + L.nm_pcs_offset);
-        pcs_end = data + *(const int *) (nm + L.nm_scopes_data_offset);
+        const char *data = rd_ptr(nm + L.nm_immutable_data);
+        const char *mutable_data = rd_ptr(nm + L.blob_mutable_data);
+        pcs = data + rd_int(nm + L.nm_pcs_offset);
+        pcs_end = data + rd_int(nm + L.nm_scopes_data_offset);
         scopes = pcs_end;
-        scopes_end = data + *(const int *) (nm + L.nm_immutable_data_size);
-        metadata = (const char * const *) (mutable_data + *(const int *) (nm + L.blob_relocation_size));
-        metadata_end = mutable_data + *(const int *) (nm + L.blob_mutable_data_size);
+        scopes_end = data + rd_int(nm + L.nm_immutable_data_size);
+        metadata = (const char * const *) (mutable_data + rd_int(nm + L.blob_relocation_size));
+        metadata_end = mutable_data + rd_int(nm + L.blob_mutable_data_size);
     } else {
         /* JDK 17's nmethod: ... oops, metadata, scopes data, scopes pcs, dependencies ... */
-        pcs = nm + *(const int *) (nm + L.nm_pcs_offset);
-        pcs_end = nm + *(const int *) (nm + L.nm_dependencies_offset);
-        scopes = *(const char * const *) (nm + L.nm_scopes_data_begin);
+        pcs = nm + rd_int(nm + L.nm_pcs_offset);
+        pcs_end = nm + rd_int(nm + L.nm_dependencies_offset);
+        scopes = rd_ptr(nm + L.nm_scopes_data_begin);
         scopes_end = pcs;
-        metadata = (const char * const *) (nm + *(const int *) (nm + L.nm_metadata_offset));
+        metadata = (const char * const *) (nm + rd_int(nm + L.nm_metadata_offset));
         metadata_end = scopes;
     }
     if (pcs_end < pcs || scopes_end < scopes || metadata_end < (const char *) metadata) {
@@ -558,17 +622,17 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int
     const size_t count = hi;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (*(const int *) (pcs + mid * (size_t) L.pc_size + L.pc_offset) < offset) {
+        if (rd_int(pcs + mid * (size_t) L.pc_size + L.pc_offset) < offset) {
             lo = mid + 1;
         } else {
             hi = mid;
         }
     }
     const char *desc = pcs + lo * (size_t) L.pc_size;
-    if (lo >= count || *(const int *) (desc + L.pc_offset) != offset) {
+    if (lo >= count || rd_int(desc + L.pc_offset) != offset) {
         return -21;
     }
-    int scope = *(const int *) (desc + L.pc_scope);
+    int scope = rd_int(desc + L.pc_scope);
     if (scope == 0) {
         return -22; /* no debug information here */
     }
@@ -587,7 +651,7 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int
         if (at > end || index <= 0 || index > metadata_count) {
             return -24;
         }
-        const char *method = metadata[index - 1];
+        const char *method = rd_ptr(&metadata[index - 1]);
         if (!is_method(method)) {
             return -24;
         }
@@ -669,13 +733,13 @@ static void add_guard(walk_record *r, uintptr_t addr, uintptr_t value) {
 }
 
 static uintptr_t guarded(walk_record *r, const void *at) {
-    uintptr_t v = *(const uintptr_t *) at;
+    uintptr_t v = rd_word(at);
     add_guard(r, (uintptr_t) at, v);
     return v;
 }
 
 static int guarded_int(walk_record *r, const void *at) {
-    int v = *(const int *) at;
+    int v = rd_int(at);
     add_guard(r, (uintptr_t) at | GUARD_INT, (uintptr_t) (uint32_t) v);
     return v;
 }
@@ -701,10 +765,11 @@ static void method_guard_id(walk_record *r, int at, jmethodID id) {
  * the same Method* as before: that frame is live again, so is its method (a class unloaded and loaded again can
  * reuse the Method*, but not keep its jmethodID). */
 static int holds(const walk_record *r) {
-    for (int i = 0; i < r->count; i++) {
+    unsigned faults = jh_read_faults;
+    for (int i = 0; i < r->count && jh_read_faults == faults; i++) {
         uintptr_t a = r->g[i].addr;
         uintptr_t at = a & ~(uintptr_t) GUARD_TAGS;
-        uintptr_t now = (a & GUARD_INT) ? (uintptr_t) *(const uint32_t *) at : *(const uintptr_t *) at;
+        uintptr_t now = (a & GUARD_INT) ? (uintptr_t) rd_u32((const void *) at) : rd_word((const void *) at);
         if (now != r->g[i].value) {
             return 0;
         }
@@ -712,24 +777,25 @@ static int holds(const walk_record *r) {
             return 0;
         }
     }
-    return 1;
+    return jh_read_faults == faults;
 }
 
 static void anchor_of(JNIEnv *env, uintptr_t *sp, uintptr_t *fp, uintptr_t *pc) {
     const char *anchor = (const char *) env - g_env_offset + L.thread_anchor;
-    *sp = *(const uintptr_t *) (anchor + L.anchor_sp);
-    *fp = *(const uintptr_t *) (anchor + L.anchor_fp);
-    *pc = *(const uintptr_t *) (anchor + L.anchor_pc);
+    *sp = rd_word(anchor + L.anchor_sp);
+    *fp = rd_word(anchor + L.anchor_fp);
+    *pc = rd_word(anchor + L.anchor_pc);
 }
 
 jint jh_vmwalk_again(JNIEnv *env, int key) {
     if (!g_ready) {
         return 0;
     }
+    unsigned faults = jh_read_faults;
     uintptr_t sp, fp, pc;
     anchor_of(env, &sp, &fp, &pc);
     thread_walks *w = my_walks();
-    if (w == NULL) {
+    if (w == NULL || jh_read_faults != faults) {
         return 0;
     }
     for (int i = 0; i < RECENT_WALKS; i++) {
@@ -766,11 +832,15 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
     if (!g_ready) {
         return -1;
     }
+    const unsigned faults = jh_read_faults;
     const char *thread = (const char *) env - g_env_offset;
-    const uintptr_t base = *(const uintptr_t *) (thread + L.stack_base);
-    const uintptr_t limit = base - *(const size_t *) (thread + L.stack_size);
+    const uintptr_t base = rd_word(thread + L.stack_base);
+    const uintptr_t limit = base - rd_word(thread + L.stack_size);
     uintptr_t sp, fp, pc;
     anchor_of(env, &sp, &fp, &pc);
+    if (jh_read_faults != faults) {
+        return WALK_FAULTED;
+    }
     if (sp <= limit || sp >= base) {
         return -2;
     }
@@ -786,7 +856,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
     if (pc == 0) {
         pc = guarded(rec, (const uintptr_t *) sp - 1);
     }
-    const uintptr_t call_stub = *L.call_stub_return;
+    const uintptr_t call_stub = rd_word(L.call_stub_return);
     int n = 0;
     /* a native method's frame is expected on top (the hook's own) and where native code called Java (below an
      * entry frame: Method.invoke's native accessor, a JNI upcall); anywhere else it is not understood (a
@@ -833,9 +903,9 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
             }
             int kind = blob_kind(blob);
             if (is_nmethod(blob, kind)) {
-                const char *method = *(const char * const *) (blob + L.nm_method);
+                const char *method = rd_ptr(blob + L.nm_method);
                 if (method == NULL) {
-                    return -8;
+                    return jh_read_faults != faults ? WALK_FAULTED : -8;
                 }
                 learn_method_vtable(method);
                 if (is_native(method)) {
@@ -849,7 +919,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                 } else {
                     uintptr_t real_pc = pc;
                     if (is_deopt_pc(blob, pc)) {
-                        real_pc = guarded(rec, (const void *) (sp + (uintptr_t) *(const int *) (blob + L.nm_orig_pc)));
+                        real_pc = guarded(rec, (const void *) (sp + (uintptr_t) rd_int(blob + L.nm_orig_pc)));
                     }
                     int compile_id = guarded_int(rec, blob + L.nm_compile_id);
                     int cached = pc_cache_get(blob, compile_id, real_pc, out, n, max);
@@ -858,6 +928,9 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                     } else {
                         int before = n;
                         n = compiled_frames(blob, real_pc, out, n, max);
+                        if (jh_read_faults != faults) {
+                            return WALK_FAULTED; /* before anything it read is cached */
+                        }
                         if (n < 0) {
                             return n;
                         }
@@ -866,7 +939,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                         }
                     }
                 }
-                int words = *(const int *) (blob + L.blob_frame_size);
+                int words = rd_int(blob + L.blob_frame_size);
                 if (words <= 0 || words > MAX_FRAME_WORDS) {
                     return -10;
                 }
@@ -876,7 +949,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                 }
                 pc = guarded(rec, (const uintptr_t *) caller_sp - 1);
                 fp_at = (const uintptr_t *) caller_sp - 2;
-                fp = *fp_at;
+                fp = rd_word(fp_at);
             } else if (kind == KIND_INTERPRETER) {
                 if (fp <= sp || fp >= base - 16) {
                     return -12;
@@ -888,7 +961,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                 int method_guard = rec == NULL ? -1 : rec->count;
                 const char *method = (const char *) guarded_method(rec, &f[INTERP_METHOD]);
                 if (method == NULL) {
-                    return -13;
+                    return jh_read_faults != faults ? WALK_FAULTED : -13;
                 }
                 learn_method_vtable(method);
                 if (is_native(method)) {
@@ -897,9 +970,9 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                     }
                     out[n].bci = JH_BCI_NATIVE;
                 } else {
-                    const char *cm = *(const char * const *) (method + L.method_const);
+                    const char *cm = rd_ptr(method + L.method_const);
                     intptr_t bci = (intptr_t) guarded(rec, &f[INTERP_BCP]) - (intptr_t) (cm + L.const_size);
-                    if (bci < 0 || bci >= *(const uint16_t *) (cm + L.const_code_size)) {
+                    if (bci < 0 || bci >= rd_u16(cm + L.const_code_size)) {
                         return -14;
                     }
                     out[n].bci = (jint) bci;
@@ -910,15 +983,18 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                 caller_sp = guarded(rec, &f[INTERP_SENDER_SP]);
                 pc = guarded(rec, &f[FRAME_RETURN_PC]);
                 fp_at = &f[FRAME_LINK];
-                fp = *fp_at;
+                fp = rd_word(fp_at);
                 if (caller_sp <= (uintptr_t) f || caller_sp >= base) {
                     return -15;
                 }
             } else {
                 const char *unknown = NULL;
-                atomic_compare_exchange_strong(&g_first_unknown, &unknown, *(const char * const *) (blob + L.blob_name));
+                atomic_compare_exchange_strong(&g_first_unknown, &unknown, rd_ptr(blob + L.blob_name));
                 return -16; /* a stub, an adapter, an upcall: left to AsyncGetCallTrace */
             }
+        }
+        if (jh_read_faults != faults) {
+            return WALK_FAULTED;
         }
         if (caller_sp <= sp) {
             return -17;
@@ -926,7 +1002,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
         sp = caller_sp;
         native_ok = entered;
     }
-    return n;
+    return jh_read_faults != faults ? WALK_FAULTED : n;
 }
 
 #else /* not x86_64 */
