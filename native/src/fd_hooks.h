@@ -9,6 +9,8 @@
 #ifndef JHTRACE_FD_HOOKS_H
 #define JHTRACE_FD_HOOKS_H
 
+#include "jh_contract.h"
+
 #include "fd_ring.h"
 #include "elf_got.h"
 
@@ -25,7 +27,7 @@ const char *jh_hook_name(int i);
 int jh_hooks_resolve(void);
 
 /* Number of per-descriptor drop counters in a drop ledger (DropLedger.SLOTS on the Java side). */
-#define JH_DROP_SLOTS 4096
+#define JH_DROP_SLOTS JH_DROP_LEDGER_SLOTS
 
 /*
  * Starts recording into ring, with stacks from jvmti (may be NULL: no stacks). drops (may be NULL) is the drop

@@ -12,10 +12,12 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define JH_MAX_FRAMES 64
-#define JH_MAX_PATH 256
+#include "jh_contract.h"
 
-enum jh_event_type { JH_OPEN = 1, JH_CLOSE = 2, JH_BAD_REFERENCE = 3 };
+#define JH_MAX_FRAMES JH_REC_MAX_FRAMES
+#define JH_MAX_PATH JH_REC_MAX_PATH
+
+enum jh_event_type { JH_OPEN = JH_EVENT_OPEN, JH_CLOSE = JH_EVENT_CLOSE, JH_BAD_REFERENCE = JH_EVENT_BAD_REFERENCE };
 
 typedef struct {
     int64_t method;   /* jmethodID */

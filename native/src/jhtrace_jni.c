@@ -19,6 +19,8 @@
 #include "lib_scan.h"
 #include "stack_capture.h"
 #include "vm_walker.h"
+#include "drain_record.h"
+#include "jh_contract.h"
 
 #define RING_CAPACITY 4096
 
@@ -29,7 +31,7 @@ static int g_started;
 static int g_stacks;
 
 /* Errors as values: 0 on success, else a code NativeHooks turns into a sentence. */
-enum { OK = 0, E_JVMTI = 1, E_LOADER = 2, E_RING = 3, E_TWICE = 4 };
+enum { OK = JH_START_OK, E_JVMTI = JH_START_NO_JVMTI, E_LOADER = JH_START_NO_LOADER, E_RING = JH_START_NO_RING, E_TWICE = JH_START_TWICE };
 
 static jint JNICALL nh_start0(JNIEnv *env, jclass cls, jstring javaHome, jobject dropLedger) {
     (void) cls;
@@ -96,21 +98,11 @@ static jint JNICALL nh_drain0(JNIEnv *env, jclass cls, jobject buf) {
         if (e == NULL) {
             break;
         }
-        int nframes = e->nframes < 0 ? 0 : e->nframes > JH_MAX_FRAMES ? JH_MAX_FRAMES : e->nframes;
-        int path_len = (int) strnlen(e->path, JH_MAX_PATH);
-        int path_padded = (path_len + 7) & ~7;
-        jlong size = 8 * 4 + 16 + 16 + path_padded + (jlong) nframes * 16;
+        jlong size = (jlong) jh_record_size(e);
         if (used + size > capacity) {
             break;
         }
-        int32_t ints[8] = {e->type, e->fd, e->err, e->tid, e->call, nframes, path_len, e->drops};
-        memcpy(out + used, ints, sizeof(ints));
-        memcpy(out + used + 32, &e->time_ns, 8);
-        memcpy(out + used + 40, &e->caller, 8);
-        memcpy(out + used + 48, e->thread, 16);
-        memset(out + used + 64, 0, (size_t) path_padded);
-        memcpy(out + used + 64, e->path, (size_t) path_len);
-        memcpy(out + used + 64 + path_padded, e->frames, (size_t) nframes * 16);
+        jh_record_write(e, out + used);
         used += size;
         jh_ring_release(&g_ring);
     }
@@ -185,6 +177,12 @@ static jstring JNICALL nh_symbol0(JNIEnv *env, jclass cls, jlong address) {
     return (*env)->NewStringUTF(env, text);
 }
 
+/* Every constant of jh_contract.h as NAME=value lines: the agent refuses a module whose values are not its own. */
+static jstring JNICALL nh_contract0(JNIEnv *env, jclass cls) {
+    (void) cls;
+    return (*env)->NewStringUTF(env, jh_contract_text());
+}
+
 static jstring JNICALL nh_hookName0(JNIEnv *env, jclass cls, jint call) {
     (void) cls;
     const char *name = jh_hook_name(call);
@@ -216,7 +214,7 @@ static jlong JNICALL nh_walkerLayout0(JNIEnv *env, jclass cls) {
  * the VMStructs walker is unavailable (negative). */
 static jint JNICALL nh_walker0(JNIEnv *env, jclass cls, jint mode) {
     (void) cls;
-    return g_stacks ? jh_stacks_walker(env, mode) : -200;
+    return g_stacks ? jh_stacks_walker(env, mode) : JH_INIT_NO_ASGCT;
 }
 
 /* {mode, VMStructs walks, fallbacks to AsyncGetCallTrace, walks checked, disagreements, walks AsyncGetCallTrace
@@ -228,12 +226,25 @@ static jlongArray JNICALL nh_walkerStats0(JNIEnv *env, jclass cls) {
     (void) cls;
     jh_walker_stats s;
     jh_stacks_walker_stats(&s);
-    jlong values[] = {s.mode, s.vm_walks, s.fallbacks, s.checked, s.mismatches, s.unchecked, s.repeats,
-                      s.repeats_checked, s.repeat_mismatches, s.first_mismatch.index,
-                      s.first_mismatch.vm_count, s.first_mismatch.asgct_count,
-                      (jlong) (intptr_t) s.first_mismatch.vm_method, s.first_mismatch.vm_bci,
-                      (jlong) (intptr_t) s.first_mismatch.asgct_method, s.first_mismatch.asgct_bci, s.asgct_short};
-    jsize n = (jsize) (sizeof(values) / sizeof(values[0]));
+    jlong values[JH_STAT_REASONS];
+    values[JH_STAT_MODE] = s.mode;
+    values[JH_STAT_VM_WALKS] = s.vm_walks;
+    values[JH_STAT_FALLBACKS] = s.fallbacks;
+    values[JH_STAT_CHECKED] = s.checked;
+    values[JH_STAT_MISMATCHES] = s.mismatches;
+    values[JH_STAT_UNCHECKED] = s.unchecked;
+    values[JH_STAT_REPEATS] = s.repeats;
+    values[JH_STAT_REPEATS_CHECKED] = s.repeats_checked;
+    values[JH_STAT_REPEAT_MISMATCHES] = s.repeat_mismatches;
+    values[JH_STAT_FIRST_INDEX] = s.first_mismatch.index;
+    values[JH_STAT_FIRST_VM_COUNT] = s.first_mismatch.vm_count;
+    values[JH_STAT_FIRST_ASGCT_COUNT] = s.first_mismatch.asgct_count;
+    values[JH_STAT_FIRST_VM_METHOD] = (jlong) (intptr_t) s.first_mismatch.vm_method;
+    values[JH_STAT_FIRST_VM_BCI] = s.first_mismatch.vm_bci;
+    values[JH_STAT_FIRST_ASGCT_METHOD] = (jlong) (intptr_t) s.first_mismatch.asgct_method;
+    values[JH_STAT_FIRST_ASGCT_BCI] = s.first_mismatch.asgct_bci;
+    values[JH_STAT_ASGCT_SHORT] = s.asgct_short;
+    jsize n = JH_STAT_REASONS;
     jlongArray result = (*env)->NewLongArray(env, n + JH_WALKER_REASONS);
     if (result != NULL) {
         (*env)->SetLongArrayRegion(env, result, 0, n, values);
@@ -298,6 +309,7 @@ static JNINativeMethod METHODS[] = {
     {"walkerStats0", "()[J", (void *) nh_walkerStats0},
     {"walkerUnknown0", "()Ljava/lang/String;", (void *) nh_walkerUnknown0},
     {"stackFrames0", "(I)[J", (void *) nh_stackFrames0},
+    {"contract0", "()Ljava/lang/String;", (void *) nh_contract0},
     {"start0", "(Ljava/lang/String;Ljava/nio/ByteBuffer;)I", (void *) nh_start0},
     {"setEnabled0", "(Z)V", (void *) nh_setEnabled0},
     {"dropped0", "()J", (void *) nh_dropped0},

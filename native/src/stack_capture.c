@@ -246,7 +246,7 @@ int jh_stacks_walker(JNIEnv *env, int mode) {
         /* the walker reads VM memory with guarded loads only: their fault handler must be in place first */
         int r = jh_safe_read_init();
         if (r != 0) {
-            return -8;
+            return JH_INIT_FAULT_HANDLER;
         }
     }
     atomic_store(&g_walker, mode);

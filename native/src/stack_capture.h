@@ -9,6 +9,8 @@
 #ifndef JHTRACE_STACK_CAPTURE_H
 #define JHTRACE_STACK_CAPTURE_H
 
+#include "jh_contract.h"
+
 #include <jni.h>
 #include <jvmti.h>
 
@@ -30,12 +32,12 @@ jint jh_stacks_capture(JNIEnv *env, int skip, int depth);
 /* Walkers: AsyncGetCallTrace only; the VMStructs walker (vm_walker.h), checked against AsyncGetCallTrace for the
  * first JH_WALKER_CHECKED walks and switched off at the first disagreement; or both on every walk, counting
  * disagreements (for tests). */
-enum { JH_WALKER_ASGCT = 0, JH_WALKER_VM = 1, JH_WALKER_CHECK = 2 };
+enum { JH_WALKER_ASGCT = JH_MODE_ASGCT, JH_WALKER_VM = JH_MODE_VM, JH_WALKER_CHECK = JH_MODE_CHECK };
 #define JH_WALKER_CHECKED 1000
 /* Checked walks where AsyncGetCallTrace may stop short of the walker (it does at deoptimized frames after an attach)
  * before the walker is no longer trusted: about one in a million walks did after an attach under load. */
 #define JH_WALKER_SHORT_MAX 16
-#define JH_WALKER_REASONS 32 /* fallbacks are counted by the walker's reason, -1 to -31 (0: any other) */
+#define JH_WALKER_REASONS JH_WALK_REASONS /* fallbacks are counted by the walker's reason, -1 to -31 (0: any other) */
 
 /* The first walk on which the two walkers disagreed. */
 typedef struct {

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "vm_walker.h"
+#include "jh_contract.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -43,7 +44,7 @@ static inline uint32_t rd_u8(const void *at) {
     return jh_read_u8(at);
 }
 
-#define WALK_FAULTED (-25) /* a guarded read faulted */
+#define WALK_FAULTED JH_WALK_FAULTED
 
 /* Slots of an x86_64 interpreter frame, in words from its frame pointer (frame_x86.hpp, unchanged from JDK 17
  * to 25; VMStructs exports only the first). */
@@ -116,7 +117,7 @@ static int tables_init(void) {
     T.int_name = exported_long("gHotSpotVMIntConstantEntryNameOffset", &ok);
     T.int_value = exported_long("gHotSpotVMIntConstantEntryValueOffset", &ok);
     return ok && T.entries != NULL && T.types != NULL && T.ints != NULL && T.stride > 0 && T.type_stride > 0
-            && T.int_stride > 0 ? 0 : -1;
+            && T.int_stride > 0 ? 0 : JH_INIT_NO_TABLES;
 }
 
 /* The entry for type::field, or NULL. */
@@ -225,7 +226,7 @@ static int layout_init(void) {
     L.call_stub_return = static_field("StubRoutines", "_call_stub_return_address");
     L.entry_wrapper_slot = int_constant("frame::entry_frame_call_wrapper_offset", 0);
     if (int_constant("frame::interpreter_frame_sender_sp_offset", 0) != INTERP_SENDER_SP || L.entry_wrapper_slot >= 0) {
-        return -3; /* not the frame layout this walker knows */
+        return JH_INIT_FRAME_LAYOUT;
     }
     if (L.blob_kind >= 0) {
         g_nmethod_kind = int_constant("CodeBlobKind::Nmethod", -1);
@@ -238,11 +239,11 @@ static int layout_init(void) {
                     L.pool_holder, L.klass_method_ids, L.wrapper_anchor};
     for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
         if (common[i] < 0) {
-            return -4;
+            return JH_INIT_MISSING_FIELD;
         }
     }
     if (L.code_heaps == NULL || L.call_stub_return == NULL || L.pc_size < 8) {
-        return -4;
+        return JH_INIT_MISSING_FIELD;
     }
     int old_layout = L.blob_code_begin >= 0 && L.nm_deopt_begin >= 0 && L.nm_deopt_mh_begin >= 0
             && L.nm_dependencies_offset >= 0 && L.nm_scopes_data_begin >= 0 && L.nm_metadata_offset >= 0;
@@ -250,7 +251,7 @@ static int layout_init(void) {
             && L.nm_immutable_data >= 0 && L.nm_scopes_data_offset >= 0 && L.blob_mutable_data >= 0
             && L.blob_relocation_size >= 0 && L.blob_mutable_data_size >= 0 && L.nm_immutable_data_size >= 0
             && g_nmethod_kind >= 0;
-    return old_layout || new_layout ? 0 : -5;
+    return old_layout || new_layout ? 0 : JH_INIT_NMETHOD_LAYOUT;
 }
 
 /* The value of HotSpot's boolean flag name (-XX:..., or set by an option such as -Xcheck:jni), or -1 when the flags'
@@ -282,11 +283,11 @@ static int env_offset_init(JNIEnv *env) {
     jobject thread = current == NULL || eetop == NULL ? NULL : (*env)->CallStaticObjectMethod(env, thread_class, current);
     if ((*env)->ExceptionCheck(env) || thread == NULL) {
         (*env)->ExceptionClear(env);
-        return -6;
+        return JH_INIT_ENV_OFFSET;
     }
     jlong vm_thread = (*env)->GetLongField(env, thread, eetop);
     g_env_offset = (intptr_t) env - (intptr_t) vm_thread;
-    return vm_thread != 0 && g_env_offset > 0 && g_env_offset < 8192 ? 0 : -6;
+    return vm_thread != 0 && g_env_offset > 0 && g_env_offset < 8192 ? 0 : JH_INIT_ENV_OFFSET;
 }
 
 int jh_vmwalk_init(JNIEnv *env) {
@@ -300,7 +301,7 @@ int jh_vmwalk_init(JNIEnv *env) {
     if (r == 0 && bool_flag("CheckJNICalls") != 0) {
         /* -Xcheck:jni makes HotSpot check its signal handlers and print to stdout when one was replaced, as the
          * guarded reads' fault handler (installed when the walker is switched on) would be; unknown: not risked */
-        r = -7;
+        r = JH_INIT_CHECK_JNI;
     }
     if (r == 0 && !g_walks_key_made) {
         g_walks_key_made = pthread_key_create(&g_walks_key, free) == 0;
@@ -613,7 +614,7 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int
         metadata_end = scopes;
     }
     if (pcs_end < pcs || scopes_end < scopes || metadata_end < (const char *) metadata) {
-        return -20;
+        return JH_WALK_DEBUG_BOUNDS;
     }
     const long metadata_count = (long) ((metadata_end - (const char *) metadata) / (long) sizeof(void *));
     /* the PcDesc of a call site's return address: they are sorted by pc offset */
@@ -630,18 +631,18 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int
     }
     const char *desc = pcs + lo * (size_t) L.pc_size;
     if (lo >= count || rd_int(desc + L.pc_offset) != offset) {
-        return -21;
+        return JH_WALK_NO_PC_DESC;
     }
     int scope = rd_int(desc + L.pc_scope);
     if (scope == 0) {
-        return -22; /* no debug information here */
+        return JH_WALK_NO_DEBUG_INFO; /* no debug information here */
     }
     for (int inlined = 0; scope != 0 && n < max; inlined++) {
         if (inlined >= MAX_INLINING || scope < 0) {
-            return -23;
+            return JH_WALK_SCOPE;
         }
         if (scope >= scopes_end - scopes) {
-            return -23;
+            return JH_WALK_SCOPE;
         }
         const u1 *at = (const u1 *) scopes + scope;
         const u1 *end = (const u1 *) scopes_end;
@@ -649,11 +650,11 @@ static int compiled_frames(const char *nm, uintptr_t pc, jh_java_frame *out, int
         int index = (int) read_int(&at, end);
         int bci = (int) read_int(&at, end) - 1; /* InvocationEntryBci is -1 */
         if (at > end || index <= 0 || index > metadata_count) {
-            return -24;
+            return JH_WALK_NOT_A_METHOD;
         }
         const char *method = rd_ptr(&metadata[index - 1]);
         if (!is_method(method)) {
-            return -24;
+            return JH_WALK_NOT_A_METHOD;
         }
         out[n].bci = bci;
         out[n].method = method_id(method);
@@ -830,7 +831,7 @@ void jh_vmwalk_remember(int key, jint id) {
 
 int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
     if (!g_ready) {
-        return -1;
+        return JH_WALK_NOT_READY;
     }
     const unsigned faults = jh_read_faults;
     const char *thread = (const char *) env - g_env_offset;
@@ -842,7 +843,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
         return WALK_FAULTED;
     }
     if (sp <= limit || sp >= base) {
-        return -2;
+        return JH_WALK_ANCHOR_OUTSIDE_STACK;
     }
     thread_walks *walks = my_walks();
     walk_record *rec = walks == NULL ? NULL : &walks->pending;
@@ -864,7 +865,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
     int native_ok = 1;
     for (int step = 0; n < max; step++) {
         if (step >= MAX_STEPS) {
-            return -3;
+            return JH_WALK_TOO_MANY_FRAMES;
         }
         uintptr_t caller_sp;
         int entered = 0;
@@ -872,14 +873,14 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
             /* an entry frame (native code called Java): the Java frames below it are found through the
              * JavaCallWrapper's anchor, or there are none */
             if (fp <= sp || fp >= base) {
-                return -4;
+                return JH_WALK_ENTRY_FP;
             }
             if (fp_at != NULL) {
                 guarded(rec, fp_at);
             }
             const char *wrapper = (const char *) guarded(rec, (const void *) (fp + (intptr_t) L.entry_wrapper_slot * 8));
             if ((uintptr_t) wrapper <= fp || (uintptr_t) wrapper >= base) {
-                return -5;
+                return JH_WALK_CALL_WRAPPER;
             }
             const char *a = wrapper + L.wrapper_anchor;
             caller_sp = guarded(rec, a + L.anchor_sp);
@@ -890,7 +891,7 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
             fp_at = NULL; /* guarded already */
             pc = guarded(rec, a + L.anchor_pc);
             if (caller_sp <= sp || caller_sp >= base) {
-                return -6;
+                return JH_WALK_ENTRY_CALLER;
             }
             if (pc == 0) {
                 pc = guarded(rec, (const uintptr_t *) caller_sp - 1);
@@ -899,18 +900,18 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
         } else {
             const char *blob = find_blob(pc);
             if (blob == NULL) {
-                return -7;
+                return JH_WALK_NO_CODE_BLOB;
             }
             int kind = blob_kind(blob);
             if (is_nmethod(blob, kind)) {
                 const char *method = rd_ptr(blob + L.nm_method);
                 if (method == NULL) {
-                    return jh_read_faults != faults ? WALK_FAULTED : -8;
+                    return jh_read_faults != faults ? WALK_FAULTED : JH_WALK_NO_METHOD;
                 }
                 learn_method_vtable(method);
                 if (is_native(method)) {
                     if (!native_ok) {
-                        return -9;
+                        return JH_WALK_NATIVE_FRAME;
                     }
                     guarded_int(rec, blob + L.nm_compile_id);
                     out[n].bci = JH_BCI_NATIVE;
@@ -941,18 +942,18 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                 }
                 int words = rd_int(blob + L.blob_frame_size);
                 if (words <= 0 || words > MAX_FRAME_WORDS) {
-                    return -10;
+                    return JH_WALK_FRAME_SIZE;
                 }
                 caller_sp = sp + (uintptr_t) words * 8;
                 if (caller_sp >= base) {
-                    return -11;
+                    return JH_WALK_BEYOND_STACK;
                 }
                 pc = guarded(rec, (const uintptr_t *) caller_sp - 1);
                 fp_at = (const uintptr_t *) caller_sp - 2;
                 fp = rd_word(fp_at);
             } else if (kind == KIND_INTERPRETER) {
                 if (fp <= sp || fp >= base - 16) {
-                    return -12;
+                    return JH_WALK_INTERPRETER_FP;
                 }
                 if (fp_at != NULL) {
                     guarded(rec, fp_at);
@@ -961,19 +962,19 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                 int method_guard = rec == NULL ? -1 : rec->count;
                 const char *method = (const char *) guarded_method(rec, &f[INTERP_METHOD]);
                 if (method == NULL) {
-                    return jh_read_faults != faults ? WALK_FAULTED : -13;
+                    return jh_read_faults != faults ? WALK_FAULTED : JH_WALK_INTERPRETER_METHOD;
                 }
                 learn_method_vtable(method);
                 if (is_native(method)) {
                     if (!native_ok) {
-                        return -9;
+                        return JH_WALK_NATIVE_FRAME;
                     }
                     out[n].bci = JH_BCI_NATIVE;
                 } else {
                     const char *cm = rd_ptr(method + L.method_const);
                     intptr_t bci = (intptr_t) guarded(rec, &f[INTERP_BCP]) - (intptr_t) (cm + L.const_size);
                     if (bci < 0 || bci >= rd_u16(cm + L.const_code_size)) {
-                        return -14;
+                        return JH_WALK_BCI;
                     }
                     out[n].bci = (jint) bci;
                 }
@@ -985,19 +986,19 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
                 fp_at = &f[FRAME_LINK];
                 fp = rd_word(fp_at);
                 if (caller_sp <= (uintptr_t) f || caller_sp >= base) {
-                    return -15;
+                    return JH_WALK_SENDER_SP;
                 }
             } else {
                 const char *unknown = NULL;
                 atomic_compare_exchange_strong(&g_first_unknown, &unknown, rd_ptr(blob + L.blob_name));
-                return -16; /* a stub, an adapter, an upcall: left to AsyncGetCallTrace */
+                return JH_WALK_UNKNOWN_BLOB; /* a stub, an adapter, an upcall: left to AsyncGetCallTrace */
             }
         }
         if (jh_read_faults != faults) {
             return WALK_FAULTED;
         }
         if (caller_sp <= sp) {
-            return -17;
+            return JH_WALK_NOT_GROWING;
         }
         sp = caller_sp;
         native_ok = entered;
@@ -1009,14 +1010,14 @@ int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
 
 int jh_vmwalk_init(JNIEnv *env) {
     (void) env;
-    return -100;
+    return JH_INIT_NOT_X86_64;
 }
 
 int jh_vmwalk(JNIEnv *env, jh_java_frame *out, int max) {
     (void) env;
     (void) out;
     (void) max;
-    return -1;
+    return JH_WALK_NOT_READY;
 }
 
 jint jh_vmwalk_again(JNIEnv *env, int key) {

@@ -19,7 +19,7 @@ import java.nio.ByteOrder;
  */
 final class DropLedger {
     /** Counters; a power of two. 16 KB. */
-    static final int SLOTS = 4096;
+    static final int SLOTS = NativeContract.DROP_LEDGER_SLOTS;
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private static final DropLedger PROCESS = new DropLedger();

@@ -2,7 +2,6 @@ package dev.jhtrace.agent;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,12 +27,6 @@ final class NativeDrain implements Runnable {
     private final Map<Integer, String> calls = new HashMap<>();
     private volatile boolean running = true;
     private final java.util.concurrent.atomic.AtomicLong badRecords = new java.util.concurrent.atomic.AtomicLong();
-    /** The record layout of {@code drain0} (jhtrace_jni.c): eight ints, two longs, the thread's name (16 bytes); then
-     *  the path and the frames. */
-    private static final int HEADER = 64;
-    private static final int NAME_BYTES = 16;
-    private static final int MAX_PATH = 256;
-    private static final int MAX_FRAMES = 64;
 
     NativeDrain(EventRing ring) {
         this.ring = ring;
@@ -85,25 +78,23 @@ final class NativeDrain implements Runnable {
             }
             buffer.limit(Math.max(0, Math.min(bytes, buffer.capacity())));
             int events = 0;
-            while (buffer.remaining() >= HEADER) {
+            while (buffer.hasRemaining()) {
                 int start = buffer.position();
-                int pathLength = buffer.getInt(start + 24);
-                int nframes = buffer.getInt(start + 20);
-                long size = HEADER + ((pathLength + 7L) & ~7L) + nframes * 16L;
-                if (pathLength < 0 || pathLength > MAX_PATH || nframes < 0 || nframes > MAX_FRAMES || size > buffer.remaining()) {
+                int size = NativeRecord.size(buffer, start);
+                if (size < 0) {
                     // the rest of the batch cannot be framed: skipped and counted, and the next batch starts clean
                     badRecords.incrementAndGet();
                     AgentLog.once("native-record", "jhtrace: unreadable native events skipped (reports count them): header "
-                            + buffer.getInt(start) + "/" + nframes + "/" + pathLength);
+                            + buffer.getInt(start) + "/" + buffer.limit() + "/" + start);
                     break;
                 }
                 try {
-                    publish();
+                    publish(NativeRecord.read(buffer, start));
                 } catch (RuntimeException | LinkageError e) {
                     badRecords.incrementAndGet();
                     AgentLog.once("native-record", "jhtrace: a native event could not be read and is skipped (reports count them): " + e);
                 }
-                buffer.position(start + (int) size);
+                buffer.position(start + size);
                 events++;
             }
             return events;
@@ -117,58 +108,39 @@ final class NativeDrain implements Runnable {
         return badRecords.get();
     }
 
-    private void publish() {
-        int type = buffer.getInt();
-        int fd = buffer.getInt();
-        buffer.getInt(); // errno
-        int tid = buffer.getInt();
-        int call = buffer.getInt();
-        int nframes = buffer.getInt();
-        int pathLength = buffer.getInt();
-        int drops = buffer.getInt(); // the drop ledger's count for fd when the hook recorded it
-        long nanos = buffer.getLong();
-        long caller = buffer.getLong();
-        byte[] name = new byte[NAME_BYTES];
-        buffer.get(name);
-        int nameLength = 0;
-        while (nameLength < NAME_BYTES && name[nameLength] != 0) {
-            nameLength++;
-        }
-        byte[] path = new byte[pathLength];
-        buffer.get(path);
-        buffer.position(buffer.position() + ((pathLength + 7) & ~7) - pathLength);
-        List<StackTraceElement> frames = new ArrayList<>(nframes + 1);
-        String symbol = NativeHooks.symbol0(caller);
-        String callName = calls.computeIfAbsent(call, NativeHooks::hookName0);
+    private void publish(NativeRecord r) {
+        List<StackTraceElement> frames = new ArrayList<>(r.frames.length / 2 + 1);
+        String symbol = NativeHooks.symbol0(r.caller);
+        String callName = calls.computeIfAbsent(r.call, NativeHooks::hookName0);
         frames.add(new StackTraceElement(NATIVE_FRAME, (symbol != null ? symbol : "(FFM downcall)") + " -> " + callName, null, -2));
-        for (int i = 0; i < nframes; i++) {
-            long method = buffer.getLong();
-            long location = buffer.getLong();
-            StackTraceElement f = NativeFrames.frame(method, location);
+        for (int i = 0; i < r.frames.length; i += 2) {
+            StackTraceElement f = NativeFrames.frame(r.frames[i], r.frames[i + 1]);
             if (!hidden(f.getClassName())) {
                 frames.add(f);
             }
         }
+        int fd = r.fd;
         long seq = ring.tryClaim(fd);
         if (seq < 0) {
             return;
         }
         HandleEvent e = ring.slot(seq);
         e.command = null;
-        e.type = type == 1 ? TraceType.OPEN : type == 2 ? TraceType.CLOSE : TraceType.BAD_REFERENCE;
+        e.type = r.type == NativeContract.EVENT_OPEN ? TraceType.OPEN
+                : r.type == NativeContract.EVENT_CLOSE ? TraceType.CLOSE : TraceType.BAD_REFERENCE;
         e.fd = fd;
         e.kind = kind(callName);
-        e.description = pathLength > 0 ? new String(path, StandardCharsets.UTF_8) : null;
+        e.description = r.path;
         // the hook read the name (PR_GET_NAME): no /proc file is opened here, where the program could close it
-        e.thread = nameLength > 0 ? new String(name, 0, nameLength, StandardCharsets.UTF_8) : "tid " + tid;
-        e.timeMillis = System.currentTimeMillis() - (System.nanoTime() - nanos) / 1_000_000;
-        e.nanos = nanos;
+        e.thread = r.thread != null ? r.thread : "tid " + r.tid;
+        e.timeMillis = System.currentTimeMillis() - (System.nanoTime() - r.nanos) / 1_000_000;
+        e.nanos = r.nanos;
         e.stack = null;
         e.frames = frames;
         e.descriptorId = 0;
         e.reclaimed = false;
         e.agent = false;
-        e.drops = drops;
+        e.drops = r.drops;
         ring.publish(seq);
     }
 

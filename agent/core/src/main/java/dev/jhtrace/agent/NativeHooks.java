@@ -12,8 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
  * in pure Java and says so once.
  */
 final class NativeHooks {
-    private static final String[] START_ERRORS = {"", "no JVMTI environment", "dlopen/dlsym not found", "ring setup failed",
-        "already started"};
 
     /** True once the native module can take Java stacks for the Java hooks (AsyncGetCallTrace). */
     static volatile boolean fastStacks;
@@ -32,14 +30,29 @@ final class NativeHooks {
         if (unavailable != null) {
             return unavailable;
         }
+        String mismatch = NativeContract.mismatch(contract0());
+        if (mismatch != null) {
+            // a module built from other sources than these classes: its records would be misread
+            return "the native module does not match this agent (" + mismatch + ")";
+        }
         int code = start0(System.getProperty("java.home"), DropLedger.process().buffer());
-        if (code == 0) {
+        if (code == NativeContract.START_OK) {
             WalkerCheck.choose(walker);
             nativeFrame = calibrate();
             fastStacks = fastStacks0();
             loaded = true;
         }
-        return code == 0 ? null : "the native module did not start: " + (code < START_ERRORS.length ? START_ERRORS[code] : "error " + code);
+        return code == NativeContract.START_OK ? null : "the native module did not start: " + startError(code);
+    }
+
+    private static String startError(int code) {
+        return switch (code) {
+            case NativeContract.START_NO_JVMTI -> "no JVMTI environment";
+            case NativeContract.START_NO_LOADER -> "dlopen/dlsym not found";
+            case NativeContract.START_NO_RING -> "ring setup failed";
+            case NativeContract.START_TWICE -> "already started";
+            default -> "error " + code;
+        };
     }
 
     /** Set once the library is mapped, with or without its hooks started: the control channel needs only this. */
@@ -88,6 +101,9 @@ final class NativeHooks {
         return null;
     }
 
+    /** @return the module's {@code jh_contract.h}, {@code NAME=value} lines (see {@link NativeContract}) */
+    static native String contract0();
+
     static native int start0(String javaHome, ByteBuffer dropLedger);
 
     static native void setEnabled0(boolean on);
@@ -108,17 +124,15 @@ final class NativeHooks {
     static native boolean fastStacks0();
 
     /**
-     * @param mode 0: AsyncGetCallTrace only; 1: HotSpot's structures, checked against AsyncGetCallTrace for the first
-     *             walks; 2: both on every walk
-     * @return 0, or why the structures' walker is unavailable (negative; AsyncGetCallTrace is used)
+     * @param mode {@link NativeContract#MODE_ASGCT}, {@code MODE_VM} (HotSpot's structures, checked against
+     *             AsyncGetCallTrace for the first walks), {@code MODE_CHECK} (both on every walk) or {@code MODE_INIT_ONLY}
+     * @return 0, or why the structures' walker is unavailable ({@code NativeContract.INIT_*}; AsyncGetCallTrace is used)
      */
     static native int walker0(int mode);
 
     /**
-     * @return {mode, structure walks, fallbacks to AsyncGetCallTrace, walks checked, disagreements, walks not compared
-     *     because AsyncGetCallTrace could not take them, repeated walks recognised (trusted, checked, naming another
-     *     stack), then the first disagreement: frame index, frames each walker found, each walker's method id and
-     *     bytecode index there; then the fallbacks by the walker's reason (element 16 + r for reason -r, 16 for others)}
+     * @return the walkers' statistics, indexed by {@code NativeContract.STAT_*}, then from {@code STAT_REASONS} the
+     *     fallbacks by the walk's reason ({@code STAT_REASONS + r} for reason {@code -r}, {@code STAT_REASONS} for others)
      */
     static native long[] walkerStats0();
 

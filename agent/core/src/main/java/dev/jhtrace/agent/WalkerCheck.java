@@ -13,10 +13,8 @@ import java.util.Locale;
  * integration tests run with it).
  */
 final class WalkerCheck {
-    /** Where {@link NativeHooks#walkerStats0()} begins the fallbacks by reason. */
-    private static final int REASONS = 17;
-    /** Where walkerStats0 holds the walks on which AsyncGetCallTrace stopped short of the walker (not disagreements). */
-    private static final int ASGCT_SHORT = 16;
+    private static final int REASONS = NativeContract.STAT_REASONS;
+    private static final int ASGCT_SHORT = NativeContract.STAT_ASGCT_SHORT;
 
     private WalkerCheck() {
     }
@@ -27,10 +25,10 @@ final class WalkerCheck {
      */
     static int mode(String walker) {
         return switch (walker) {
-            case "asgct" -> 0;
-            case "check" -> 2;
-            case "vm" -> 1;
-            default -> 1; // auto: provisional, until choose() has compared the layout with the verified ones
+            case "asgct" -> NativeContract.MODE_ASGCT;
+            case "check" -> NativeContract.MODE_CHECK;
+            case "vm" -> NativeContract.MODE_VM;
+            default -> NativeContract.MODE_VM; // auto: provisional, until choose() has compared the layout with the verified ones
         };
     }
 
@@ -64,8 +62,8 @@ final class WalkerCheck {
     static void choose(String walker) {
         if (walker.equals("auto")) {
             // initialised only (-1), so that the layout it read is compared before any capture may use the walker
-            if (NativeHooks.walker0(-1) == 0 && verifiedLayout(NativeHooks.walkerLayout0())) {
-                NativeHooks.walker0(1);
+            if (NativeHooks.walker0(NativeContract.MODE_INIT_ONLY) == 0 && verifiedLayout(NativeHooks.walkerLayout0())) {
+                NativeHooks.walker0(NativeContract.MODE_VM);
             }
             return;
         }
@@ -82,7 +80,7 @@ final class WalkerCheck {
      */
     static String switchedOff() {
         long[] s = NativeHooks.walkerStats0();
-        if (s == null || s[0] != 0 || s[4] == 0) {
+        if (s == null || s[NativeContract.STAT_MODE] != NativeContract.MODE_ASGCT || s[NativeContract.STAT_MISMATCHES] == 0) {
             return null;
         }
         return "jhtrace: the native stack walker disagreed with AsyncGetCallTrace on this JVM and is off for this run "
@@ -99,7 +97,9 @@ final class WalkerCheck {
                 "jhtrace: walker check: %d walks by HotSpot's structures, %d fell back to AsyncGetCallTrace, %d compared, "
                         + "%d disagreed, %d not compared (AsyncGetCallTrace could not walk); %d walks recognised as "
                         + "repeats and not taken again, %d repeats checked against a full walk, %d of them named another stack",
-                s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]));
+                s[NativeContract.STAT_VM_WALKS], s[NativeContract.STAT_FALLBACKS], s[NativeContract.STAT_CHECKED],
+                s[NativeContract.STAT_MISMATCHES], s[NativeContract.STAT_UNCHECKED], s[NativeContract.STAT_REPEATS],
+                s[NativeContract.STAT_REPEATS_CHECKED], s[NativeContract.STAT_REPEAT_MISMATCHES]));
         sb.append(String.format(Locale.ROOT, "; layout 0x%016xL (%s)", NativeHooks.walkerLayout0(),
                 verifiedLayout(NativeHooks.walkerLayout0()) ? "verified" : "not among the verified: walker=auto uses AsyncGetCallTrace"));
         if (s.length > ASGCT_SHORT && s[ASGCT_SHORT] > 0) {
@@ -118,9 +118,11 @@ final class WalkerCheck {
             sb.append(" (fallbacks by reason ").append(reasons).append(unknown == null ? "" : "; first unknown code blob: " + unknown)
                     .append(')');
         }
-        if (s[4] > 0 && s[4] > s[8]) {
-            sb.append(String.format(Locale.ROOT, "; first at frame %d (%d frames against %d): %s against %s", s[9], s[10], s[11],
-                    name(s[12], s[13]), name(s[14], s[15])));
+        if (s[NativeContract.STAT_MISMATCHES] > 0 && s[NativeContract.STAT_MISMATCHES] > s[NativeContract.STAT_REPEAT_MISMATCHES]) {
+            sb.append(String.format(Locale.ROOT, "; first at frame %d (%d frames against %d): %s against %s",
+                    s[NativeContract.STAT_FIRST_INDEX], s[NativeContract.STAT_FIRST_VM_COUNT], s[NativeContract.STAT_FIRST_ASGCT_COUNT],
+                    name(s[NativeContract.STAT_FIRST_VM_METHOD], s[NativeContract.STAT_FIRST_VM_BCI]),
+                    name(s[NativeContract.STAT_FIRST_ASGCT_METHOD], s[NativeContract.STAT_FIRST_ASGCT_BCI])));
         }
         return sb.toString();
     }

@@ -108,5 +108,11 @@ final class RunningTarget implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(stderr);
+        } catch (IOException | InterruptedException e) {
+            // best effort: the file is in the temporary directory
+        }
     }
 }

@@ -83,13 +83,17 @@ public final class TargetJvm {
     public static Result runWithReport(Jdk jdk, List<String> jvmArgs, String extraOptions, Class<?> mainClass, String... args)
             throws Exception {
         Path dir = Files.createTempDirectory("jhtrace-it");
-        Path report = dir.resolve("report.json");
-        String options = "report=" + report + (extraOptions.isEmpty() ? "" : "," + extraOptions);
-        List<String> all = new ArrayList<>(jvmArgs);
-        all.add("-javaagent:" + agentJar() + "=" + options);
-        Result r = run(jdk, all, mainClass, args);
-        String text = Files.exists(report) ? Files.readString(report) : null;
-        return new Result(r.exitCode(), r.stdout(), r.stderr(), text == null ? null : JSON.readTree(text), text);
+        try {
+            Path report = dir.resolve("report.json");
+            String options = "report=" + report + (extraOptions.isEmpty() ? "" : "," + extraOptions);
+            List<String> all = new ArrayList<>(jvmArgs);
+            all.add("-javaagent:" + agentJar() + "=" + options);
+            Result r = run(jdk, all, mainClass, args);
+            String text = Files.exists(report) ? Files.readString(report) : null;
+            return new Result(r.exitCode(), r.stdout(), r.stderr(), text == null ? null : JSON.readTree(text), text);
+        } finally {
+            Reports.deleteTree(dir);
+        }
     }
 
     /**
@@ -118,21 +122,31 @@ public final class TargetJvm {
      * @throws Exception on I/O failure or timeout
      */
     public static Result run(Jdk jdk, List<String> jvmArgs, String classpath, Class<?> mainClass, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(jdk.java().toString());
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.add(mainClass.getName());
-        cmd.addAll(Arrays.asList(args));
         Path dir = Files.createTempDirectory("jhtrace-target");
-        Path out = dir.resolve("stdout");
-        Path err = dir.resolve("stderr");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("target did not finish in 180 s: " + cmd + "\nstderr: " + Files.readString(err));
+        try {
+            // the target's temporary files (most targets leak some on purpose) go into this run's directory
+            Path tmp = Files.createDirectory(dir.resolve("tmp"));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(jdk.java().toString());
+            if (jvmArgs.stream().noneMatch(a -> a.startsWith("-Djava.io.tmpdir="))) {
+                cmd.add("-Djava.io.tmpdir=" + tmp);
+            }
+            cmd.addAll(jvmArgs);
+            cmd.add("-cp");
+            cmd.add(classpath);
+            cmd.add(mainClass.getName());
+            cmd.addAll(Arrays.asList(args));
+            Path out = dir.resolve("stdout");
+            Path err = dir.resolve("stderr");
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                throw new IOException("target did not finish in 180 s: " + cmd + "\nstderr: " + Files.readString(err));
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err), null, null);
+        } finally {
+            Reports.deleteTree(dir);
         }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err), null, null);
     }
 }
