@@ -1,12 +1,12 @@
 package dev.jhtrace.agent;
 
-import java.util.Locale;
+import dev.jhtrace.agent.report.ReportFormat;
 
 /**
  * The agent's options, {@code -javaagent:jhtrace.jar=k=v,k=v} (docs/options.md).
  *
  * @param reportPath     {@code report=}: where to write the shutdown report, with {@code %p} and {@code %t}; null for none
- * @param format         {@code format=}: txt, json or html; from the report's extension when absent
+ * @param format         {@code format=}: txt, json or html; from the report's extension when absent (null without a report)
  * @param maxTraces      {@code max=}: capacity of the trace database
  * @param includeRuntime {@code internal=true}: also report the JVM's own handles as open handles
  * @param enabled        {@code enable} (default) or {@code disable}: whether tracing starts at once
@@ -22,8 +22,8 @@ import java.util.Locale;
  *                       against AsyncGetCallTrace at first), {@code asgct} (AsyncGetCallTrace only) or {@code check}
  *                       (both on every capture, disagreements counted on stderr at exit: for testing)
  */
-record AgentOptions(String reportPath, String format, int maxTraces, boolean includeRuntime, boolean enabled, String traces,
-                    boolean control, boolean nativeHooks, int depth, int closeDepth, String walker) {
+record AgentOptions(String reportPath, ReportFormat format, int maxTraces, boolean includeRuntime, boolean enabled, TraceFilter traces,
+                    boolean control, boolean nativeHooks, int depth, int closeDepth, WalkerMode walker) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
     /** Default and largest number of frames per stack. */
@@ -46,16 +46,16 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
      */
     static AgentOptions parse(String args) throws BadOption {
         String report = null;
-        String format = null;
+        ReportFormat format = null;
         int max = DEFAULT_MAX_TRACES;
         boolean internal = false;
         boolean enabled = true;
-        String traces = "bad";
+        TraceFilter traces = TraceFilter.BAD;
         boolean control = true;
         boolean nativeHooks = true;
         int depth = DEFAULT_DEPTH;
         int closeDepth = DEFAULT_CLOSE_DEPTH;
-        String walker = "auto";
+        WalkerMode walker = WalkerMode.AUTO;
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -64,8 +64,8 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                 switch (key) {
                     case "report" -> report = required(key, value);
                     case "format" -> {
-                        format = required(key, value).toLowerCase(Locale.ROOT);
-                        if (!format.equals("txt") && !format.equals("json") && !format.equals("html")) {
+                        format = ReportFormat.named(required(key, value));
+                        if (format == null || value.equalsIgnoreCase("text")) {
                             throw new BadOption("format=" + value + " (expected txt, json or html)");
                         }
                     }
@@ -78,14 +78,14 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
                     case "control" -> control = bool(key, value);
                     case "native" -> nativeHooks = bool(key, value);
                     case "traces" -> {
-                        traces = required(key, value).toLowerCase(Locale.ROOT);
-                        if (!traces.equals("bad") && !traces.equals("all") && !traces.equals("none")) {
+                        traces = TraceFilter.named(required(key, value));
+                        if (traces == null) {
                             throw new BadOption("traces=" + value + " (expected bad, all or none)");
                         }
                     }
                     case "walker" -> {
-                        walker = required(key, value).toLowerCase(Locale.ROOT);
-                        if (!walker.equals("auto") && !walker.equals("vm") && !walker.equals("asgct") && !walker.equals("check")) {
+                        walker = WalkerMode.named(required(key, value));
+                        if (walker == null) {
                             throw new BadOption("walker=" + value + " (expected auto, vm, asgct or check)");
                         }
                     }
@@ -96,8 +96,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
             }
         }
         if (report != null && format == null) {
-            String lower = report.toLowerCase(Locale.ROOT);
-            format = lower.endsWith(".json") ? "json" : lower.endsWith(".html") || lower.endsWith(".htm") ? "html" : "txt";
+            format = ReportFormat.of(report);
         }
         return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks, depth, closeDepth, walker);
     }
@@ -139,7 +138,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
             }
         }
         String report = keys.contains("report") ? given.reportPath() : current.reportPath();
-        String format = keys.contains("format") || keys.contains("report") ? given.format() : current.format();
+        ReportFormat format = keys.contains("format") || keys.contains("report") ? given.format() : current.format();
         AgentOptions merged = new AgentOptions(report, format, keys.contains("max") ? given.maxTraces() : current.maxTraces(),
                 keys.contains("internal") ? given.includeRuntime() : current.includeRuntime(), true,
                 keys.contains("traces") ? given.traces() : current.traces(), current.control(), current.nativeHooks(),
@@ -152,7 +151,7 @@ record AgentOptions(String reportPath, String format, int maxTraces, boolean inc
         return switch (key) {
             case "depth" -> Integer.toString(depth);
             case "closedepth" -> Integer.toString(closeDepth);
-            case "walker" -> walker;
+            case "walker" -> walker.option();
             case "native" -> Boolean.toString(nativeHooks);
             case "control" -> Boolean.toString(control);
             default -> "";

@@ -1,6 +1,6 @@
 package dev.jhtrace.agent;
 
-import dev.jhtrace.agent.report.JsonReportWriter;
+import dev.jhtrace.agent.report.ReportFormat;
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.agent.report.TextReportWriter;
 
@@ -128,11 +128,11 @@ final class CommandProcessor {
         if (r == null) {
             return new Result(false, "the analyzer did not answer within " + TIMEOUT_MILLIS + " ms");
         }
-        return new Result(true, command.json() ? JsonReportWriter.write(r) : text);
+        return new Result(true, command.format() == ReportFormat.TXT ? text : command.format().write(r));
     }
 
     private static Result status(HtraceCommand command, String process, String text, boolean enabled, int[] counts) {
-        if (!command.json()) {
+        if (command.format() != ReportFormat.JSON) {
             return new Result(true, process + ": " + text + ".\n");
         }
         StringBuilder sb = new StringBuilder("{\"pid\":").append(ProcessInfo.pid()).append(",\"enabled\":").append(enabled);

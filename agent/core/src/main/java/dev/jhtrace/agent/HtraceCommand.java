@@ -1,5 +1,7 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.report.ReportFormat;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,10 +14,10 @@ import java.util.Locale;
  * @param op        what to do
  * @param handle    for {@link Op#TRACES}: the handle, 0 for all
  * @param maxTraces Max_Traces, or -1 when not given
- * @param json      answer in the JSON report form
+ * @param format    the answer's form: {@link ReportFormat#TXT} (the default) or {@link ReportFormat#JSON}
  * @param options   for {@link Op#ENABLE}: agent options ({@code k=v,k=v}, as after {@code -javaagent:jhtrace.jar=}), or ""
  */
-public record HtraceCommand(Op op, int handle, int maxTraces, boolean json, String options) {
+public record HtraceCommand(Op op, int handle, int maxTraces, ReportFormat format, String options) {
     /** How {@link #words} carries agent options over the channel: hex of their UTF-8, so that any byte survives. */
     private static final String OPTIONS_WORD = "options:";
 
@@ -42,7 +44,7 @@ public record HtraceCommand(Op op, int handle, int maxTraces, boolean json, Stri
      */
     public static HtraceCommand parse(List<String> words) {
         List<String> w = new ArrayList<>(words);
-        boolean json = false;
+        ReportFormat format = ReportFormat.TXT;
         for (int i = 0; i < w.size(); i++) {
             if (w.get(i).equals("--format")) {
                 if (i + 1 >= w.size()) {
@@ -52,14 +54,14 @@ public record HtraceCommand(Op op, int handle, int maxTraces, boolean json, Stri
                 if (!f.equals("json") && !f.equals("text")) {
                     throw new IllegalArgumentException("unknown format '" + w.get(i + 1) + "' (expected text or json)");
                 }
-                json = f.equals("json");
+                format = ReportFormat.named(f);
                 w.remove(i + 1);
                 w.remove(i);
                 i--;
             }
         }
         if (w.isEmpty()) {
-            return new HtraceCommand(Op.TRACES, 0, Integer.MAX_VALUE, json, "");
+            return new HtraceCommand(Op.TRACES, 0, Integer.MAX_VALUE, format, "");
         }
         String first = w.get(0);
         if (first.startsWith("-")) {
@@ -84,14 +86,14 @@ public record HtraceCommand(Op op, int handle, int maxTraces, boolean json, Stri
             if (next < w.size()) {
                 throw new IllegalArgumentException("unexpected '" + w.get(next) + "' after " + first);
             }
-            return new HtraceCommand(op, 0, max, json, options);
+            return new HtraceCommand(op, 0, max, format, options);
         }
         if (w.size() > 2) {
             throw new IllegalArgumentException("unexpected '" + w.get(2) + "': the form is [Handle [Max_Traces]]");
         }
         int handle = handle(first);
         int max = w.size() == 2 ? count(w.get(1)) : Integer.MAX_VALUE;
-        return new HtraceCommand(Op.TRACES, handle, max, json, "");
+        return new HtraceCommand(Op.TRACES, handle, max, format, "");
     }
 
     private static boolean isOptions(String word) {
@@ -191,9 +193,9 @@ public record HtraceCommand(Op op, int handle, int maxTraces, boolean json, Stri
             }
             default -> w.add("-" + op.name().toLowerCase(Locale.ROOT));
         }
-        if (json) {
+        if (format != ReportFormat.TXT) {
             w.add("--format");
-            w.add("json");
+            w.add(format.option());
         }
         return w;
     }

@@ -25,7 +25,7 @@ final class NativeHooks {
      * @param jar the agent's jar, holding the library
      * @return null on success, else the reason it is not available
      */
-    static String load(AgentJar jar, String walker) {
+    static String load(AgentJar jar, WalkerMode walker) {
         String unavailable = loadLibrary(jar);
         if (unavailable != null) {
             return unavailable;

@@ -11,12 +11,12 @@ package dev.jhtrace.agent;
  */
 final class NativeStart implements Runnable {
     private final AgentJar jar;
-    private final String walker;
+    private final WalkerMode walker;
     private final boolean hooks;
     private final Thread thread;
     private volatile String unavailable = "the native module did not finish loading";
 
-    private NativeStart(AgentJar jar, String walker, boolean hooks) {
+    private NativeStart(AgentJar jar, WalkerMode walker, boolean hooks) {
         this.jar = jar;
         this.walker = walker;
         this.hooks = hooks;
@@ -32,7 +32,7 @@ final class NativeStart implements Runnable {
      * @param hooks  whether to start the hooks ({@code native=true}) or only map the library, for the control channel
      * @return the load in progress
      */
-    static NativeStart begin(AgentJar jar, String walker, boolean hooks) {
+    static NativeStart begin(AgentJar jar, WalkerMode walker, boolean hooks) {
         NativeStart start = new NativeStart(jar, walker, hooks);
         try {
             start.thread.start();

@@ -1,8 +1,6 @@
 package dev.jhtrace.agent;
 
 import dev.jhtrace.agent.report.HandleView;
-import dev.jhtrace.agent.report.HtmlReportWriter;
-import dev.jhtrace.agent.report.JsonReportWriter;
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.agent.report.ReportFile;
 import dev.jhtrace.agent.report.TextReportWriter;
@@ -34,7 +32,7 @@ final class ShutdownReporter implements Runnable {
         AgentOptions options = tracer.options(); // a later -enable may have set or changed report=
         DescriptorReserve.release(); // a program that ran out of descriptors still gets its report
         try {
-            if (options.walker().equals("check") && NativeHooks.loaded) {
+            if (options.walker() == WalkerMode.CHECK && NativeHooks.loaded) {
                 String summary = WalkerCheck.summary();
                 AgentLog.warn(summary);
                 tracer.warn(summary); // and in the report, for runs whose stderr is not kept
@@ -54,19 +52,14 @@ final class ShutdownReporter implements Runnable {
     }
 
     private void writeReport(AgentOptions options) throws java.io.IOException {
-        String which = options.traces();
-        LeakReport r = tracer.report(ReportRequest.leaks(options.includeRuntime(),
-                t -> which.equals("all") || which.equals("bad") && t.type() == TraceType.BAD_REFERENCE), REPORT_TIMEOUT_MILLIS);
+        TraceFilter which = options.traces();
+        LeakReport r = tracer.report(ReportRequest.leaks(options.includeRuntime(), which::keeps), REPORT_TIMEOUT_MILLIS);
         if (r == null) {
             AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
             return;
         }
         Path path = ReportFile.expand(options.reportPath(), r.pid());
-        String content = switch (options.format()) {
-            case "json" -> JsonReportWriter.write(r);
-            case "html" -> HtmlReportWriter.write(r);
-            default -> TextReportWriter.write(r);
-        };
+        String content = options.format().write(r);
         ReportFile.write(path, content, r.pid());
         if (r.dropped() > 0 || r.errors() > 0) {
             // a report read by a tool may never be opened by a person: stderr says it too

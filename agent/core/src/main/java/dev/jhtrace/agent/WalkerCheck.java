@@ -23,13 +23,8 @@ final class WalkerCheck {
      * @param walker the {@code walker=} option
      * @return the mode the native module takes
      */
-    static int mode(String walker) {
-        return switch (walker) {
-            case "asgct" -> NativeContract.MODE_ASGCT;
-            case "check" -> NativeContract.MODE_CHECK;
-            case "vm" -> NativeContract.MODE_VM;
-            default -> NativeContract.MODE_VM; // auto: provisional, until choose() has compared the layout with the verified ones
-        };
+    static int mode(WalkerMode walker) {
+        return walker.code; // auto: provisional, until choose() has compared the layout with the verified ones
     }
 
     /**
@@ -59,8 +54,8 @@ final class WalkerCheck {
      *
      * @param walker the {@code walker=} option
      */
-    static void choose(String walker) {
-        if (walker.equals("auto")) {
+    static void choose(WalkerMode walker) {
+        if (walker == WalkerMode.AUTO) {
             // initialised only (-1), so that the layout it read is compared before any capture may use the walker
             if (NativeHooks.walker0(NativeContract.MODE_INIT_ONLY) == 0 && verifiedLayout(NativeHooks.walkerLayout0())) {
                 NativeHooks.walker0(NativeContract.MODE_VM);
@@ -68,7 +63,7 @@ final class WalkerCheck {
             return;
         }
         int code = NativeHooks.walker0(mode(walker));
-        if (code != 0 && walker.equals("check")) {
+        if (code != 0 && walker == WalkerMode.CHECK) {
             AgentLog.warn("jhtrace: walker=check: the structures' walker is unavailable on this JVM (" + code
                     + "); stacks come from AsyncGetCallTrace");
         }

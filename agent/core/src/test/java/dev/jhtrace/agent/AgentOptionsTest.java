@@ -1,5 +1,7 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.report.ReportFormat;
+
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,15 +18,15 @@ class AgentOptionsTest {
         assertEquals(AgentOptions.DEFAULT_MAX_TRACES, o.maxTraces());
         assertTrue(o.enabled());
         assertFalse(o.includeRuntime());
-        assertEquals("bad", o.traces());
+        assertEquals(TraceFilter.BAD, o.traces());
     }
 
     @Test
     void formatFollowsTheExtensionUnlessGiven() throws Exception {
-        assertEquals("json", AgentOptions.parse("report=/tmp/a-%p.json").format());
-        assertEquals("html", AgentOptions.parse("report=/tmp/a.HTML").format());
-        assertEquals("txt", AgentOptions.parse("report=/tmp/a.log").format());
-        assertEquals("json", AgentOptions.parse("report=/tmp/a.txt,format=json").format());
+        assertEquals(ReportFormat.JSON, AgentOptions.parse("report=/tmp/a-%p.json").format());
+        assertEquals(ReportFormat.HTML, AgentOptions.parse("report=/tmp/a.HTML").format());
+        assertEquals(ReportFormat.TXT, AgentOptions.parse("report=/tmp/a.log").format());
+        assertEquals(ReportFormat.JSON, AgentOptions.parse("report=/tmp/a.txt,format=json").format());
     }
 
     @Test
@@ -34,7 +36,7 @@ class AgentOptionsTest {
         assertEquals(256, o.maxTraces());
         assertTrue(o.includeRuntime());
         assertFalse(o.enabled());
-        assertEquals("all", o.traces());
+        assertEquals(TraceFilter.ALL, o.traces());
     }
 
     @Test
@@ -50,15 +52,15 @@ class AgentOptionsTest {
 
     @Test
     void walkerIsTheStructuresWalkerUnlessAsked() throws Exception {
-        assertEquals("auto", AgentOptions.parse(null).walker());
-        assertEquals("asgct", AgentOptions.parse("walker=ASGCT").walker());
-        assertEquals("check", AgentOptions.parse("walker=check").walker());
-        assertEquals("vm", AgentOptions.parse("walker=vm").walker());
-        assertEquals(0, WalkerCheck.mode("asgct"));
-        assertEquals(1, WalkerCheck.mode("vm"));
-        assertEquals(2, WalkerCheck.mode("check"));
+        assertEquals(WalkerMode.AUTO, AgentOptions.parse(null).walker());
+        assertEquals(WalkerMode.ASGCT, AgentOptions.parse("walker=ASGCT").walker());
+        assertEquals(WalkerMode.CHECK, AgentOptions.parse("walker=check").walker());
+        assertEquals(WalkerMode.VM, AgentOptions.parse("walker=vm").walker());
+        assertEquals(0, WalkerCheck.mode(WalkerMode.ASGCT));
+        assertEquals(1, WalkerCheck.mode(WalkerMode.VM));
+        assertEquals(2, WalkerCheck.mode(WalkerMode.CHECK));
         // auto: the structures' walker on the JDKs it was verified on (this build runs on 17), AsyncGetCallTrace elsewhere
-        assertEquals(1, WalkerCheck.mode("auto"), "provisional: choose() keeps it only on a verified layout");
+        assertEquals(1, WalkerCheck.mode(WalkerMode.AUTO), "provisional: choose() keeps it only on a verified layout");
         assertFalse(WalkerCheck.verifiedLayout(0), "no layout read: never trusted");
         assertFalse(WalkerCheck.verifiedLayout(0x1234L), "a layout nobody verified");
         assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("walker=fast")).getMessage().contains("walker=fast"));
@@ -99,7 +101,7 @@ class AgentOptionsTest {
         AgentOptions start = AgentOptions.parse("depth=64");
         AgentOptions.Change c = AgentOptions.change(start, "report=/tmp/x.json,max=100,depth=5,walker=asgct");
         assertEquals("/tmp/x.json", c.merged().reportPath());
-        assertEquals("json", c.merged().format());
+        assertEquals(ReportFormat.JSON, c.merged().format());
         assertEquals(100, c.merged().maxTraces());
         assertEquals(64, c.merged().depth(), "fixed at start");
         assertEquals(2, c.fixed().size(), c.fixed().toString());

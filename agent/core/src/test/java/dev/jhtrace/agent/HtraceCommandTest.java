@@ -36,7 +36,7 @@ class HtraceCommandTest {
         assertEquals(-1, parse("-enable").maxTraces());
         assertEquals(100, parse("-enable", "100").maxTraces());
         assertEquals(HtraceCommand.Op.DIFF, parse("-diff", "--format", "json").op());
-        assertTrue(parse("--format", "json", "-diff").json());
+        assertTrue(parse("--format", "json", "-diff").format() == dev.jhtrace.agent.report.ReportFormat.JSON);
         assertEquals(HtraceCommand.Op.DISABLE, parse("-DISABLE").op());
     }
 
