@@ -103,11 +103,8 @@ final class Analyzer implements EventHandler<HandleEvent> {
                     slot.generation = gen;
                     slot.kind = e.kind;
                     slot.description = e.description;
-                    slot.thread = e.thread;
-                    slot.openedAt = e.timeMillis;
+                    slot.opened.set(e.thread, e.timeMillis, stackId, javaStack);
                     slot.openedNanos = e.nanos;
-                    slot.stackId = stackId;
-                    slot.javaStack = javaStack;
                     slot.agent = e.agent;
                     slot.dropsAtOpen = e.drops;
                     slot.descriptorId = e.descriptorId;
@@ -186,10 +183,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
         t.generation = generation;
         t.kind = kind;
         t.description = description;
-        t.thread = e.thread;
-        t.timeMillis = e.timeMillis;
-        t.stackId = stackId;
-        t.javaStack = javaStack;
+        t.site.set(e.thread, e.timeMillis, stackId, javaStack);
     }
 
     private static int identityOf(Object descriptor) {

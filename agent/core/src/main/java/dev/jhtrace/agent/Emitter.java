@@ -86,23 +86,8 @@ final class Emitter {
             if (seq < 0) {
                 continue;
             }
-            HandleEvent e = ring.slot(seq);
-            e.command = null;
-            e.type = type;
-            e.fd = fds[i];
-            e.kind = kinds[i];
-            e.description = description;
-            e.thread = thread;
-            e.timeMillis = 0; // the analyzer derives it from nanos (one clock read per event here, not two)
-            e.nanos = nanos;
-            e.frames = null;
-            e.stack = stack;
-            e.traceId = Math.max(traceId, 0);
-            e.descriptor = descriptor;
-            e.descriptorId = descriptorIds[i];
-            e.drops = drops;
-            e.reclaimed = reclaimed;
-            e.agent = agent;
+            ring.slot(seq).fill(type, fds[i], kinds[i], description, thread, nanos, traceId, stack, null, descriptor, descriptorIds[i],
+                    drops, reclaimed, agent);
             ring.publish(seq);
         }
         count = 0;

@@ -24,7 +24,7 @@ public final class HandleEvent {
     String description;
     /** Name of the thread that did it. */
     String thread;
-    /** Wall-clock time in milliseconds, or 0 for the analyzer to derive it from {@link #nanos}. */
+    /** Wall-clock time in milliseconds: the analyzer derives it from {@link #nanos}. */
     long timeMillis;
     /** {@link System#nanoTime()} when it happened: orders native events against Java ones that overtook them. */
     long nanos;
@@ -54,6 +54,46 @@ public final class HandleEvent {
     boolean agent;
     /** A command to run on the analyzer thread, in order with the events. */
     Runnable command;
+
+    /**
+     * Fills this slot with one event: every field a producer gives, in this one place (the Disruptor's translator
+     * idiom), so that no producer leaves a field from the slot's last use or sets one differently from another. The
+     * wall-clock time is the analyzer's to derive from {@code nanos} (one clock read per event in the hook).
+     *
+     * @param type         what happened
+     * @param fd           the descriptor number, -1 when unknown
+     * @param kind         what it refers to
+     * @param description  path or endpoint, or null
+     * @param thread       the thread's name
+     * @param nanos        {@link System#nanoTime()} when it happened
+     * @param traceId      the native module's interned stack, or 0
+     * @param stack        the Java-captured stack, or null
+     * @param frames       frames already resolved (native events), or null
+     * @param descriptor   for a CLOSE: a weak reference to the {@link java.io.FileDescriptor}, or null
+     * @param descriptorId the descriptor object's identity taken in the hook, or 0
+     * @param drops        the {@link DropLedger} count for fd, read before the slot was claimed
+     * @param reclaimed    the close ran on the GC's cleaner
+     * @param agent        agent code did it
+     */
+    void fill(TraceType type, int fd, HandleKind kind, String description, String thread, long nanos, int traceId, Throwable stack,
+              java.util.List<StackTraceElement> frames, Object descriptor, int descriptorId, int drops, boolean reclaimed, boolean agent) {
+        this.command = null;
+        this.type = type;
+        this.fd = fd;
+        this.kind = kind;
+        this.description = description;
+        this.thread = thread;
+        this.timeMillis = 0;
+        this.nanos = nanos;
+        this.traceId = Math.max(traceId, 0);
+        this.stack = stack;
+        this.frames = frames;
+        this.descriptor = descriptor;
+        this.descriptorId = descriptorId;
+        this.drops = drops;
+        this.reclaimed = reclaimed;
+        this.agent = agent;
+    }
 
     void clear() {
         type = null;

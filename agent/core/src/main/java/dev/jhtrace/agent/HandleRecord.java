@@ -15,13 +15,10 @@ final class HandleRecord {
     int generation;
     HandleKind kind;
     String description;
-    String thread;
-    long openedAt;
+    /** Where and when the handle open under this number was opened. */
+    final Site opened = new Site();
     /** {@link System#nanoTime()} of the open, to tell a late-arriving event about an earlier use of the number. */
     long openedNanos;
-    /** The native module's interned stack, or 0 when {@link #javaStack} holds it. */
-    int stackId;
-    CapturedStack javaStack;
     /** Opened by the agent itself. */
     boolean agent;
     /** The last CLOSE of this number, valid while its {@link Trace#seq} still equals {@link #lastCloseSeq}. */
@@ -56,11 +53,8 @@ final class HandleRecord {
         c.generation = generation;
         c.kind = kind;
         c.description = description;
-        c.thread = thread;
-        c.openedAt = openedAt;
+        c.opened.set(opened);
         c.openedNanos = openedNanos;
-        c.stackId = stackId;
-        c.javaStack = javaStack;
         c.agent = agent;
         c.dropsAtOpen = dropsAtOpen;
         c.descriptorId = descriptorId;

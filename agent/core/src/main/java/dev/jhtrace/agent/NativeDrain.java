@@ -124,23 +124,11 @@ final class NativeDrain implements Runnable {
         if (seq < 0) {
             return;
         }
-        HandleEvent e = ring.slot(seq);
-        e.command = null;
-        e.type = r.type == NativeContract.EVENT_OPEN ? TraceType.OPEN
+        TraceType type = r.type == NativeContract.EVENT_OPEN ? TraceType.OPEN
                 : r.type == NativeContract.EVENT_CLOSE ? TraceType.CLOSE : TraceType.BAD_REFERENCE;
-        e.fd = fd;
-        e.kind = kind(callName);
-        e.description = r.path;
-        // the hook read the name (PR_GET_NAME): no /proc file is opened here, where the program could close it
-        e.thread = r.thread != null ? r.thread : "tid " + r.tid;
-        e.timeMillis = System.currentTimeMillis() - (System.nanoTime() - r.nanos) / 1_000_000;
-        e.nanos = r.nanos;
-        e.stack = null;
-        e.frames = frames;
-        e.descriptorId = 0;
-        e.reclaimed = false;
-        e.agent = false;
-        e.drops = r.drops;
+        // the hook read the thread's name (PR_GET_NAME): no /proc file is opened here, where the program could close it
+        ring.slot(seq).fill(type, fd, kind(callName), r.path, r.thread != null ? r.thread : "tid " + r.tid, r.nanos, 0, null, frames,
+                null, 0, r.drops, false, false);
         ring.publish(seq);
     }
 

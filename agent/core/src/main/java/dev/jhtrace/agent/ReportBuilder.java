@@ -68,7 +68,7 @@ final class ReportBuilder {
             if (request.sinceSnapshot() && r.inSnapshot) {
                 continue;
             }
-            if (!request.includeRuntime() && RuntimeHandles.isRuntime(stacks.frames(r.stackId, r.javaStack), depth)) {
+            if (!request.includeRuntime() && RuntimeHandles.isRuntime(frames(r.opened), depth)) {
                 hidden[0]++;
                 continue;
             }
@@ -101,7 +101,7 @@ final class ReportBuilder {
         }
         List<HandleView> reclaimedViews = new ArrayList<>();
         for (HandleRecord r : copy.reclaimed()) {
-            if (request.includeRuntime() || !RuntimeHandles.isRuntime(stacks.frames(r.stackId, r.javaStack), depth)) {
+            if (request.includeRuntime() || !RuntimeHandles.isRuntime(frames(r.opened), depth)) {
                 reclaimedViews.add(view(r, null));
             }
         }
@@ -127,7 +127,7 @@ final class ReportBuilder {
             if (now == null || !r.vouched || !sameKind(r.kind, now)) {
                 continue;
             }
-            if (!includeRuntime && RuntimeHandles.isRuntime(stacks.frames(r.stackId, r.javaStack), depth)) {
+            if (!includeRuntime && RuntimeHandles.isRuntime(frames(r.opened), depth)) {
                 continue;
             }
             views.add(view(r, sockets.describe(now)));
@@ -163,14 +163,18 @@ final class ReportBuilder {
         return true;
     }
 
+    private java.util.List<StackTraceElement> frames(Site site) {
+        return stacks.frames(site.stackId, site.javaStack);
+    }
+
     private TraceView traceView(Trace t) {
         TraceView previous = t.previous == null ? null : traceView(t.previous);
         HandleView opened = t.type == TraceType.BAD_REFERENCE && t.hasOpened
-                ? new HandleView(t.fd, t.generation, name(t.kind), t.description, t.openedThread, t.openedAt,
-                stacks.frames(t.openedStackId, t.openedJavaStack))
+                ? new HandleView(t.fd, t.generation, name(t.kind), t.description, t.opened.thread, t.opened.timeMillis,
+                frames(t.opened))
                 : null;
-        return new TraceView(t.fd, t.generation, t.type.name(), name(t.kind), t.description, t.thread, t.timeMillis,
-                stacks.frames(t.stackId, t.javaStack), previous, opened);
+        return new TraceView(t.fd, t.generation, t.type.name(), name(t.kind), t.description, t.site.thread, t.site.timeMillis,
+                frames(t.site), previous, opened);
     }
 
     private HandleView view(HandleRecord r, String osDescription) {
@@ -188,7 +192,7 @@ final class ReportBuilder {
                 && java.nio.file.Files.isDirectory(java.nio.file.Paths.get(osDescription))) {
             kind = HandleKind.DIRECTORY; // a directory stream's first fd is opened like a file; the OS knows better
         }
-        return new HandleView(r.fd, r.generation, name(kind), description, r.thread, r.openedAt, stacks.frames(r.stackId, r.javaStack));
+        return new HandleView(r.fd, r.generation, name(kind), description, r.opened.thread, r.opened.timeMillis, frames(r.opened));
     }
 
     private static String name(HandleKind kind) {

@@ -17,19 +17,13 @@ final class Trace {
     int generation;
     HandleKind kind;
     String description;
-    String thread;
-    long timeMillis;
-    /** The native module's interned stack, or 0 when {@link #javaStack} holds it. */
-    int stackId;
-    CapturedStack javaStack;
+    /** Where and when it happened. */
+    final Site site = new Site();
     /** For a CLOSE: run by the GC's cleaner, not by the program. */
     boolean reclaimed;
     /** For a CLOSE or BAD_REFERENCE: whether the open of the handle is known (the fields below). */
     boolean hasOpened;
-    String openedThread;
-    long openedAt;
-    int openedStackId;
-    CapturedStack openedJavaStack;
+    final Site opened = new Site();
     /** For a BAD_REFERENCE: a copy of the handle's last CLOSE, or {@code null}. */
     Trace previous;
 
@@ -48,31 +42,23 @@ final class Trace {
         type = null;
         kind = null;
         description = null;
-        thread = null;
-        javaStack = null;
+        site.clear();
         reclaimed = false;
         hasOpened = false;
-        openedThread = null;
-        openedJavaStack = null;
+        opened.clear();
         previous = null;
     }
 
     /** @param r the handle whose open this trace refers to */
     void openedFrom(HandleRecord r) {
         hasOpened = true;
-        openedThread = r.thread;
-        openedAt = r.openedAt;
-        openedStackId = r.stackId;
-        openedJavaStack = r.javaStack;
+        opened.set(r.opened);
     }
 
     /** @param close a CLOSE of the same handle: its knowledge of where the handle was opened, if any, becomes this trace's */
     void openedFrom(Trace close) {
         hasOpened = close.hasOpened;
-        openedThread = close.openedThread;
-        openedAt = close.openedAt;
-        openedStackId = close.openedStackId;
-        openedJavaStack = close.openedJavaStack;
+        opened.set(close.opened);
     }
 
     /** @return a copy that reuse of this slot leaves alone */
@@ -84,10 +70,7 @@ final class Trace {
         c.generation = generation;
         c.kind = kind;
         c.description = description;
-        c.thread = thread;
-        c.timeMillis = timeMillis;
-        c.stackId = stackId;
-        c.javaStack = javaStack;
+        c.site.set(site);
         c.reclaimed = reclaimed;
         c.openedFrom(this);
         c.previous = previous;
