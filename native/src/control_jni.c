@@ -122,7 +122,7 @@ static JNINativeMethod METHODS[] = {
 };
 
 int jh_control_register(JNIEnv *env) {
-    jclass cls = (*env)->FindClass(env, "dev/jhtrace/agent/ControlSocket");
+    jclass cls = (*env)->FindClass(env, "dev/jhtrace/agent/control/ControlSocket");
     if (cls == NULL) {
         return -1;
     }

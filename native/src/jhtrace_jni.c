@@ -326,7 +326,7 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     if ((*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_8) != JNI_OK) {
         return JNI_ERR;
     }
-    jclass cls = (*env)->FindClass(env, "dev/jhtrace/agent/NativeHooks");
+    jclass cls = (*env)->FindClass(env, "dev/jhtrace/agent/jni/NativeHooks");
     if (cls == NULL) {
         return JNI_ERR;
     }

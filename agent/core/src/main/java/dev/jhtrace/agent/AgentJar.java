@@ -15,7 +15,7 @@ import java.util.zip.ZipEntry;
  * <p>{@code Class.getResourceAsStream} would do, but its first use builds the JDK's {@code jar:} URL machinery,
  * about ten milliseconds of the application's start-up; a {@link JarFile} is already loaded by the launcher.
  */
-final class AgentJar implements Closeable {
+public final class AgentJar implements Closeable {
     private final JarFile jar;
 
     private AgentJar(JarFile jar) {
@@ -51,7 +51,7 @@ final class AgentJar implements Closeable {
      * @return its content, or {@code null} if absent
      * @throws IOException if it cannot be read
      */
-    InputStream entry(String name) throws IOException {
+    public InputStream entry(String name) throws IOException {
         if (jar == null) {
             return AgentJar.class.getResourceAsStream("/" + name);
         }

@@ -22,7 +22,7 @@ import dev.jhtrace.agent.report.ReportFormat;
  *                       against AsyncGetCallTrace at first), {@code asgct} (AsyncGetCallTrace only) or {@code check}
  *                       (both on every capture, disagreements counted on stderr at exit: for testing)
  */
-record AgentOptions(String reportPath, ReportFormat format, int maxTraces, boolean includeRuntime, boolean enabled, TraceFilter traces,
+public record AgentOptions(String reportPath, ReportFormat format, int maxTraces, boolean includeRuntime, boolean enabled, TraceFilter traces,
                     boolean control, boolean nativeHooks, int depth, int closeDepth, WalkerMode walker) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
@@ -33,7 +33,7 @@ record AgentOptions(String reportPath, ReportFormat format, int maxTraces, boole
     static final int MAX_DEPTH = 1024;
 
     /** Thrown for an unknown or malformed option; its message names the option. */
-    static final class BadOption extends Exception {
+    public static final class BadOption extends Exception {
         BadOption(String message) {
             super(printable(message)); // it is printed: an option's control characters must not reach the terminal
         }
@@ -44,7 +44,7 @@ record AgentOptions(String reportPath, ReportFormat format, int maxTraces, boole
      * @return the options
      * @throws BadOption naming the first bad option
      */
-    static AgentOptions parse(String args) throws BadOption {
+    public static AgentOptions parse(String args) throws BadOption {
         String report = null;
         ReportFormat format = null;
         int max = DEFAULT_MAX_TRACES;
@@ -111,7 +111,7 @@ record AgentOptions(String reportPath, ReportFormat format, int maxTraces, boole
      * @param merged the options in force afterwards
      * @param fixed  one sentence per option that was given but cannot change while the agent runs
      */
-    record Change(AgentOptions merged, java.util.List<String> fixed) {
+    public record Change(AgentOptions merged, java.util.List<String> fixed) {
     }
 
     /**
@@ -120,7 +120,7 @@ record AgentOptions(String reportPath, ReportFormat format, int maxTraces, boole
      * @return the options with those that may change at run time replaced
      * @throws BadOption naming the first bad option
      */
-    static Change change(AgentOptions current, String text) throws BadOption {
+    public static Change change(AgentOptions current, String text) throws BadOption {
         AgentOptions given = parse(text);
         java.util.Set<String> keys = new java.util.HashSet<>();
         for (String item : text.split(",")) {
@@ -184,7 +184,7 @@ record AgentOptions(String reportPath, ReportFormat format, int maxTraces, boole
      * @param text text from the command line
      * @return the same with control characters (which could drive a terminal) written as {@code \xNN}
      */
-    static String printable(String text) {
+    public static String printable(String text) {
         return dev.jhtrace.agent.report.Escapes.printable(text);
     }
 

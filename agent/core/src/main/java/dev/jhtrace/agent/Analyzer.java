@@ -26,7 +26,7 @@ import java.util.Set;
  * <p>Dropped events are accounted for by number ({@link DropLedger}): a handle whose number had an event dropped
  * after its open is not vouched for, because its close and another handle's open may be among the lost.
  */
-final class Analyzer implements EventHandler<HandleEvent> {
+public final class Analyzer implements EventHandler<HandleEvent> {
     /** Recent closes remembered by descriptor object; direct-mapped, so a newer close may evict an older one. */
     private static final int RECENT_CLOSES = 4096;
     private static final int MAX_RECLAIMED = 10_000;
@@ -231,7 +231,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
     }
 
     /** Command: changes the trace database's capacity, dropping the oldest traces if needed. */
-    void setMaxTraces(int max) {
+    public void setMaxTraces(int max) {
         traces.setCapacity(max);
     }
 
@@ -287,7 +287,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
      * @param os the numbers the OS had open, listed before this command was published
      * @return how many handles were open: traced, and untraced
      */
-    int[] takeSnapshot(Set<Integer> os) {
+    public int[] takeSnapshot(Set<Integer> os) {
         snapshotReclaimed = reclaimedCount;
         snapshot.clear();
         snapshotUntraced.clear();
@@ -311,7 +311,7 @@ final class Analyzer implements EventHandler<HandleEvent> {
      * handle table nor the traces could be trusted after it; a later enable starts afresh, with the handles
      * then open listed as untraced.
      */
-    void clear() {
+    public void clear() {
         for (HandleRecord r : byFd) {
             if (r != null) {
                 r.open &= r.agent; // the agent's own handles stay accounted for
@@ -330,12 +330,12 @@ final class Analyzer implements EventHandler<HandleEvent> {
     }
 
     /** @return the size of the trace database (analyzer thread only) */
-    int traceCount() {
+    public int traceCount() {
         return traces.size();
     }
 
     /** @return the maximum size of the trace database (analyzer thread only) */
-    int maxTraces() {
+    public int maxTraces() {
         return traces.capacity();
     }
 

@@ -1,5 +1,7 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.jni.NativeFrames;
+
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.jni.NativeContract;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -17,7 +19,7 @@ import java.nio.ByteOrder;
  * <p>Numbers share counters modulo {@link #SLOTS}: a drop for fd 20 also makes fd 4116 unverifiable, which errs on
  * the side of saying less.
  */
-final class DropLedger {
+public final class DropLedger {
     /** Counters; a power of two. 16 KB. */
     static final int SLOTS = NativeContract.DROP_LEDGER_SLOTS;
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
@@ -27,12 +29,12 @@ final class DropLedger {
     private final ByteBuffer counts = ByteBuffer.allocateDirect(SLOTS * 4).order(ByteOrder.nativeOrder());
 
     /** @return the process's ledger, shared by the Java producers and the native module's hooks */
-    static DropLedger process() {
+    public static DropLedger process() {
         return PROCESS;
     }
 
     /** @param fd the number of a dropped event (negative numbers concern no handle and are not counted) */
-    void dropped(int fd) {
+    public void dropped(int fd) {
         if (fd >= 0) {
             INT.getAndAdd(counts, (fd & (SLOTS - 1)) * 4, 1);
         }
@@ -42,7 +44,7 @@ final class DropLedger {
      * @param fd a descriptor number
      * @return drops counted for it so far (0 for negative numbers)
      */
-    int count(int fd) {
+    public int count(int fd) {
         return fd < 0 ? 0 : (int) INT.getVolatile(counts, (fd & (SLOTS - 1)) * 4);
     }
 
@@ -65,7 +67,7 @@ final class DropLedger {
     }
 
     /** @return the counters, for the native module to count its own drops into (4 bytes each, native order) */
-    ByteBuffer buffer() {
+    public ByteBuffer buffer() {
         return counts;
     }
 }

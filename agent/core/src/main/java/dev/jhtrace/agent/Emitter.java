@@ -1,5 +1,7 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.hook.HookPoint;
+
 /**
  * Collects the descriptors a {@link HookPoint} finds in a hooked object, then publishes one event for each,
  * all with the one stack captured for the hooked call.
@@ -8,7 +10,7 @@ package dev.jhtrace.agent;
  * (a close of an already closed object finds none and costs no stack) and at a fixed call depth, so that the
  * native capture can leave the agent's own frames out without walking them twice.
  */
-final class Emitter {
+public final class Emitter {
     /** The most descriptors one hooked call yields (a WatchService has three; a child process's pipes three). */
     private static final int MAX_FDS = 8;
 
@@ -42,7 +44,7 @@ final class Emitter {
      * @param description path or description, or {@code null}
      * @param descriptor  the {@link java.io.FileDescriptor} object holding it, or {@code null}
      */
-    void fd(int fd, HandleKind kind, String description, Object descriptor) {
+    public void fd(int fd, HandleKind kind, String description, Object descriptor) {
         if (fd < 0 && type != TraceType.BAD_REFERENCE || agent && type == TraceType.BAD_REFERENCE || count == MAX_FDS) {
             return;
         }

@@ -1,5 +1,9 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.hook.Extractors;
+import dev.jhtrace.agent.hook.HookPoint;
+import dev.jhtrace.agent.jni.NativeHooks;
+
 import dev.jhtrace.bootstrap.HookSink;
 
 import java.util.List;
@@ -11,7 +15,7 @@ import java.util.List;
  * <p>Everything here is wrapped so that nothing can reach the application: a failure is counted and
  * reported once on stderr, and the hooked JDK call proceeds as if jhtrace were absent.
  */
-final class HandleCapture implements HookSink {
+public final class HandleCapture implements HookSink {
     private static final String CLEANER_THREAD = "Common-Cleaner";
 
     private final HookPoint[] points;
@@ -32,7 +36,7 @@ final class HandleCapture implements HookSink {
     }
 
     /** @param on whether hooks record anything */
-    void setEnabled(boolean on) {
+    public void setEnabled(boolean on) {
         enabled = on;
         if (nativeHooks) {
             NativeHooks.setEnabled0(on);
@@ -48,7 +52,7 @@ final class HandleCapture implements HookSink {
     }
 
     /** @return whether hooks record anything */
-    boolean isEnabled() {
+    public boolean isEnabled() {
         return enabled;
     }
 

@@ -1,5 +1,23 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.control.CommandProcessor;
+import dev.jhtrace.agent.control.ControlServer;
+import dev.jhtrace.agent.control.ControlSocket;
+import dev.jhtrace.agent.control.HtraceMBeanImpl;
+import dev.jhtrace.agent.hook.BootstrapInjector;
+import dev.jhtrace.agent.hook.Extractors;
+import dev.jhtrace.agent.hook.HookCheck;
+import dev.jhtrace.agent.hook.HookInstaller;
+import dev.jhtrace.agent.hook.HookPath;
+import dev.jhtrace.agent.hook.HookPoint;
+import dev.jhtrace.agent.hook.HookPoints;
+import dev.jhtrace.agent.hook.JdkAccess;
+import dev.jhtrace.agent.jni.NativeHooks;
+import dev.jhtrace.agent.jni.NativeStart;
+
+import dev.jhtrace.agent.os.DescriptorReserve;
+import dev.jhtrace.agent.os.ProcessInfo;
+
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Paths;

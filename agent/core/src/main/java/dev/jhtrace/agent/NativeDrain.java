@@ -1,5 +1,10 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.jni.NativeContract;
+import dev.jhtrace.agent.jni.NativeFrames;
+import dev.jhtrace.agent.jni.NativeHooks;
+import dev.jhtrace.agent.jni.NativeRecord;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

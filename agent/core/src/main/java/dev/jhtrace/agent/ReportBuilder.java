@@ -1,5 +1,8 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.os.ProcFds;
+import dev.jhtrace.agent.os.ProcessInfo;
+
 import dev.jhtrace.agent.report.HandleView;
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.agent.report.TraceView;

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * @param reclaimed      list handles the GC reclaimed
  * @param handle         only this descriptor's traces and untraced entry (a one-handle query), or -1 for all
  */
-record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean includeRuntime, Predicate<Trace> traces, int maxTraces,
+public record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean includeRuntime, Predicate<Trace> traces, int maxTraces,
                      boolean reclaimed, int handle) {
 
     /**
@@ -37,7 +37,7 @@ record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean include
      * @param includeRuntime also the JVM's own handles
      * @return handles opened since the snapshot and still open, and those of them the GC's cleaner closed since
      */
-    static ReportRequest diff(boolean includeRuntime) {
+    public static ReportRequest diff(boolean includeRuntime) {
         return new ReportRequest(true, true, includeRuntime, t -> false, 0, true, -1);
     }
 
@@ -46,7 +46,7 @@ record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean include
      * @param maxTraces at most this many
      * @return traces of one handle, newest first
      */
-    static ReportRequest traces(int handle, int maxTraces) {
+    public static ReportRequest traces(int handle, int maxTraces) {
         return new ReportRequest(false, false, false, t -> handle == 0 || t.fd() == handle, maxTraces, false, handle == 0 ? -1 : handle);
     }
 }

@@ -1,5 +1,11 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.jni.NativeHooks;
+import dev.jhtrace.agent.jni.WalkerCheck;
+
+import dev.jhtrace.agent.os.DescriptorReserve;
+import dev.jhtrace.agent.os.ProcessInfo;
+
 import dev.jhtrace.agent.report.HandleView;
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.agent.report.ReportFile;

@@ -1,5 +1,12 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.hook.HookCheck;
+import dev.jhtrace.agent.hook.HookPoint;
+import dev.jhtrace.agent.jni.NativeHooks;
+import dev.jhtrace.agent.jni.WalkerCheck;
+
+import dev.jhtrace.agent.os.ProcFds;
+
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.bootstrap.HandleHooks;
 
@@ -10,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One tracing session in this JVM: the ring, its analyzer, and the capture the hooks call.
  */
-final class Tracer {
+public final class Tracer {
     /**
      * Slots. Each is a preallocated event, made in premain (65,536 of them took 10-15 ms of start-up). The ring only
      * has to absorb what producers publish while the analyzer (9 M events/s) is off the CPU: with at most ~1.3 M
@@ -58,7 +65,7 @@ final class Tracer {
      * @param timeoutMillis how long to wait
      * @return the report, or null if the analyzer did not answer in time
      */
-    LeakReport report(ReportRequest request, long timeoutMillis) {
+    public LeakReport report(ReportRequest request, long timeoutMillis) {
         checkHooks(); // its warnings belong in every report
         String walker = NativeHooks.loaded ? WalkerCheck.switchedOff() : null;
         if (walker != null && !warnings.contains(walker)) {
@@ -86,12 +93,12 @@ final class Tracer {
     }
 
     /** @return the options in force */
-    AgentOptions options() {
+    public AgentOptions options() {
         return options;
     }
 
     /** @param changed the options in force from now on (only those that may change at run time differ) */
-    void setOptions(AgentOptions changed) {
+    public void setOptions(AgentOptions changed) {
         options = changed;
     }
 
@@ -138,7 +145,7 @@ final class Tracer {
      * @param <T>           its result
      * @return the result, or null if the analyzer did not answer in time
      */
-    <T> T onAnalyzer(java.util.function.Supplier<T> task, long timeoutMillis) {
+    public <T> T onAnalyzer(java.util.function.Supplier<T> task, long timeoutMillis) {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         ring.runInOrder(() -> {
@@ -173,12 +180,12 @@ final class Tracer {
     }
 
     /** @return the analyzer; touch its state only through {@link #onAnalyzer} */
-    Analyzer analyzer() {
+    public Analyzer analyzer() {
         return analyzer;
     }
 
     /** @return the capture, to switch hooks on and off */
-    HandleCapture capture() {
+    public HandleCapture capture() {
         return capture;
     }
 

@@ -1,9 +1,11 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.jni.NativeContract;
+
 import java.util.Locale;
 
 /** {@code walker=}: how the native module walks a Java stack (docs/options.md, WalkerCheck). */
-enum WalkerMode {
+public enum WalkerMode {
     /** {@link #VM} on the layouts the walker was verified on, else {@link #ASGCT}. */
     AUTO(NativeContract.MODE_VM),
     /** HotSpot's structures, checked against AsyncGetCallTrace at first. */
@@ -14,7 +16,7 @@ enum WalkerMode {
     CHECK(NativeContract.MODE_CHECK);
 
     /** The native module's mode ({@code walker0}); AUTO's is provisional until the layout is compared. */
-    final int code;
+    public final int code;
 
     WalkerMode(int code) {
         this.code = code;

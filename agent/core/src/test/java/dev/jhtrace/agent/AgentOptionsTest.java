@@ -1,5 +1,7 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.jni.WalkerCheck;
+
 import dev.jhtrace.agent.report.ReportFormat;
 
 import org.junit.jupiter.api.Test;

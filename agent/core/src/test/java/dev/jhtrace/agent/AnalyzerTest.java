@@ -1,5 +1,7 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.os.ProcFds;
+
 import dev.jhtrace.agent.report.LeakReport;
 import org.junit.jupiter.api.Test;
 

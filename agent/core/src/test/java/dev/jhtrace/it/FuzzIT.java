@@ -1,6 +1,7 @@
 package dev.jhtrace.it;
 
-import dev.jhtrace.agent.ControlEndpoint;
+import dev.jhtrace.agent.control.ControlEndpoint;
+
 import dev.jhtrace.it.targets.HelloTarget;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

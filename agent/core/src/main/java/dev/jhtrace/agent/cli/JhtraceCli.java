@@ -1,6 +1,6 @@
 package dev.jhtrace.agent.cli;
 
-import dev.jhtrace.agent.HtraceCommand;
+import dev.jhtrace.agent.control.HtraceCommand;
 
 import java.io.PrintStream;
 import java.util.Arrays;

@@ -36,7 +36,7 @@ final class JvmList {
             if (!t.hasAgent()) {
                 return "off";
             }
-            String answer = t.send(dev.jhtrace.agent.HtraceCommand.parse(List.of("-status")));
+            String answer = t.send(dev.jhtrace.agent.control.HtraceCommand.parse(List.of("-status")));
             return answer.contains("tracing enabled") ? "enabled" : "disabled";
         } catch (Target.Refused | Target.OtherUser | RuntimeException e) {
             return "?";

@@ -1,7 +1,7 @@
 package dev.jhtrace.agent.cli;
 
-import dev.jhtrace.agent.ControlEndpoint;
-import dev.jhtrace.agent.HtraceCommand;
+import dev.jhtrace.agent.control.ControlEndpoint;
+import dev.jhtrace.agent.control.HtraceCommand;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -104,7 +104,7 @@ public final class ReportFile {
 
     /** @param sharedLast whether the last component is the report's own directory, which others may share */
     private static void checkChain(Path dir, boolean sharedLast) throws IOException {
-        int me = dev.jhtrace.agent.ControlEndpoint.currentUid();
+        int me = dev.jhtrace.agent.control.ControlEndpoint.currentUid();
         Path at = dir.getRoot();
         for (int i = 0; i < dir.getNameCount(); i++) {
             Path next = at.resolve(dir.getName(i));
@@ -150,7 +150,7 @@ public final class ReportFile {
                     ? "a directory" : "a FIFO, socket or device") + "); refusing to write the report there";
         }
         int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int me = dev.jhtrace.agent.ControlEndpoint.currentUid();
+        int me = dev.jhtrace.agent.control.ControlEndpoint.currentUid();
         if (owner != me) {
             return path + " belongs to uid " + owner + ", not to this process's uid " + me + "; refusing to write the report there";
         }

@@ -1,0 +1,47 @@
+package dev.jhtrace.agent.hook;
+
+import dev.jhtrace.agent.AgentLog;
+
+import java.util.List;
+
+/**
+ * Checks that every hook group found its method in this JDK, and every field the capture reads exists
+ * ({@link JdkFields}), and reports what did not (once on stderr, and in every report's warnings from then on).
+ *
+ * <p>The check reads the hooked classes that are not loaded yet from the runtime image: about twenty class
+ * files. It runs when the first report is made rather than at start-up, so that the application's start-up
+ * does not pay for a diagnostic of JDK drift; a program that exits without leaks and without a report never
+ * runs it.
+ */
+public final class HookCheck {
+    private final HookTransformer transformer;
+    private final List<String> warnings;
+    private boolean done;
+
+    /**
+     * @param transformer the installed transformer
+     * @param warnings    where the warnings go
+     */
+    public HookCheck(HookTransformer transformer, List<String> warnings) {
+        this.transformer = transformer;
+        this.warnings = warnings;
+    }
+
+    /** Runs the check, the first time only. */
+    public synchronized void ensureDone() {
+        if (done) {
+            return;
+        }
+        done = true;
+        try {
+            List<String> found = new java.util.ArrayList<>(HookInstaller.check(transformer));
+            found.addAll(JdkFields.check()); // the fields the hooks read by name drift like the methods they hook
+            for (String w : found) {
+                warnings.add(w);
+                AgentLog.warn("jhtrace: " + w);
+            }
+        } catch (Throwable t) {
+            AgentLog.warn("jhtrace: could not check the hooks (" + t + "); tracing goes on");
+        }
+    }
+}
