@@ -21,6 +21,7 @@ public final class CommandProcessor {
 
     private final Tracer tracer;
 
+    /** @param tracer the running agent the commands act on */
     public CommandProcessor(Tracer tracer) {
         this.tracer = tracer;
     }

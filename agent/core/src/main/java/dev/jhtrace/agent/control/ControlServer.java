@@ -47,6 +47,11 @@ public final class ControlServer {
         }
     }
 
+    /**
+     * @param processor runs the commands
+     * @param uid       the only user served
+     * @param pid       this process, which names the socket
+     */
     public ControlServer(CommandProcessor processor, int uid, long pid) {
         this.processor = processor;
         this.uid = uid;

@@ -17,6 +17,7 @@ public final class HtraceMBeanImpl implements HtraceMXBean {
     private final CommandProcessor processor;
     private volatile boolean registered;
 
+    /** @param processor runs the operations' commands */
     public HtraceMBeanImpl(CommandProcessor processor) {
         this.processor = processor;
     }

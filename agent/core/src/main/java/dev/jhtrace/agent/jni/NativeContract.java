@@ -49,11 +49,14 @@ public final class NativeContract {
     static final int REC_FRAME_BYTES = 16;
     static final int REC_MAX_PATH = 256;
     static final int REC_MAX_FRAMES = 64;
+    /** A record's {@code REC_TYPE}: an open. */
     public static final int EVENT_OPEN = 1;
+    /** A close. */
     public static final int EVENT_CLOSE = 2;
     static final int EVENT_BAD_REFERENCE = 3;
 
     // the drop ledger (nh_start0's direct buffer): one int32 count per fd number below this
+    /** Counters in the drop ledger: one per descriptor number modulo this. */
     public static final int DROP_LEDGER_SLOTS = 4096;
 
     // nh_start0's result
@@ -67,6 +70,7 @@ public final class NativeContract {
     // nh_walker0's modes, and its reasons for the structures' walker being unavailable
     /** initialise the structures' walker (its layout can be read), change nothing */
     static final int MODE_INIT_ONLY = -1;
+    /** AsyncGetCallTrace only. */
     public static final int MODE_ASGCT = 0;
     /** the structures' walker, checked against AsyncGetCallTrace at first */
     public static final int MODE_VM = 1;

@@ -113,18 +113,26 @@ public final class NativeHooks {
 
     static native int start0(String javaHome, ByteBuffer dropLedger);
 
+    /** @param on whether the native hooks record events */
     public static native void setEnabled0(boolean on);
 
+    /** @return the events the native ring dropped so far */
     public static native long dropped0();
 
+    /**
+     * @param buffer a direct buffer to fill with records ({@link NativeRecord})
+     * @return the bytes written
+     */
     public static native int drain0(ByteBuffer buffer);
 
     static native Object[] method0(long methodId);
 
     static native int line0(long methodId, long location);
 
+    /** @return {@code lib.so!symbol+0x1a} for a code address, or null when no library holds it */
     public static native String symbol0(long address);
 
+    /** @return the name of the hooked libc function with that index, or null */
     public static native String hookName0(int call);
 
 

@@ -28,9 +28,11 @@ import static dev.jhtrace.agent.jni.NativeContract.REC_TYPE;
 public final class NativeRecord {
     /** {@code NativeContract.EVENT_*} */
     public final int type;
+    /** The descriptor number. */
     public final int fd;
     /** errno of a failed call (bad references) */
     final int err;
+    /** The kernel's thread id. */
     public final int tid;
     /** the hooked function's index ({@code NativeHooks.hookName0}) */
     public final int call;
