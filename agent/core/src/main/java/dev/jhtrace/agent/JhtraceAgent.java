@@ -299,8 +299,7 @@ public final class JhtraceAgent {
         private static final long RETRY_MILLIS = 1_000;
 
         private void prepareMBean() {
-            HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor);
-            Extractors.mbean = mbean;
+            HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor).registerWhenPlatformServerExists();
             Class<?>[] loaded = inst.getAllLoadedClasses();
             for (Class<?> c : loaded != null ? loaded : new Class<?>[0]) {
                 if (c.getName().equals("com.sun.jmx.mbeanserver.JmxMBeanServer")) {

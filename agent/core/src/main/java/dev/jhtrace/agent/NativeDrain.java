@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class NativeDrain implements Runnable {
     /** Class name marking a native frame in a stack; its method name is {@code lib.so!symbol+0x1a}. */
-    static final String NATIVE_FRAME = dev.jhtrace.agent.report.JsonReportWriter.NATIVE_FRAME;
+    static final String NATIVE_FRAME = dev.jhtrace.agent.report.NativeFrame.CLASS_NAME;
 
     private final EventRing ring;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.nativeOrder());

@@ -14,8 +14,33 @@ public final class HtraceMBeanImpl implements HtraceMXBean {
     /** The MBean's name. */
     static final String NAME = "dev.jhtrace:type=Htrace";
 
+    /** Set when the control channel is on: the MBean to register in the platform MBean server once it exists. */
+    private static volatile HtraceMBeanImpl pending;
+
     private final CommandProcessor processor;
     private volatile boolean registered;
+
+    /**
+     * Makes this the MBean registered once the platform MBean server exists ({@link #platformServerCreated}).
+     *
+     * @return this
+     */
+    public HtraceMBeanImpl registerWhenPlatformServerExists() {
+        pending = this;
+        return this;
+    }
+
+    /**
+     * The hook on the creation of the platform MBean server (the JDK's {@code ManagementFactory}) calls this.
+     *
+     * @param server the new platform MBean server
+     */
+    public static void platformServerCreated(Object server) {
+        HtraceMBeanImpl m = pending;
+        if (m != null) {
+            m.register(server);
+        }
+    }
 
     /** @param processor runs the operations' commands */
     public HtraceMBeanImpl(CommandProcessor processor) {

@@ -153,14 +153,8 @@ public final class Extractors {
         }
     }
 
-    /** Set when the control channel is on: the MBean to register in the platform MBean server once it exists. */
-    public static volatile HtraceMBeanImpl mbean;
-
     static void platformMBeanServer(Object owner, Object detail, int fd, int flags, Emitter out) {
-        HtraceMBeanImpl m = mbean;
-        if (m != null) {
-            m.register(owner);
-        }
+        HtraceMBeanImpl.platformServerCreated(owner); // not a handle: the moment the agent's MBean can be registered
     }
 
     static void badReference(Object owner, Object detail, int fd, int flags, Emitter out) {

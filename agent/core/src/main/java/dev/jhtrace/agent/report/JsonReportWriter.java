@@ -8,9 +8,6 @@ import java.util.List;
  * so that the agent carries no JSON library onto the application's class path.
  */
 public final class JsonReportWriter {
-    /** Class name of a native frame ({@code lib.so!symbol+0x1a} in its method name). */
-    public static final String NATIVE_FRAME = "<native>";
-
     private JsonReportWriter() {
     }
 
@@ -94,7 +91,7 @@ public final class JsonReportWriter {
         sb.append('[');
         for (int i = 0; i < stack.size(); i++) {
             StackTraceElement f = stack.get(i);
-            if (NATIVE_FRAME.equals(f.getClassName())) {
+            if (NativeFrame.is(f)) {
                 sb.append(i == 0 ? "" : ",").append("{\"native\":").append(str(f.getMethodName())).append('}');
                 continue;
             }

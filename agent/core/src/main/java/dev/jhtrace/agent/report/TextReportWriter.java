@@ -158,7 +158,7 @@ public final class TextReportWriter {
     private static void frames(StringBuilder sb, List<StackTraceElement> stack, String indent) {
         for (StackTraceElement f : stack) {
             // class loader, module and member names can hold control characters too
-            sb.append(indent).append(Escapes.printable(JsonReportWriter.NATIVE_FRAME.equals(f.getClassName()) ? f.getMethodName() : f.toString()))
+            sb.append(indent).append(Escapes.printable(NativeFrame.is(f) ? f.getMethodName() : f.toString()))
                     .append('\n');
         }
     }
