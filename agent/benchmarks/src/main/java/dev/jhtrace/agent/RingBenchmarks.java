@@ -1,5 +1,6 @@
 package dev.jhtrace.agent;
 
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -9,8 +10,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The ring and the analyzer on their own, without hooks or stack captures: how many OPEN+CLOSE pairs per second
@@ -36,7 +35,8 @@ public class RingBenchmarks {
     /** Per producer: its descriptor numbers, so that threads do not close each other's handles. */
     @State(Scope.Thread)
     public static class Producer {
-        private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+        private static final java.util.concurrent.atomic.AtomicInteger NEXT =
+                new java.util.concurrent.atomic.AtomicInteger();
         int base;
         int i;
         final Throwable stack = new Throwable(); // one shared capture: this measures the ring, not the stack walk
@@ -60,7 +60,8 @@ public class RingBenchmarks {
     @Benchmark
     public void openAndClose(Shared shared, Producer p, Counts counts) {
         int fd = p.base + (p.i++ & 63);
-        int lost = publish(shared.ring, TraceType.OPEN, fd, p.stack) + publish(shared.ring, TraceType.CLOSE, fd, p.stack);
+        int lost =
+                publish(shared.ring, TraceType.OPEN, fd, p.stack) + publish(shared.ring, TraceType.CLOSE, fd, p.stack);
         counts.dropped += lost;
         counts.accepted += 2 - lost;
     }

@@ -1,5 +1,12 @@
 package dev.jhtrace.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -8,14 +15,6 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Runs {@link HandleBenchmarks} without and with the agent, alternating the two in each round so that both see
@@ -27,8 +26,7 @@ import java.util.Locale;
  * </pre>
  */
 public final class Compare {
-    private Compare() {
-    }
+    private Compare() {}
 
     public static void main(String[] args) throws Exception {
         String agent = "agent/target/jhtrace.jar";
@@ -37,7 +35,8 @@ public final class Compare {
         int rounds = 3;
         List<String> threads = List.of("1", "2");
         List<String> depths = List.of("10", "100");
-        List<String> benchmarks = List.of("fileInputStream", "fileChannelOpen", "filesNewInputStream", "loopbackSocketCycle", "selectorOpen");
+        List<String> benchmarks = List.of(
+                "fileInputStream", "fileChannelOpen", "filesNewInputStream", "loopbackSocketCycle", "selectorOpen");
         boolean gc = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -61,8 +60,16 @@ public final class Compare {
             System.exit(2);
         }
         System.out.printf(Locale.ROOT, "%s, %d round(s), median of rounds%n", java, rounds);
-        System.out.printf(Locale.ROOT, "%-22s %5s %7s %12s %12s %7s%s%n", "benchmark", "depth", "threads", "no agent", "agent",
-                "ratio", gc ? "   alloc B/op (no agent / agent)" : "");
+        System.out.printf(
+                Locale.ROOT,
+                "%-22s %5s %7s %12s %12s %7s%s%n",
+                "benchmark",
+                "depth",
+                "threads",
+                "no agent",
+                "agent",
+                "ratio",
+                gc ? "   alloc B/op (no agent / agent)" : "");
         for (String b : benchmarks) {
             for (String d : depths) {
                 for (String t : threads) {
@@ -74,22 +81,32 @@ public final class Compare {
                     }
                     double b0 = median(base, 0);
                     double a0 = median(with, 0);
-                    System.out.printf(Locale.ROOT, "%-22s %5s %7s %9.0f ns %9.0f ns %6.2fx%s%n", b, d, t, b0, a0, a0 / b0,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-22s %5s %7s %9.0f ns %9.0f ns %6.2fx%s%n",
+                            b,
+                            d,
+                            t,
+                            b0,
+                            a0,
+                            a0 / b0,
                             gc ? String.format(Locale.ROOT, "   %.0f / %.0f", median(base, 1), median(with, 1)) : "");
                 }
             }
         }
     }
 
-    private static double[] run(String java, String benchmark, String depth, String threads, String agentArg, boolean gc)
-            throws Exception {
+    private static double[] run(
+            String java, String benchmark, String depth, String threads, String agentArg, boolean gc) throws Exception {
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(HandleBenchmarks.class.getName() + "." + benchmark + "$")
                 .param("depth", depth)
                 .threads(Integer.parseInt(threads))
                 .forks(1)
-                .warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(3).measurementTime(TimeValue.seconds(1))
+                .warmupIterations(3)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(3)
+                .measurementTime(TimeValue.seconds(1))
                 .jvm(java)
                 .verbosity(VerboseMode.SILENT);
         if (agentArg != null) {

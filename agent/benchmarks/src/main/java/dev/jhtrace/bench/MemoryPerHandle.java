@@ -22,24 +22,42 @@ public final class MemoryPerHandle {
     private static final int HANDLES = Integer.getInteger("jhtrace.bench.handles", 10_000);
     /** Each figure is the smallest of this many child runs (see {@link #smallest}). */
     private static final int RUNS = 5;
+
     private static final List<Object> KEEP = new ArrayList<>();
 
-    private MemoryPerHandle() {
-    }
+    private MemoryPerHandle() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("child")) {
             child(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             return;
         }
-        String jar = Paths.get(args.length > 0 ? args[0] : "agent/target/jhtrace.jar").toAbsolutePath().toString();
-        String java = args.length > 1 ? args[1] : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = Paths.get(MemoryPerHandle.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String jar = Paths.get(args.length > 0 ? args[0] : "agent/target/jhtrace.jar")
+                .toAbsolutePath()
+                .toString();
+        String java = args.length > 1
+                ? args[1]
+                : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = Paths.get(MemoryPerHandle.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         for (int depth : new int[] {10, 200}) {
             long base = smallest(java, cp, null, depth, HANDLES) - smallest(java, cp, null, depth, 0);
-            long with = smallest(java, cp, "-javaagent:" + jar, depth, HANDLES) - smallest(java, cp, "-javaagent:" + jar, depth, 0);
-            System.out.printf(Locale.ROOT, "%s depth %d: %d handles grow the heap by %d KB without, %d KB with the agent: "
-                    + "%.0f bytes per handle for the agent%n", java, depth, HANDLES, base / 1024, with / 1024, (with - base) / (double) HANDLES);
+            long with = smallest(java, cp, "-javaagent:" + jar, depth, HANDLES)
+                    - smallest(java, cp, "-javaagent:" + jar, depth, 0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s depth %d: %d handles grow the heap by %d KB without, %d KB with the agent: "
+                            + "%.0f bytes per handle for the agent%n",
+                    java,
+                    depth,
+                    HANDLES,
+                    base / 1024,
+                    with / 1024,
+                    (with - base) / (double) HANDLES);
         }
     }
 
@@ -63,7 +81,13 @@ public final class MemoryPerHandle {
         if (agent != null) {
             cmd.add(agent);
         }
-        cmd.addAll(List.of("-cp", cp, MemoryPerHandle.class.getName(), "child", Integer.toString(depth), Integer.toString(handles)));
+        cmd.addAll(List.of(
+                "-cp",
+                cp,
+                MemoryPerHandle.class.getName(),
+                "child",
+                Integer.toString(depth),
+                Integer.toString(handles)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
@@ -84,7 +108,8 @@ public final class MemoryPerHandle {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
-        System.out.println("USED " + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        System.out.println("USED "
+                + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
 
     private static void open(int frames, Path file) throws Exception {

@@ -20,8 +20,7 @@ import java.util.Locale;
 public final class Reenable {
     private static final int SECONDS_PER_PHASE = 10;
 
-    private Reenable() {
-    }
+    private Reenable() {}
 
     /** The program: opens and closes a file in a loop, printing its rate every second. */
     public static final class Target {
@@ -44,11 +43,21 @@ public final class Reenable {
     }
 
     public static void main(String[] args) throws Exception {
-        String jar = Paths.get(args.length > 0 ? args[0] : "agent/target/jhtrace.jar").toAbsolutePath().toString();
-        String java = args.length > 1 ? args[1] : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = Paths.get(Reenable.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String jar = Paths.get(args.length > 0 ? args[0] : "agent/target/jhtrace.jar")
+                .toAbsolutePath()
+                .toString();
+        String java = args.length > 1
+                ? args[1]
+                : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = Paths.get(Reenable.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         Process target = new ProcessBuilder(java, "-XX:+EnableDynamicAgentLoading", "-cp", cp, Target.class.getName())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream()));
             String pid = out.readLine().substring("READY ".length());
@@ -61,10 +70,19 @@ public final class Reenable {
             run(java, jar, pid, "-enable");
             double secondEnable = (System.nanoTime() - t0) / 1e6;
             double afterSecond = phase(out);
-            System.out.printf(Locale.ROOT, "%s: open+close per second, median of %d s: before -enable %.0f, after -enable %.0f "
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: open+close per second, median of %d s: before -enable %.0f, after -enable %.0f "
                             + "(%.2fx the time), after a second -enable %.0f (%.2fx the first); -enable took %.0f ms, the second %.0f ms%n",
-                    java, SECONDS_PER_PHASE, before, afterFirst, before / afterFirst, afterSecond, afterFirst / afterSecond,
-                    firstEnable, secondEnable);
+                    java,
+                    SECONDS_PER_PHASE,
+                    before,
+                    afterFirst,
+                    before / afterFirst,
+                    afterSecond,
+                    afterFirst / afterSecond,
+                    firstEnable,
+                    secondEnable);
         } finally {
             target.destroy();
         }
@@ -86,7 +104,9 @@ public final class Reenable {
     }
 
     private static void run(String java, String jar, String pid, String command) throws Exception {
-        Process p = new ProcessBuilder(java, "-jar", jar, pid, command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(java, "-jar", jar, pid, command)
+                .redirectErrorStream(true)
+                .start();
         String text = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IllegalStateException("jhtrace " + command + " failed: " + text);

@@ -28,8 +28,7 @@ public final class RingLatency {
     private static final Pattern DROPPED = Pattern.compile("\"dropped\":(\\d+)");
     private static final String[] COLUMNS = {"p50", "p99", "p99.9", "p99.99", "max"};
 
-    private RingLatency() {
-    }
+    private RingLatency() {}
 
     /** {@code args[1]} threads open and close a file for {@code args[0]} seconds, timing each; prints {@code LAT p50 p99 p999 p9999 max ops}. */
     public static final class Target {
@@ -77,8 +76,15 @@ public final class RingLatency {
                 }
                 long[] v = Arrays.copyOf(all, warm);
                 Arrays.sort(v);
-                System.out.printf(Locale.ROOT, "LAT %d %d %d %d %d %d%n", at(v, 0.5), at(v, 0.99), at(v, 0.999), at(v, 0.9999),
-                        v[v.length - 1], v.length);
+                System.out.printf(
+                        Locale.ROOT,
+                        "LAT %d %d %d %d %d %d%n",
+                        at(v, 0.5),
+                        at(v, 0.99),
+                        at(v, 0.999),
+                        at(v, 0.9999),
+                        v[v.length - 1],
+                        v.length);
             } finally {
                 f.delete();
             }
@@ -90,10 +96,19 @@ public final class RingLatency {
     }
 
     public static void main(String[] args) throws Exception {
-        String jar = Paths.get(args.length > 0 ? args[0] : "agent/target/jhtrace.jar").toAbsolutePath().toString();
+        String jar = Paths.get(args.length > 0 ? args[0] : "agent/target/jhtrace.jar")
+                .toAbsolutePath()
+                .toString();
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        String java = args.length > 2 ? args[2] : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = Paths.get(RingLatency.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String java = args.length > 2
+                ? args[2]
+                : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = Paths.get(RingLatency.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         for (String threads : List.of("1", "2")) {
             compare(java, jar, cp, rounds, threads);
         }
@@ -114,7 +129,9 @@ public final class RingLatency {
                     cmd.add("-javaagent:" + jar + "=report=" + report);
                 }
                 cmd.addAll(List.of("-cp", cp, Target.class.getName(), "5", threads));
-                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                Process p = new ProcessBuilder(cmd)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 String out = new String(p.getInputStream().readAllBytes());
                 p.waitFor();
                 Matcher m = LINE.matcher(out);
@@ -132,16 +149,32 @@ public final class RingLatency {
                 Files.deleteIfExists(report);
             }
         }
-        System.out.printf(Locale.ROOT, "%s, %d rounds, %s thread(s), open+close of a FileInputStream, ns (median of rounds)%n", java,
-                rounds, threads);
-        System.out.printf(Locale.ROOT, "%-22s %12s %12s %12s %12s %12s %10s %10s%n", "", COLUMNS[0], COLUMNS[1], COLUMNS[2], COLUMNS[3],
-                COLUMNS[4], "ops", "dropped");
+        System.out.printf(
+                Locale.ROOT,
+                "%s, %d rounds, %s thread(s), open+close of a FileInputStream, ns (median of rounds)%n",
+                java,
+                rounds,
+                threads);
+        System.out.printf(
+                Locale.ROOT,
+                "%-22s %12s %12s %12s %12s %12s %10s %10s%n",
+                "",
+                COLUMNS[0],
+                COLUMNS[1],
+                COLUMNS[2],
+                COLUMNS[3],
+                COLUMNS[4],
+                "ops",
+                "dropped");
         long[] base = median(runs.get(0));
         for (int k = 0; k < 3; k++) {
             long[] v = median(runs.get(k));
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-22s", names[k]));
             for (int i = 0; i < 5; i++) {
-                sb.append(String.format(Locale.ROOT, " %12s", v[i] + (k == 0 ? "" : String.format(Locale.ROOT, " %.1fx", (double) v[i] / base[i]))));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        " %12s",
+                        v[i] + (k == 0 ? "" : String.format(Locale.ROOT, " %.1fx", (double) v[i] / base[i]))));
             }
             List<Long> d = new ArrayList<>(drops.get(k));
             d.sort(null);

@@ -14,8 +14,7 @@ import java.util.Locale;
  * <pre>java -cp agent/benchmarks/target/benchmarks.jar dev.jhtrace.bench.Startup [agent jar] [runs] [java]</pre>
  */
 public final class Startup {
-    private Startup() {
-    }
+    private Startup() {}
 
     /** The program whose start-up is measured. */
     public static final class Hello {
@@ -26,15 +25,23 @@ public final class Startup {
 
     /** An agent that does nothing, for the floor: what loading any agent costs. */
     public static final class EmptyAgent {
-        public static void premain(String args, java.lang.instrument.Instrumentation inst) {
-        }
+        public static void premain(String args, java.lang.instrument.Instrumentation inst) {}
     }
 
     public static void main(String[] args) throws Exception {
-        String jar = Paths.get(args.length > 0 ? args[0] : "agent/target/jhtrace.jar").toAbsolutePath().toString();
+        String jar = Paths.get(args.length > 0 ? args[0] : "agent/target/jhtrace.jar")
+                .toAbsolutePath()
+                .toString();
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 11;
-        String java = args.length > 2 ? args[2] : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = Paths.get(Startup.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String java = args.length > 2
+                ? args[2]
+                : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = Paths.get(Startup.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
         Path empty = emptyAgentJar();
         double[] base = new double[runs];
         double[] floor = new double[runs];
@@ -47,8 +54,17 @@ public final class Startup {
         double b = median(base);
         double f = median(floor);
         double a = median(with);
-        System.out.printf(Locale.ROOT, "%s start-up (hello world, %d runs each, alternating): no agent %.0f ms, "
-                + "empty agent %.0f ms (%.2fx), jhtrace %.0f ms (%.2fx)%n", java, runs, b, f, f / b, a, a / b);
+        System.out.printf(
+                Locale.ROOT,
+                "%s start-up (hello world, %d runs each, alternating): no agent %.0f ms, "
+                        + "empty agent %.0f ms (%.2fx), jhtrace %.0f ms (%.2fx)%n",
+                java,
+                runs,
+                b,
+                f,
+                f / b,
+                a,
+                a / b);
         Files.deleteIfExists(empty);
     }
 
@@ -65,7 +81,8 @@ public final class Startup {
     }
 
     private static double time(String java, String cp, String agent) throws Exception {
-        ProcessBuilder pb = agent == null ? new ProcessBuilder(java, "-cp", cp, Hello.class.getName())
+        ProcessBuilder pb = agent == null
+                ? new ProcessBuilder(java, "-cp", cp, Hello.class.getName())
                 : new ProcessBuilder(java, agent, "-cp", cp, Hello.class.getName());
         Path out = Files.createTempFile("jhtrace-startup", ".out");
         long t0 = System.nanoTime();

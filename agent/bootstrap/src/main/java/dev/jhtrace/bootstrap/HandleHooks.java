@@ -14,8 +14,7 @@ public final class HandleHooks {
     /** Where hooks report to; {@code null} while tracing is off. */
     public static volatile HookSink sink;
 
-    private HandleHooks() {
-    }
+    private HandleHooks() {}
 
     /**
      * See {@link HookSink#opened}.

@@ -10,8 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AgentLog {
     private static final Set<String> SAID = ConcurrentHashMap.newKeySet();
 
-    private AgentLog() {
-    }
+    private AgentLog() {}
 
     /** @param line a complete one-line message */
     public static void warn(String line) {

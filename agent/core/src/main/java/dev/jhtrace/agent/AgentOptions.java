@@ -22,14 +22,25 @@ import dev.jhtrace.agent.report.ReportFormat;
  *                       against AsyncGetCallTrace at first), {@code asgct} (AsyncGetCallTrace only) or {@code check}
  *                       (both on every capture, disagreements counted on stderr at exit: for testing)
  */
-public record AgentOptions(String reportPath, ReportFormat format, int maxTraces, boolean includeRuntime, boolean enabled, TraceFilter traces,
-                    boolean control, boolean nativeHooks, int depth, int closeDepth, WalkerMode walker) {
+public record AgentOptions(
+        String reportPath,
+        ReportFormat format,
+        int maxTraces,
+        boolean includeRuntime,
+        boolean enabled,
+        TraceFilter traces,
+        boolean control,
+        boolean nativeHooks,
+        int depth,
+        int closeDepth,
+        WalkerMode walker) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
     /** Default and largest number of frames per stack. */
     static final int DEFAULT_DEPTH = 64;
     /** Default frames per CLOSE stack. */
     static final int DEFAULT_CLOSE_DEPTH = 32;
+
     static final int MAX_DEPTH = 1024;
 
     /** Thrown for an unknown or malformed option; its message names the option. */
@@ -98,12 +109,13 @@ public record AgentOptions(String reportPath, ReportFormat format, int maxTraces
         if (report != null && format == null) {
             format = ReportFormat.of(report);
         }
-        return new AgentOptions(report, format, max, internal, enabled, traces, control, nativeHooks, depth, closeDepth, walker);
+        return new AgentOptions(
+                report, format, max, internal, enabled, traces, control, nativeHooks, depth, closeDepth, walker);
     }
 
     /** Options a running agent takes from a later {@code -enable}; the others are fixed at its start. */
-    private static final java.util.Set<String> RUN_TIME_KEYS = java.util.Set.of("report", "format", "max", "internal", "traces",
-            "enable", "disable");
+    private static final java.util.Set<String> RUN_TIME_KEYS =
+            java.util.Set.of("report", "format", "max", "internal", "traces", "enable", "disable");
 
     /**
      * What a later {@code -enable k=v,...} makes of the running agent's options.
@@ -111,8 +123,7 @@ public record AgentOptions(String reportPath, ReportFormat format, int maxTraces
      * @param merged the options in force afterwards
      * @param fixed  one sentence per option that was given but cannot change while the agent runs
      */
-    public record Change(AgentOptions merged, java.util.List<String> fixed) {
-    }
+    public record Change(AgentOptions merged, java.util.List<String> fixed) {}
 
     /**
      * @param current the options in force
@@ -132,17 +143,25 @@ public record AgentOptions(String reportPath, ReportFormat format, int maxTraces
             if (!RUN_TIME_KEYS.contains(key)) {
                 String now = current.value(key);
                 if (!now.equals(given.value(key))) {
-                    fixed.add(key + "=" + given.value(key) + " cannot change while the agent runs (it is " + key + "=" + now
-                            + "); start the JVM with -javaagent:jhtrace.jar=" + key + "=" + given.value(key));
+                    fixed.add(key + "=" + given.value(key) + " cannot change while the agent runs (it is " + key + "="
+                            + now + "); start the JVM with -javaagent:jhtrace.jar=" + key + "=" + given.value(key));
                 }
             }
         }
         String report = keys.contains("report") ? given.reportPath() : current.reportPath();
         ReportFormat format = keys.contains("format") || keys.contains("report") ? given.format() : current.format();
-        AgentOptions merged = new AgentOptions(report, format, keys.contains("max") ? given.maxTraces() : current.maxTraces(),
-                keys.contains("internal") ? given.includeRuntime() : current.includeRuntime(), true,
-                keys.contains("traces") ? given.traces() : current.traces(), current.control(), current.nativeHooks(),
-                current.depth(), current.closeDepth(), current.walker());
+        AgentOptions merged = new AgentOptions(
+                report,
+                format,
+                keys.contains("max") ? given.maxTraces() : current.maxTraces(),
+                keys.contains("internal") ? given.includeRuntime() : current.includeRuntime(),
+                true,
+                keys.contains("traces") ? given.traces() : current.traces(),
+                current.control(),
+                current.nativeHooks(),
+                current.depth(),
+                current.closeDepth(),
+                current.walker());
         return new Change(merged, fixed);
     }
 

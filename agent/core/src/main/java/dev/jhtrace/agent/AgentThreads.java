@@ -24,8 +24,7 @@ public final class AgentThreads {
         }
     };
 
-    private AgentThreads() {
-    }
+    private AgentThreads() {}
 
     /**
      * Enters the capture on this thread.
@@ -135,7 +134,8 @@ public final class AgentThreads {
             } catch (Throwable t) {
                 // an agent thread must not end with a stack trace on the application's stderr
                 if (!jvmExiting()) {
-                    AgentLog.once("thread:" + Thread.currentThread().getName(),
+                    AgentLog.once(
+                            "thread:" + Thread.currentThread().getName(),
                             "jhtrace: agent thread " + Thread.currentThread().getName() + " stopped: " + t);
                 }
             }

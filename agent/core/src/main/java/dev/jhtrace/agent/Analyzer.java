@@ -1,7 +1,6 @@
 package dev.jhtrace.agent;
 
 import com.lmax.disruptor.EventHandler;
-
 import java.lang.ref.Reference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import java.util.Set;
 public final class Analyzer implements EventHandler<HandleEvent> {
     /** Recent closes remembered by descriptor object; direct-mapped, so a newer close may evict an older one. */
     private static final int RECENT_CLOSES = 4096;
+
     private static final int MAX_RECLAIMED = 10_000;
 
     private HandleRecord[] byFd = new HandleRecord[1024];
@@ -42,16 +42,20 @@ public final class Analyzer implements EventHandler<HandleEvent> {
     private int[] dropBaseline;
     /** Events processed, and events that could not be and were skipped. */
     private long events;
+
     private long badEvents;
     /** Reclaimed handles that gave way to newer ones (the list keeps the newest {@value #MAX_RECLAIMED}). */
     private long reclaimedEvicted;
+
     private final Set<Long> snapshot = new HashSet<>();
     private final Set<Integer> snapshotUntraced = new HashSet<>();
     /** Handles reclaimed by the GC so far, and how many had been at the last snapshot (for {@code -diff}). */
     private long reclaimedCount;
+
     private long snapshotReclaimed;
     /** Wall-clock times of Java events, from their {@link System#nanoTime()}: the hooks read one clock, not two. */
     private final WallClock wallClock = new WallClock();
+
     private Throwable lastRaw;
     private CapturedStack lastStack;
 
@@ -79,7 +83,8 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         } catch (RuntimeException | LinkageError bad) {
             // one bad event is skipped and counted (reports carry the count); the next is processed as usual
             skipped(e);
-            AgentLog.once("analyzer", "jhtrace: an event could not be processed and is skipped (reports count them): " + bad);
+            AgentLog.once(
+                    "analyzer", "jhtrace: an event could not be processed and is skipped (reports count them): " + bad);
         } finally {
             e.clear();
         }
@@ -87,7 +92,9 @@ public final class Analyzer implements EventHandler<HandleEvent> {
 
     private void process(HandleEvent e) {
         int stackId = Math.max(e.traceId, 0);
-        CapturedStack javaStack = stackId > 0 ? null : e.stack != null || e.frames == null ? stackOf(e.stack) : CapturedStack.of(e.frames);
+        CapturedStack javaStack = stackId > 0
+                ? null
+                : e.stack != null || e.frames == null ? stackOf(e.stack) : CapturedStack.of(e.frames);
         HandleRecord slot = e.fd >= 0 ? slot(e.fd) : null;
         HandleRecord current = slot != null && slot.open ? slot : null;
         // a native event drained late may concern an earlier use of a number a Java hook has seen reused since
@@ -138,8 +145,15 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 if (t == null) {
                     return;
                 }
-                fill(t, TraceType.CLOSE, e, r != null ? r.generation : 0, r != null ? r.kind : e.kind,
-                        r != null ? r.description : e.description, stackId, javaStack);
+                fill(
+                        t,
+                        TraceType.CLOSE,
+                        e,
+                        r != null ? r.generation : 0,
+                        r != null ? r.kind : e.kind,
+                        r != null ? r.description : e.description,
+                        stackId,
+                        javaStack);
                 t.reclaimed = e.reclaimed;
                 if (r != null) {
                     t.openedFrom(r);
@@ -157,27 +171,42 @@ public final class Analyzer implements EventHandler<HandleEvent> {
             }
             case BAD_REFERENCE -> {
                 // Java level: the stream's descriptor object names the handle; native level: the number does
-                Trace closed = e.descriptorId != 0 ? recentClose(e.descriptorId) : current == null && slot != null ? slot.lastClose() : null;
+                Trace closed = e.descriptorId != 0
+                        ? recentClose(e.descriptorId)
+                        : current == null && slot != null ? slot.lastClose() : null;
                 Trace previous = closed != null ? closed.copy() : null; // before add(): it may reuse that very slot
                 Trace t = traces.add();
                 if (t == null) {
                     return;
                 }
-                fill(t, TraceType.BAD_REFERENCE, e, previous != null ? previous.generation : 0, previous != null ? previous.kind : e.kind,
-                        previous != null ? previous.description : e.description, stackId, javaStack);
+                fill(
+                        t,
+                        TraceType.BAD_REFERENCE,
+                        e,
+                        previous != null ? previous.generation : 0,
+                        previous != null ? previous.kind : e.kind,
+                        previous != null ? previous.description : e.description,
+                        stackId,
+                        javaStack);
                 if (previous != null) {
                     t.fd = previous.fd;
                     t.previous = previous;
                     t.openedFrom(previous);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
-    private static void fill(Trace t, TraceType type, HandleEvent e, int generation, HandleKind kind, String description, int stackId,
-                             CapturedStack javaStack) {
+    private static void fill(
+            Trace t,
+            TraceType type,
+            HandleEvent e,
+            int generation,
+            HandleKind kind,
+            String description,
+            int stackId,
+            CapturedStack javaStack) {
         t.type = type;
         t.fd = e.fd;
         t.generation = generation;
@@ -270,15 +299,26 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         List<HandleRecord> gone = new ArrayList<>();
         if (request.reclaimed()) {
             for (HandleRecord r : reclaimed) {
-                if (request.sinceSnapshot() && (r.reclaimedIndex < snapshotReclaimed || snapshot.contains(key(r.fd, r.generation)))) {
+                if (request.sinceSnapshot()
+                        && (r.reclaimedIndex < snapshotReclaimed || snapshot.contains(key(r.fd, r.generation)))) {
                     continue; // reclaimed before the snapshot, or opened before it: not a leak of the diffed interval
                 }
                 gone.add(r); // already a copy, never changed after it joined the list
             }
         }
         Set<Integer> untracedAtSnapshot = request.sinceSnapshot() ? new HashSet<>(snapshotUntraced) : Set.of();
-        return new TableCopy(open, tracedNumbers, agentNumbers, shown, gone, untracedAtSnapshot, dropBaseline, traces.size(), events,
-                badEvents, traces.evicted() + reclaimedEvicted);
+        return new TableCopy(
+                open,
+                tracedNumbers,
+                agentNumbers,
+                shown,
+                gone,
+                untracedAtSnapshot,
+                dropBaseline,
+                traces.size(),
+                events,
+                badEvents,
+                traces.evicted() + reclaimedEvicted);
     }
 
     /**

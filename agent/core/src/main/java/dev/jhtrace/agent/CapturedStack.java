@@ -1,7 +1,6 @@
 package dev.jhtrace.agent;
 
 import dev.jhtrace.agent.jni.NativeFrames;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,7 +26,8 @@ final class CapturedStack {
      */
     List<StackTraceElement> frames(StackInterner interner) {
         if (frames == null) {
-            StackTraceElement[] all = nativeId > 0 ? NativeFrames.resolve(nativeId)
+            StackTraceElement[] all = nativeId > 0
+                    ? NativeFrames.resolve(nativeId)
                     : raw == null ? new StackTraceElement[0] : raw.getStackTrace();
             int first = 0;
             while (first < all.length && isAgentFrame(all[first])) {

@@ -1,7 +1,6 @@
 package dev.jhtrace.agent;
 
 import dev.jhtrace.agent.jni.NativeContract;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -22,6 +21,7 @@ import java.nio.ByteOrder;
 public final class DropLedger {
     /** Counters; a power of two. 16 KB. */
     static final int SLOTS = NativeContract.DROP_LEDGER_SLOTS;
+
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
     private static final DropLedger PROCESS = new DropLedger();

@@ -88,8 +88,22 @@ public final class Emitter {
             if (seq < 0) {
                 continue;
             }
-            ring.slot(seq).fill(type, fds[i], kinds[i], description, thread, nanos, traceId, stack, null, descriptor, descriptorIds[i],
-                    drops, reclaimed, agent);
+            ring.slot(seq)
+                    .fill(
+                            type,
+                            fds[i],
+                            kinds[i],
+                            description,
+                            thread,
+                            nanos,
+                            traceId,
+                            stack,
+                            null,
+                            descriptor,
+                            descriptorIds[i],
+                            drops,
+                            reclaimed,
+                            agent);
             ring.publish(seq);
         }
         count = 0;

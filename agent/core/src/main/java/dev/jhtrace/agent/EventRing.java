@@ -7,7 +7,6 @@ import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -150,7 +149,6 @@ public final class EventRing {
             return false;
         }
     }
-
 
     private final class CountingExceptionHandler implements ExceptionHandler<HandleEvent> {
         @Override

@@ -3,9 +3,7 @@ package dev.jhtrace.agent;
 import dev.jhtrace.agent.hook.Extractors;
 import dev.jhtrace.agent.hook.HookPoint;
 import dev.jhtrace.agent.jni.NativeHooks;
-
 import dev.jhtrace.bootstrap.HookSink;
-
 import java.util.List;
 
 /**
@@ -96,7 +94,8 @@ public final class HandleCapture implements HookSink {
                 out = new Emitter(ring);
                 state.emitter = out;
             }
-            boolean reclaimed = point.trace() == TraceType.CLOSE && CLEANER_THREAD.equals(Thread.currentThread().getName());
+            boolean reclaimed = point.trace() == TraceType.CLOSE
+                    && CLEANER_THREAD.equals(Thread.currentThread().getName());
             out.begin(point.trace(), reclaimed, state.inAgent);
             Extractors.extract(point.extraction(), owner, thrown != null ? thrown : detail, fd, flags, out);
             int traceId = 0;
@@ -106,8 +105,10 @@ public final class HandleCapture implements HookSink {
                 // native capture walks them without keeping them. The agent's own handles need no stack: they
                 // are only accounted for, never shown. Java's own capture is the fallback
                 if (NativeHooks.fastStacks) {
-                    // a close needs fewer frames than an open: its top names the closer, and a leak is found by its open
-                    traceId = NativeHooks.captureStack0(OWN_JAVA_FRAMES + NativeHooks.nativeFrame,
+                    // a close needs fewer frames than an open: its top names the closer, and a leak is found by its
+                    // open
+                    traceId = NativeHooks.captureStack0(
+                            OWN_JAVA_FRAMES + NativeHooks.nativeFrame,
                             point.trace() == TraceType.CLOSE ? closeDepth : depth);
                 }
                 if (traceId <= 0) {

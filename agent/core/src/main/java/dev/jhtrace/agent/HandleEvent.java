@@ -75,8 +75,21 @@ public final class HandleEvent {
      * @param reclaimed    the close ran on the GC's cleaner
      * @param agent        agent code did it
      */
-    void fill(TraceType type, int fd, HandleKind kind, String description, String thread, long nanos, int traceId, Throwable stack,
-              java.util.List<StackTraceElement> frames, Object descriptor, int descriptorId, int drops, boolean reclaimed, boolean agent) {
+    void fill(
+            TraceType type,
+            int fd,
+            HandleKind kind,
+            String description,
+            String thread,
+            long nanos,
+            int traceId,
+            Throwable stack,
+            java.util.List<StackTraceElement> frames,
+            Object descriptor,
+            int descriptorId,
+            int drops,
+            boolean reclaimed,
+            boolean agent) {
         this.command = null;
         this.type = type;
         this.fd = fd;

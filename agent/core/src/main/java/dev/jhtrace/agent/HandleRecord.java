@@ -11,6 +11,7 @@ final class HandleRecord {
     final int fd;
     /** Uses of this number so far: the next OPEN is generation {@code uses + 1}. */
     int uses;
+
     boolean open;
     int generation;
     HandleKind kind;
@@ -23,6 +24,7 @@ final class HandleRecord {
     boolean agent;
     /** The last CLOSE of this number, valid while its {@link Trace#seq} still equals {@link #lastCloseSeq}. */
     Trace lastClose;
+
     long lastCloseSeq;
     /** On a copy in the reclaimed list: how many handles had been reclaimed before it. */
     long reclaimedIndex;

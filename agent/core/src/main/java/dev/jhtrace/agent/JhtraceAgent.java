@@ -5,7 +5,6 @@ import dev.jhtrace.agent.control.ControlServer;
 import dev.jhtrace.agent.control.ControlSocket;
 import dev.jhtrace.agent.control.HtraceMBeanImpl;
 import dev.jhtrace.agent.hook.BootstrapInjector;
-import dev.jhtrace.agent.hook.Extractors;
 import dev.jhtrace.agent.hook.HookCheck;
 import dev.jhtrace.agent.hook.HookInstaller;
 import dev.jhtrace.agent.hook.HookPath;
@@ -14,10 +13,8 @@ import dev.jhtrace.agent.hook.HookPoints;
 import dev.jhtrace.agent.hook.JdkAccess;
 import dev.jhtrace.agent.jni.NativeHooks;
 import dev.jhtrace.agent.jni.NativeStart;
-
 import dev.jhtrace.agent.os.DescriptorReserve;
 import dev.jhtrace.agent.os.ProcessInfo;
-
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -39,10 +36,15 @@ public final class JhtraceAgent {
      */
     private static long controlDelayMillis() {
         try {
-            return Math.max(0, Long.parseLong(System.getProperty("jhtrace.control.delay", "200").trim()));
+            return Math.max(
+                    0,
+                    Long.parseLong(
+                            System.getProperty("jhtrace.control.delay", "200").trim()));
         } catch (NumberFormatException e) {
-            AgentLog.once("control-delay", "jhtrace: -Djhtrace.control.delay=" + System.getProperty("jhtrace.control.delay")
-                    + " is not a number of milliseconds; using 200");
+            AgentLog.once(
+                    "control-delay",
+                    "jhtrace: -Djhtrace.control.delay=" + System.getProperty("jhtrace.control.delay")
+                            + " is not a number of milliseconds; using 200");
             return 200;
         }
     }
@@ -51,8 +53,7 @@ public final class JhtraceAgent {
     /** The control channel's start, once {@code premain} has scheduled it. */
     private static volatile ControlStart controlStart;
 
-    private JhtraceAgent() {
-    }
+    private JhtraceAgent() {}
 
     /**
      * Called by the JVM for {@code -javaagent:jhtrace.jar=options}.
@@ -110,13 +111,15 @@ public final class JhtraceAgent {
         }
     }
 
-    private static void startTracing(AgentOptions options, Instrumentation inst, boolean attached, AgentJar jar) throws Exception {
+    private static void startTracing(AgentOptions options, Instrumentation inst, boolean attached, AgentJar jar)
+            throws Exception {
         BootstrapInjector.inject(inst, jar);
         JdkAccess.open(inst);
         // the native module loads beside the hook installation (see NativeStart): both are awaited below
         // with native=false the library is still mapped (hooks off) when the control channel needs it
         NativeStart nativeStart = options.nativeHooks() || options.control()
-                ? NativeStart.begin(jar, options.walker(), options.nativeHooks()) : null;
+                ? NativeStart.begin(jar, options.walker(), options.nativeHooks())
+                : null;
         HookPath.prepare(); // before any hook can fire: a hook never loads a class of ours (see HookPath)
         List<HookPoint> points = HookPoints.all();
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -138,14 +141,16 @@ public final class JhtraceAgent {
             } else if (unavailable == null) {
                 t.startNativeDrain();
             } else {
-                AgentLog.warn("jhtrace: " + unavailable + "; descriptors opened by native code (JNI, JNA, FFM) stay untraced");
+                AgentLog.warn("jhtrace: " + unavailable
+                        + "; descriptors opened by native code (JNI, JNA, FFM) stay untraced");
             }
         }
         if (options.reportPath() != null) {
             String problem = dev.jhtrace.agent.report.ReportFile.checkPattern(options.reportPath(), ProcessInfo.pid());
             if (problem != null) {
-                AgentLog.warn("jhtrace: report=" + AgentOptions.printable(options.reportPath()) + ": " + problem
-                        + "; tracing goes on, and at exit the summary goes to stderr if the report still cannot be written");
+                AgentLog.warn(
+                        "jhtrace: report=" + AgentOptions.printable(options.reportPath()) + ": " + problem
+                                + "; tracing goes on, and at exit the summary goes to stderr if the report still cannot be written");
             }
         }
         DescriptorReserve.take();
@@ -218,17 +223,20 @@ public final class JhtraceAgent {
                     openSocket();
                 }
             } catch (Throwable t) {
-                // the JVM may be exiting already (instrumentation then answers null); nothing here may escape the thread
+                // the JVM may be exiting already (instrumentation then answers null); nothing here may escape the
+                // thread
                 if (!AgentThreads.jvmExiting()) {
-                    AgentLog.once("control-start", "jhtrace: the control channel did not start (" + t + "); tracing goes on");
+                    AgentLog.once(
+                            "control-start", "jhtrace: the control channel did not start (" + t + "); tracing goes on");
                 }
             }
         }
 
         private void openSocket() {
             if (!NativeHooks.libraryLoaded) {
-                AgentLog.warn("jhtrace: no control channel (the native module, which serves it, is not loaded); the CLI cannot"
-                        + " reach this process, tracing goes on");
+                AgentLog.warn(
+                        "jhtrace: no control channel (the native module, which serves it, is not loaded); the CLI cannot"
+                                + " reach this process, tracing goes on");
                 return;
             }
             ControlServer server;
@@ -243,7 +251,8 @@ public final class JhtraceAgent {
             if (Thread.currentThread().getName().equals("jhtrace-control-start")) {
                 retry(server); // the starter thread may wait for descriptors
             } else {
-                // called on the JVM's Attach Listener thread (a CLI attached): it must not wait, so a thread of ours does
+                // called on the JVM's Attach Listener thread (a CLI attached): it must not wait, so a thread of ours
+                // does
                 try {
                     Thread t = new Thread(AgentThreads.wrap(new Retry(server)), "jhtrace-control-start");
                     t.setDaemon(true);
@@ -261,11 +270,14 @@ public final class JhtraceAgent {
                 return true;
             } catch (ControlServer.OutOfDescriptors e) {
                 // the program is at its descriptor limit: the channel opens once it has descriptors again
-                AgentLog.once("control-wait", "jhtrace: the control channel waits for a free descriptor (" + e.getMessage() + ")");
+                AgentLog.once(
+                        "control-wait",
+                        "jhtrace: the control channel waits for a free descriptor (" + e.getMessage() + ")");
                 return false;
             } catch (Exception e) {
                 if (!AgentThreads.jvmExiting()) {
-                    AgentLog.warn("jhtrace: no control channel (" + e.getMessage() + "); the CLI cannot reach this process, tracing goes on");
+                    AgentLog.warn("jhtrace: no control channel (" + e.getMessage()
+                            + "); the CLI cannot reach this process, tracing goes on");
                 }
                 return true;
             }

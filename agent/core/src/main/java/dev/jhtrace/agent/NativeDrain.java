@@ -4,7 +4,6 @@ import dev.jhtrace.agent.jni.NativeContract;
 import dev.jhtrace.agent.jni.NativeFrames;
 import dev.jhtrace.agent.jni.NativeHooks;
 import dev.jhtrace.agent.jni.NativeRecord;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -89,15 +88,19 @@ final class NativeDrain implements Runnable {
                 if (size < 0) {
                     // the rest of the batch cannot be framed: skipped and counted, and the next batch starts clean
                     badRecords.incrementAndGet();
-                    AgentLog.once("native-record", "jhtrace: unreadable native events skipped (reports count them): header "
-                            + buffer.getInt(start) + "/" + buffer.limit() + "/" + start);
+                    AgentLog.once(
+                            "native-record",
+                            "jhtrace: unreadable native events skipped (reports count them): header "
+                                    + buffer.getInt(start) + "/" + buffer.limit() + "/" + start);
                     break;
                 }
                 try {
                     publish(NativeRecord.read(buffer, start));
                 } catch (RuntimeException | LinkageError e) {
                     badRecords.incrementAndGet();
-                    AgentLog.once("native-record", "jhtrace: a native event could not be read and is skipped (reports count them): " + e);
+                    AgentLog.once(
+                            "native-record",
+                            "jhtrace: a native event could not be read and is skipped (reports count them): " + e);
                 }
                 buffer.position(start + size);
                 events++;
@@ -117,7 +120,8 @@ final class NativeDrain implements Runnable {
         List<StackTraceElement> frames = new ArrayList<>(r.frames.length / 2 + 1);
         String symbol = NativeHooks.symbol0(r.caller);
         String callName = calls.computeIfAbsent(r.call, NativeHooks::hookName0);
-        frames.add(new StackTraceElement(NATIVE_FRAME, (symbol != null ? symbol : "(FFM downcall)") + " -> " + callName, null, -2));
+        frames.add(new StackTraceElement(
+                NATIVE_FRAME, (symbol != null ? symbol : "(FFM downcall)") + " -> " + callName, null, -2));
         for (int i = 0; i < r.frames.length; i += 2) {
             StackTraceElement f = NativeFrames.frame(r.frames[i], r.frames[i + 1]);
             if (!hidden(f.getClassName())) {
@@ -129,17 +133,33 @@ final class NativeDrain implements Runnable {
         if (seq < 0) {
             return;
         }
-        TraceType type = r.type == NativeContract.EVENT_OPEN ? TraceType.OPEN
+        TraceType type = r.type == NativeContract.EVENT_OPEN
+                ? TraceType.OPEN
                 : r.type == NativeContract.EVENT_CLOSE ? TraceType.CLOSE : TraceType.BAD_REFERENCE;
         // the hook read the thread's name (PR_GET_NAME): no /proc file is opened here, where the program could close it
-        ring.slot(seq).fill(type, fd, kind(callName), r.path, r.thread != null ? r.thread : "tid " + r.tid, r.nanos, 0, null, frames,
-                null, 0, r.drops, false, false);
+        ring.slot(seq)
+                .fill(
+                        type,
+                        fd,
+                        kind(callName),
+                        r.path,
+                        r.thread != null ? r.thread : "tid " + r.tid,
+                        r.nanos,
+                        0,
+                        null,
+                        frames,
+                        null,
+                        0,
+                        r.drops,
+                        false,
+                        false);
         ring.publish(seq);
     }
 
     /** Frames Java's own stack traces hide: method-handle plumbing between the program and an FFM downcall. */
     private static boolean hidden(String cls) {
-        return cls.contains("LambdaForm$") || cls.startsWith("java.lang.invoke.") && cls.contains("$Holder")
+        return cls.contains("LambdaForm$")
+                || cls.startsWith("java.lang.invoke.") && cls.contains("$Holder")
                 || cls.startsWith("jdk.internal.foreign.abi.DowncallStub");
     }
 
@@ -154,7 +174,8 @@ final class NativeDrain implements Runnable {
             case "epoll_create", "epoll_create1" -> HandleKind.EPOLL;
             case "inotify_init", "inotify_init1" -> HandleKind.INOTIFY;
             case "opendir" -> HandleKind.DIRECTORY;
-            case "close", "close_range", "fclose", "closedir", "dup", "dup2", "dup3", "fcntl", "fcntl64" -> HandleKind.UNKNOWN;
+            case "close", "close_range", "fclose", "closedir", "dup", "dup2", "dup3", "fcntl", "fcntl64" ->
+                HandleKind.UNKNOWN;
             default -> HandleKind.FILE;
         };
     }

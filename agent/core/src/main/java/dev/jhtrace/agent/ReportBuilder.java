@@ -2,12 +2,10 @@ package dev.jhtrace.agent;
 
 import dev.jhtrace.agent.os.ProcFds;
 import dev.jhtrace.agent.os.ProcessInfo;
-
 import dev.jhtrace.agent.report.HandleView;
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.agent.report.TraceView;
 import dev.jhtrace.agent.report.UntracedView;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +36,7 @@ final class ReportBuilder {
     }
 
     /** The figures a report carries besides the state: from the ring and the native module. */
-    record Counts(long startedAt, long dropped, long errors) {
-    }
+    record Counts(long startedAt, long dropped, long errors) {}
 
     /**
      * @param request  what to include
@@ -50,8 +47,13 @@ final class ReportBuilder {
      * @param warnings the warnings to carry
      * @return the report
      */
-    LeakReport build(ReportRequest request, TableCopy copy, Map<Integer, String> before, Map<Integer, String> after, Counts counts,
-                     List<String> warnings) {
+    LeakReport build(
+            ReportRequest request,
+            TableCopy copy,
+            Map<Integer, String> before,
+            Map<Integer, String> after,
+            Counts counts,
+            List<String> warnings) {
         ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self(), before);
         int[] hidden = {0};
         List<HandleView> open = new ArrayList<>();
@@ -63,8 +65,11 @@ final class ReportBuilder {
             }
             if (!r.vouched || !sameKind(r.kind, now)) {
                 // another life of the number, or maybe: listed with what the OS says, never with this record's stack
-                if (after.containsKey(r.fd) && asked(request, r.fd) && !(request.sinceSnapshot() && copy.snapshotUntraced().contains(r.fd))) {
-                    untraced.add(new UntracedView(r.fd, sockets.describe(now), ledger.droppedSince(copy.dropBaseline(), r.fd)));
+                if (after.containsKey(r.fd)
+                        && asked(request, r.fd)
+                        && !(request.sinceSnapshot() && copy.snapshotUntraced().contains(r.fd))) {
+                    untraced.add(new UntracedView(
+                            r.fd, sockets.describe(now), ledger.droppedSince(copy.dropBaseline(), r.fd)));
                 }
                 continue;
             }
@@ -108,9 +113,22 @@ final class ReportBuilder {
                 reclaimedViews.add(view(r, null));
             }
         }
-        return new LeakReport(ProcessInfo.pid(), ProcessInfo.commandLine(), counts.startedAt(), System.currentTimeMillis(),
-                copy.traceCount(), counts.dropped(), open, traceViews, reclaimedViews, untraced, warnings, copy.events(),
-                copy.badEvents() + counts.errors(), hidden[0], copy.evicted());
+        return new LeakReport(
+                ProcessInfo.pid(),
+                ProcessInfo.commandLine(),
+                counts.startedAt(),
+                System.currentTimeMillis(),
+                copy.traceCount(),
+                counts.dropped(),
+                open,
+                traceViews,
+                reclaimedViews,
+                untraced,
+                warnings,
+                copy.events(),
+                copy.badEvents() + counts.errors(),
+                hidden[0],
+                copy.evicted());
     }
 
     /**
@@ -173,29 +191,49 @@ final class ReportBuilder {
     private TraceView traceView(Trace t) {
         TraceView previous = t.previous == null ? null : traceView(t.previous);
         HandleView opened = t.type == TraceType.BAD_REFERENCE && t.hasOpened
-                ? new HandleView(t.fd, t.generation, name(t.kind), t.description, t.opened.thread, t.opened.timeMillis,
-                frames(t.opened))
+                ? new HandleView(
+                        t.fd,
+                        t.generation,
+                        name(t.kind),
+                        t.description,
+                        t.opened.thread,
+                        t.opened.timeMillis,
+                        frames(t.opened))
                 : null;
-        return new TraceView(t.fd, t.generation, t.type.name(), name(t.kind), t.description, t.site.thread, t.site.timeMillis,
-                frames(t.site), previous, opened);
+        return new TraceView(
+                t.fd,
+                t.generation,
+                t.type.name(),
+                name(t.kind),
+                t.description,
+                t.site.thread,
+                t.site.timeMillis,
+                frames(t.site),
+                previous,
+                opened);
     }
 
     private HandleView view(HandleRecord r, String osDescription) {
         String description = r.description;
         if (description == null) {
             description = osDescription;
-        } else if (r.kind == HandleKind.SOCKET && osDescription != null && !osDescription.startsWith("socket:")
+        } else if (r.kind == HandleKind.SOCKET
+                && osDescription != null
+                && !osDescription.startsWith("socket:")
                 && !osDescription.startsWith("pipe:")) {
             description = description + " (" + osDescription + ")";
         }
         HandleKind kind = r.kind;
         if (osDescription != null && osDescription.startsWith("pipe:")) {
             kind = HandleKind.PIPE; // some JDKs make wakeup pairs from pipes, others from socketpairs
-        } else if (kind == HandleKind.FILE && osDescription != null && osDescription.startsWith("/")
+        } else if (kind == HandleKind.FILE
+                && osDescription != null
+                && osDescription.startsWith("/")
                 && java.nio.file.Files.isDirectory(java.nio.file.Paths.get(osDescription))) {
             kind = HandleKind.DIRECTORY; // a directory stream's first fd is opened like a file; the OS knows better
         }
-        return new HandleView(r.fd, r.generation, name(kind), description, r.opened.thread, r.opened.timeMillis, frames(r.opened));
+        return new HandleView(
+                r.fd, r.generation, name(kind), description, r.opened.thread, r.opened.timeMillis, frames(r.opened));
     }
 
     private static String name(HandleKind kind) {

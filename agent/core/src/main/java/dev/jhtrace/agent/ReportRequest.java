@@ -13,8 +13,14 @@ import java.util.function.Predicate;
  * @param reclaimed      list handles the GC reclaimed
  * @param handle         only this descriptor's traces and untraced entry (a one-handle query), or -1 for all
  */
-public record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean includeRuntime, Predicate<Trace> traces, int maxTraces,
-                     boolean reclaimed, int handle) {
+public record ReportRequest(
+        boolean openHandles,
+        boolean sinceSnapshot,
+        boolean includeRuntime,
+        Predicate<Trace> traces,
+        int maxTraces,
+        boolean reclaimed,
+        int handle) {
 
     /**
      * @param includeRuntime also the JVM's own handles
@@ -47,6 +53,7 @@ public record ReportRequest(boolean openHandles, boolean sinceSnapshot, boolean 
      * @return traces of one handle, newest first
      */
     public static ReportRequest traces(int handle, int maxTraces) {
-        return new ReportRequest(false, false, false, t -> handle == 0 || t.fd() == handle, maxTraces, false, handle == 0 ? -1 : handle);
+        return new ReportRequest(
+                false, false, false, t -> handle == 0 || t.fd() == handle, maxTraces, false, handle == 0 ? -1 : handle);
     }
 }

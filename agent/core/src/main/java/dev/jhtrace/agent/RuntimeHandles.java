@@ -18,10 +18,10 @@ final class RuntimeHandles {
         "jdk.internal.jimage.",
         "sun.nio.ch.LinuxAsynchronousChannelProvider#defaultEventPort",
     };
+
     private static final String[] JDK_PREFIXES = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
 
-    private RuntimeHandles() {
-    }
+    private RuntimeHandles() {}
 
     /**
      * @param frames an open stack, innermost first
@@ -35,7 +35,9 @@ final class RuntimeHandles {
             String cls = e.getClassName();
             for (String h : HOLDERS) {
                 int hash = h.indexOf('#');
-                if (hash < 0 ? cls.startsWith(h) : cls.equals(h.substring(0, hash)) && e.getMethodName().equals(h.substring(hash + 1))) {
+                if (hash < 0
+                        ? cls.startsWith(h)
+                        : cls.equals(h.substring(0, hash)) && e.getMethodName().equals(h.substring(hash + 1))) {
                     return true;
                 }
             }

@@ -2,15 +2,12 @@ package dev.jhtrace.agent;
 
 import dev.jhtrace.agent.jni.NativeHooks;
 import dev.jhtrace.agent.jni.WalkerCheck;
-
 import dev.jhtrace.agent.os.DescriptorReserve;
 import dev.jhtrace.agent.os.ProcessInfo;
-
 import dev.jhtrace.agent.report.HandleView;
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.agent.report.ReportFile;
 import dev.jhtrace.agent.report.TextReportWriter;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -48,7 +45,8 @@ final class ShutdownReporter implements Runnable {
                     writeReport(options);
                     return;
                 } catch (Throwable t) {
-                    AgentLog.warn("jhtrace: could not write the leak report: " + AgentOptions.printable(String.valueOf(t)));
+                    AgentLog.warn(
+                            "jhtrace: could not write the leak report: " + AgentOptions.printable(String.valueOf(t)));
                 }
             }
             summarize(options); // without a report file, or when it could not be written: nothing is lost
@@ -59,9 +57,11 @@ final class ShutdownReporter implements Runnable {
 
     private void writeReport(AgentOptions options) throws java.io.IOException {
         TraceFilter which = options.traces();
-        LeakReport r = tracer.report(ReportRequest.leaks(options.includeRuntime(), which::keeps), REPORT_TIMEOUT_MILLIS);
+        LeakReport r =
+                tracer.report(ReportRequest.leaks(options.includeRuntime(), which::keeps), REPORT_TIMEOUT_MILLIS);
         if (r == null) {
-            AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
+            AgentLog.warn(
+                    "jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
             return;
         }
         Path path = ReportFile.expand(options.reportPath(), r.pid());
@@ -80,15 +80,17 @@ final class ShutdownReporter implements Runnable {
         // only the open handles, not a whole report: every JVM exit pays for this look
         List<HandleView> leaks = tracer.openHandles(options.includeRuntime(), REPORT_TIMEOUT_MILLIS);
         if (leaks == null) {
-            AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no leak summary");
+            AgentLog.warn(
+                    "jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no leak summary");
         } else if (!leaks.isEmpty()) {
             AgentLog.warn(summary(ProcessInfo.pid(), leaks));
             tracer.checkHooks(); // a hook missing in this JDK would explain handles missing from the summary
         }
         long dropped = tracer.dropped();
         if (dropped > 0) {
-            AgentLog.warn("jhtrace: " + dropped + " event(s) were dropped (the ring was full): handles whose events were lost"
-                    + " are left out of this summary");
+            AgentLog.warn(
+                    "jhtrace: " + dropped + " event(s) were dropped (the ring was full): handles whose events were lost"
+                            + " are left out of this summary");
         }
     }
 
@@ -99,7 +101,10 @@ final class ShutdownReporter implements Runnable {
      */
     static String summary(long pid, List<HandleView> open) {
         StringBuilder sb = new StringBuilder();
-        sb.append("jhtrace: ").append(open.size()).append(" handle(s) still open at exit (pid ").append(pid)
+        sb.append("jhtrace: ")
+                .append(open.size())
+                .append(" handle(s) still open at exit (pid ")
+                .append(pid)
                 .append("); add report=leaks.txt to the agent options for full stacks");
         int shown = 0;
         for (HandleView h : open) {
@@ -107,8 +112,14 @@ final class ShutdownReporter implements Runnable {
                 sb.append("\n  ...");
                 break;
             }
-            sb.append("\n  ").append(TextReportWriter.hex(h.handle())).append(' ').append(h.kind()).append(' ')
-                    .append(AgentOptions.printable(String.valueOf(h.description()))).append(" opened at ").append(AgentOptions.printable(programFrame(h)));
+            sb.append("\n  ")
+                    .append(TextReportWriter.hex(h.handle()))
+                    .append(' ')
+                    .append(h.kind())
+                    .append(' ')
+                    .append(AgentOptions.printable(String.valueOf(h.description())))
+                    .append(" opened at ")
+                    .append(AgentOptions.printable(programFrame(h)));
         }
         return sb.toString();
     }

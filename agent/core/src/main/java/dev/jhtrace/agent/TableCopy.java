@@ -21,7 +21,15 @@ import java.util.Set;
  * @param badEvents        events it could not process (skipped)
  * @param evicted          traces and reclaimed handles that gave way to newer ones (the database's and the list's limits)
  */
-record TableCopy(List<HandleRecord> open, BitSet tracedNumbers, BitSet agentNumbers, List<Trace> traces,
-                 List<HandleRecord> reclaimed, Set<Integer> snapshotUntraced, int[] dropBaseline, int traceCount, long events,
-                 long badEvents, long evicted) {
-}
+record TableCopy(
+        List<HandleRecord> open,
+        BitSet tracedNumbers,
+        BitSet agentNumbers,
+        List<Trace> traces,
+        List<HandleRecord> reclaimed,
+        Set<Integer> snapshotUntraced,
+        int[] dropBaseline,
+        int traceCount,
+        long events,
+        long badEvents,
+        long evicted) {}

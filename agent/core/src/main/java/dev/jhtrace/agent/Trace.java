@@ -10,11 +10,13 @@ package dev.jhtrace.agent;
 final class Trace {
     /** Unique, increasing over the agent's life: tells a reused slot from the trace once recorded there. */
     long seq;
+
     TraceType type;
     /** The handle value (-1 for a bad reference to a handle never seen). */
     int fd;
     /** Which use of that number (incremented at every OPEN of it). */
     int generation;
+
     HandleKind kind;
     String description;
     /** Where and when it happened. */
@@ -23,6 +25,7 @@ final class Trace {
     boolean reclaimed;
     /** For a CLOSE or BAD_REFERENCE: whether the open of the handle is known (the fields below). */
     boolean hasOpened;
+
     final Site opened = new Site();
     /** For a BAD_REFERENCE: a copy of the handle's last CLOSE, or {@code null}. */
     Trace previous;

@@ -11,6 +11,7 @@ final class TraceDatabase {
     private int capacity;
     /** Where the next trace goes. */
     private int next;
+
     private int size;
     private long seq;
     /** Traces that gave way to newer ones since the last {@link #clear()}: reports say how much history they lack. */

@@ -4,12 +4,9 @@ import dev.jhtrace.agent.hook.HookCheck;
 import dev.jhtrace.agent.hook.HookPoint;
 import dev.jhtrace.agent.jni.NativeHooks;
 import dev.jhtrace.agent.jni.WalkerCheck;
-
 import dev.jhtrace.agent.os.ProcFds;
-
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.bootstrap.HandleHooks;
-
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +33,7 @@ public final class Tracer {
         int n = Math.max(16, Math.min(1 << 20, asked));
         return Integer.bitCount(n) == 1 ? n : Integer.highestOneBit(n) << 1;
     }
+
     private final ReportBuilder builder;
     private final EventRing ring;
     private final HandleCapture capture;
@@ -83,7 +81,8 @@ public final class Tracer {
             return null;
         }
         java.util.Map<Integer, String> after = ProcFds.list(ProcFds.self());
-        return builder.build(request, copy, before, after, new ReportBuilder.Counts(startedAt, dropped(), errors()), warnings);
+        return builder.build(
+                request, copy, before, after, new ReportBuilder.Counts(startedAt, dropped(), errors()), warnings);
     }
 
     /** @return events or records that could not be processed: the analyzer's own count is in its copies */
@@ -148,13 +147,16 @@ public final class Tracer {
     public <T> T onAnalyzer(java.util.function.Supplier<T> task, long timeoutMillis) {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        ring.runInOrder(() -> {
-            try {
-                result.set(task.get());
-            } catch (RuntimeException e) {
-                failure.set(e); // thrown again on the asking thread, which says what went wrong
-            }
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        ring.runInOrder(
+                () -> {
+                    try {
+                        result.set(task.get());
+                    } catch (RuntimeException e) {
+                        failure.set(e); // thrown again on the asking thread, which says what went wrong
+                    }
+                },
+                timeoutMillis,
+                TimeUnit.MILLISECONDS);
         if (failure.get() != null) {
             throw new IllegalStateException("the analyzer failed: " + failure.get(), failure.get());
         }

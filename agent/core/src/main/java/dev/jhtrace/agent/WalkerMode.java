@@ -1,7 +1,6 @@
 package dev.jhtrace.agent;
 
 import dev.jhtrace.agent.jni.NativeContract;
-
 import java.util.Locale;
 
 /** {@code walker=}: how the native module walks a Java stack (docs/options.md, WalkerCheck). */

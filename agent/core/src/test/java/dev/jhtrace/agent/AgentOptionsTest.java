@@ -1,16 +1,14 @@
 package dev.jhtrace.agent;
 
-import dev.jhtrace.agent.jni.WalkerCheck;
-
-import dev.jhtrace.agent.report.ReportFormat;
-
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jhtrace.agent.jni.WalkerCheck;
+import dev.jhtrace.agent.report.ReportFormat;
+import org.junit.jupiter.api.Test;
 
 class AgentOptionsTest {
     @Test
@@ -25,10 +23,13 @@ class AgentOptionsTest {
 
     @Test
     void formatFollowsTheExtensionUnlessGiven() throws Exception {
-        assertEquals(ReportFormat.JSON, AgentOptions.parse("report=/tmp/a-%p.json").format());
+        assertEquals(
+                ReportFormat.JSON, AgentOptions.parse("report=/tmp/a-%p.json").format());
         assertEquals(ReportFormat.HTML, AgentOptions.parse("report=/tmp/a.HTML").format());
         assertEquals(ReportFormat.TXT, AgentOptions.parse("report=/tmp/a.log").format());
-        assertEquals(ReportFormat.JSON, AgentOptions.parse("report=/tmp/a.txt,format=json").format());
+        assertEquals(
+                ReportFormat.JSON,
+                AgentOptions.parse("report=/tmp/a.txt,format=json").format());
     }
 
     @Test
@@ -43,13 +44,27 @@ class AgentOptionsTest {
 
     @Test
     void badOptionsNameTheOption() {
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("reprot=x")).getMessage().contains("reprot"));
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("max=-1")).getMessage().contains("max"));
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("max=many")).getMessage().contains("max"));
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("format=xml")).getMessage().contains("format"));
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("report=")).getMessage().contains("report"));
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("internal=maybe")).getMessage().contains("internal"));
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("traces=some")).getMessage().contains("traces"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("reprot=x"))
+                .getMessage()
+                .contains("reprot"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("max=-1"))
+                .getMessage()
+                .contains("max"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("max=many"))
+                .getMessage()
+                .contains("max"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("format=xml"))
+                .getMessage()
+                .contains("format"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("report="))
+                .getMessage()
+                .contains("report"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("internal=maybe"))
+                .getMessage()
+                .contains("internal"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("traces=some"))
+                .getMessage()
+                .contains("traces"));
     }
 
     @Test
@@ -61,31 +76,46 @@ class AgentOptionsTest {
         assertEquals(0, WalkerCheck.mode(WalkerMode.ASGCT));
         assertEquals(1, WalkerCheck.mode(WalkerMode.VM));
         assertEquals(2, WalkerCheck.mode(WalkerMode.CHECK));
-        // auto: the structures' walker on the JDKs it was verified on (this build runs on 17), AsyncGetCallTrace elsewhere
+        // auto: the structures' walker on the JDKs it was verified on (this build runs on 17), AsyncGetCallTrace
+        // elsewhere
         assertEquals(1, WalkerCheck.mode(WalkerMode.AUTO), "provisional: choose() keeps it only on a verified layout");
         assertFalse(WalkerCheck.verifiedLayout(0), "no layout read: never trusted");
         assertFalse(WalkerCheck.verifiedLayout(0x1234L), "a layout nobody verified");
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("walker=fast")).getMessage().contains("walker=fast"));
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("walker=")).getMessage().contains("walker"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("walker=fast"))
+                .getMessage()
+                .contains("walker=fast"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("walker="))
+                .getMessage()
+                .contains("walker"));
     }
 
     @Test
     void depthBoundsTheFramesKept() throws Exception {
         assertEquals(AgentOptions.DEFAULT_DEPTH, AgentOptions.parse(null).depth());
         assertEquals(16, AgentOptions.parse("depth=16").depth());
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=0")).getMessage().contains("depth"));
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=5000")).getMessage().contains("depth"));
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=deep")).getMessage().contains("depth"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=0"))
+                .getMessage()
+                .contains("depth"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=5000"))
+                .getMessage()
+                .contains("depth"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("depth=deep"))
+                .getMessage()
+                .contains("depth"));
         assertEquals(AgentOptions.DEFAULT_CLOSE_DEPTH, AgentOptions.parse(null).closeDepth());
         assertEquals(64, AgentOptions.parse("closedepth=64").closeDepth());
-        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("closedepth=0")).getMessage().contains("closedepth"));
+        assertTrue(assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("closedepth=0"))
+                .getMessage()
+                .contains("closedepth"));
     }
 
     @Test
     void numbersAreDecimalOrHexOnly() throws Exception {
         assertEquals(10, AgentOptions.parse("max=010").maxTraces(), "a leading zero is not octal");
         assertEquals(255, AgentOptions.parse("max=0xff").maxTraces());
-        for (String bad : new String[] {"max=#ff", "max=+5", "max=\u0663", "max=0x", "max=0xFFFFFFFF", "max=99999999999", "depth=1e3"}) {
+        for (String bad : new String[] {
+            "max=#ff", "max=+5", "max=\u0663", "max=0x", "max=0xFFFFFFFF", "max=99999999999", "depth=1e3"
+        }) {
             AgentOptions.BadOption e = assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse(bad), bad);
             assertTrue(e.getMessage().startsWith(bad.substring(0, bad.indexOf('=') + 1)), e.getMessage());
         }
@@ -93,7 +123,8 @@ class AgentOptionsTest {
 
     @Test
     void controlCharactersInAnOptionAreNotEchoed() {
-        String m = assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("re\u001b[2Jport=x")).getMessage();
+        String m = assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("re\u001b[2Jport=x"))
+                .getMessage();
         assertFalse(m.contains("\u001b"), m);
         assertTrue(m.contains("\\x1B[2J"), m);
     }
@@ -107,7 +138,10 @@ class AgentOptionsTest {
         assertEquals(100, c.merged().maxTraces());
         assertEquals(64, c.merged().depth(), "fixed at start");
         assertEquals(2, c.fixed().size(), c.fixed().toString());
-        assertTrue(c.fixed().stream().anyMatch(f -> f.startsWith("depth=5 cannot change while the agent runs (it is depth=64)")), c.fixed().toString());
+        assertTrue(
+                c.fixed().stream()
+                        .anyMatch(f -> f.startsWith("depth=5 cannot change while the agent runs (it is depth=64)")),
+                c.fixed().toString());
         assertTrue(AgentOptions.change(start, "depth=64").fixed().isEmpty(), "the value in force is no change");
     }
 }

@@ -1,16 +1,14 @@
 package dev.jhtrace.agent;
 
-import dev.jhtrace.agent.os.ProcFds;
-
-import dev.jhtrace.agent.report.LeakReport;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jhtrace.agent.os.ProcFds;
+import dev.jhtrace.agent.report.LeakReport;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The analyzer's bookkeeping, fed events directly (no ring, no hooks). */
 class AnalyzerTest {
@@ -68,7 +66,9 @@ class AnalyzerTest {
         analyzer.onEvent(e, 0, true);
         long after = System.currentTimeMillis();
         long at = report().traces().get(0).time();
-        assertTrue(at >= before - 3_000 - 1 && at <= after - 3_000 + 1, at + " is not three seconds before " + before + ".." + after);
+        assertTrue(
+                at >= before - 3_000 - 1 && at <= after - 3_000 + 1,
+                at + " is not three seconds before " + before + ".." + after);
     }
 
     @Test
@@ -78,7 +78,9 @@ class AnalyzerTest {
         }
         LeakReport r = report();
         assertEquals(4, r.parsed());
-        assertEquals(List.of(6009, 6008, 6007, 6006), r.traces().stream().map(t -> t.handle()).toList());
+        assertEquals(
+                List.of(6009, 6008, 6007, 6006),
+                r.traces().stream().map(t -> t.handle()).toList());
     }
 
     @Test
@@ -99,7 +101,10 @@ class AnalyzerTest {
         LeakReport r = report();
         assertEquals(1, r.reclaimed().size());
         assertEquals(8000, r.reclaimed().get(0).handle());
-        var open = r.traces().stream().filter(t -> t.type().equals("OPEN") && t.handle() == 8000).findFirst().orElseThrow();
+        var open = r.traces().stream()
+                .filter(t -> t.type().equals("OPEN") && t.handle() == 8000)
+                .findFirst()
+                .orElseThrow();
         assertFalse(open.stack().isEmpty());
         assertSame(open.stack(), r.reclaimed().get(0).stack(), "the reclaimed handle carries its open stack");
         assertEquals("CLOSE", r.traces().get(0).type());
@@ -116,7 +121,10 @@ class AnalyzerTest {
         event(TraceType.CLOSE, 8100, 0, true); // opened before the snapshot: not the diff's
         LeakReport r = build(analyzer, ReportRequest.diff(true), 0);
         assertEquals(List.of(8102), r.reclaimed().stream().map(h -> h.handle()).toList());
-        assertEquals(List.of(8101, 8102, 8100), report().reclaimed().stream().map(h -> h.handle()).toList(), "the exit report has all");
+        assertEquals(
+                List.of(8101, 8102, 8100),
+                report().reclaimed().stream().map(h -> h.handle()).toList(),
+                "the exit report has all");
     }
 
     @Test
@@ -139,13 +147,19 @@ class AnalyzerTest {
     void withNoTraceDatabaseOpenHandlesAreStillTracked() throws Exception {
         Analyzer none = new Analyzer(0, ledger);
         try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/self/status")) {
-            int fd = (int) java.nio.file.Files.list(java.nio.file.Paths.get("/proc/self/fd")).filter(p -> {
-                try {
-                    return java.nio.file.Files.readSymbolicLink(p).toString().equals("/proc/" + ProcessHandle.current().pid() + "/status");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }).map(p -> Integer.parseInt(p.getFileName().toString())).findFirst().orElseThrow();
+            int fd = (int) java.nio.file.Files.list(java.nio.file.Paths.get("/proc/self/fd"))
+                    .filter(p -> {
+                        try {
+                            return java.nio.file.Files.readSymbolicLink(p)
+                                    .toString()
+                                    .equals("/proc/" + ProcessHandle.current().pid() + "/status");
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    })
+                    .map(p -> Integer.parseInt(p.getFileName().toString()))
+                    .findFirst()
+                    .orElseThrow();
             HandleEvent e = new HandleEvent();
             e.type = TraceType.OPEN;
             e.fd = fd;
@@ -157,7 +171,9 @@ class AnalyzerTest {
             LeakReport r = build(none, ReportRequest.leaks(false, t -> true), 0);
             assertEquals(0, r.parsed(), "max=0 keeps no traces");
             assertTrue(r.traces().isEmpty());
-            assertTrue(r.openHandles().stream().anyMatch(h -> h.handle() == fd), "but the open handle is reported: " + r.openHandles());
+            assertTrue(
+                    r.openHandles().stream().anyMatch(h -> h.handle() == fd),
+                    "but the open handle is reported: " + r.openHandles());
         }
     }
 
@@ -169,7 +185,8 @@ class AnalyzerTest {
         for (int i = 0; i < 3000; i++) {
             pair(big, e, 200 + i % 50, i);
         }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 100_000; i++) {
             pair(big, e, 200 + i % 50, i);
@@ -180,14 +197,20 @@ class AnalyzerTest {
 
     /** @return the number of a descriptor this JVM has open on {@code path} (opened by the caller) */
     private static int fdOf(String path) throws java.io.IOException {
-        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Paths.get("/proc/self/fd"))) {
+        try (java.util.stream.Stream<java.nio.file.Path> fds =
+                java.nio.file.Files.list(java.nio.file.Paths.get("/proc/self/fd"))) {
             return fds.filter(p -> {
-                try {
-                    return java.nio.file.Files.readSymbolicLink(p).toString().equals(path);
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }).map(p -> Integer.parseInt(p.getFileName().toString())).findFirst().orElseThrow();
+                        try {
+                            return java.nio.file.Files.readSymbolicLink(p)
+                                    .toString()
+                                    .equals(path);
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    })
+                    .map(p -> Integer.parseInt(p.getFileName().toString()))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -208,11 +231,17 @@ class AnalyzerTest {
         try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
             int fd = fdOf(file.toString());
             analyzer.onEvent(open(fd, HandleKind.FILE, ledger.count(fd)), 0, true);
-            assertTrue(report().openHandles().stream().anyMatch(h -> h.handle() == fd), "vouched for while nothing was dropped");
+            assertTrue(
+                    report().openHandles().stream().anyMatch(h -> h.handle() == fd),
+                    "vouched for while nothing was dropped");
             ledger.dropped(fd); // its close and another handle's open may have been among the dropped
             LeakReport r = report();
-            assertTrue(r.openHandles().stream().noneMatch(h -> h.handle() == fd), "a stack that may be another life's: " + r.openHandles());
-            assertTrue(r.untraced().stream().anyMatch(u -> u.handle() == fd && u.lost()), "listed as lost: " + r.untraced());
+            assertTrue(
+                    r.openHandles().stream().noneMatch(h -> h.handle() == fd),
+                    "a stack that may be another life's: " + r.openHandles());
+            assertTrue(
+                    r.untraced().stream().anyMatch(u -> u.handle() == fd && u.lost()),
+                    "listed as lost: " + r.untraced());
             assertEquals(1, r.lost());
             // a later open of the number, made after the drop, is vouched for again
             analyzer.onEvent(open(fd, HandleKind.FILE, ledger.count(fd)), 0, true);
@@ -229,8 +258,12 @@ class AnalyzerTest {
             int fd = fdOf(file.toString());
             analyzer.onEvent(open(fd, HandleKind.SOCKET, ledger.count(fd)), 0, true); // an older life: a socket
             LeakReport r = report();
-            assertTrue(r.openHandles().stream().noneMatch(h -> h.handle() == fd), r.openHandles().toString());
-            assertTrue(r.untraced().stream().anyMatch(u -> u.handle() == fd && !u.lost()), r.untraced().toString());
+            assertTrue(
+                    r.openHandles().stream().noneMatch(h -> h.handle() == fd),
+                    r.openHandles().toString());
+            assertTrue(
+                    r.untraced().stream().anyMatch(u -> u.handle() == fd && !u.lost()),
+                    r.untraced().toString());
         } finally {
             java.nio.file.Files.delete(file);
         }

@@ -1,5 +1,9 @@
 package dev.jhtrace.agent;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jhtrace.agent.report.HandleView;
@@ -7,13 +11,8 @@ import dev.jhtrace.agent.report.JsonReportWriter;
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.agent.report.TraceView;
 import dev.jhtrace.agent.report.UntracedView;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class JsonReportWriterTest {
     @Test
@@ -21,8 +20,22 @@ class JsonReportWriterTest {
         StackTraceElement frame = new StackTraceElement("com.example.App", "main", "App.java", 12);
         HandleView h = new HandleView(28, 7, "FILE", "/srv/a \"quoted\"\n.txt", "main", 0, List.of(frame));
         TraceView t = new TraceView(28, 7, "CLOSE", "FILE", "/srv/a", "main", 0, List.of(frame));
-        LeakReport r = new LeakReport(123, "java \\ App", 0, 1000, 5, 2, List.of(h), List.of(t), List.of(), List.of(new UntracedView(5, "socket:[1]"), new UntracedView(6, "/x", true)),
-                List.of("w"), 40, 3, 2, 9);
+        LeakReport r = new LeakReport(
+                123,
+                "java \\ App",
+                0,
+                1000,
+                5,
+                2,
+                List.of(h),
+                List.of(t),
+                List.of(),
+                List.of(new UntracedView(5, "socket:[1]"), new UntracedView(6, "/x", true)),
+                List.of("w"),
+                40,
+                3,
+                2,
+                9);
         JsonNode n = new ObjectMapper().readTree(JsonReportWriter.write(r));
         assertEquals(123, n.path("pid").asInt());
         assertEquals("1970-01-01T00:00:01Z", n.path("generatedAt").asText());

@@ -1,11 +1,10 @@
 package dev.jhtrace.agent;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class RuntimeHandlesTest {
     private static StackTraceElement f(String cls, String method) {
@@ -14,27 +13,45 @@ class RuntimeHandlesTest {
 
     @Test
     void programFramesMakeItTheProgramsHandle() {
-        assertFalse(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "open"), f("com.example.App", "main")), 64));
+        assertFalse(RuntimeHandles.isRuntime(
+                List.of(f("java.io.FileInputStream", "open"), f("com.example.App", "main")), 64));
     }
 
     @Test
     void jdkOnlyStacksAndKnownHoldersAreTheRuntimes() {
-        assertTrue(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "open"), f("java.lang.Thread", "run")), 64));
-        assertTrue(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "<init>"),
-                f("sun.security.provider.FileInputStreamPool", "getInputStream"), f("com.example.App", "main")), 64));
-        assertTrue(RuntimeHandles.isRuntime(List.of(f("sun.nio.ch.EPollPort", "<init>"),
-                f("sun.nio.ch.LinuxAsynchronousChannelProvider", "defaultEventPort"), f("com.example.App", "main")), 64));
-        assertFalse(RuntimeHandles.isRuntime(List.of(f("sun.nio.ch.EPollPort", "<init>"),
-                f("sun.nio.ch.LinuxAsynchronousChannelProvider", "openAsynchronousChannelGroup"), f("com.example.App", "main")), 64),
+        assertTrue(RuntimeHandles.isRuntime(
+                List.of(f("java.io.FileInputStream", "open"), f("java.lang.Thread", "run")), 64));
+        assertTrue(RuntimeHandles.isRuntime(
+                List.of(
+                        f("java.io.FileInputStream", "<init>"),
+                        f("sun.security.provider.FileInputStreamPool", "getInputStream"),
+                        f("com.example.App", "main")),
+                64));
+        assertTrue(RuntimeHandles.isRuntime(
+                List.of(
+                        f("sun.nio.ch.EPollPort", "<init>"),
+                        f("sun.nio.ch.LinuxAsynchronousChannelProvider", "defaultEventPort"),
+                        f("com.example.App", "main")),
+                64));
+        assertFalse(
+                RuntimeHandles.isRuntime(
+                        List.of(
+                                f("sun.nio.ch.EPollPort", "<init>"),
+                                f("sun.nio.ch.LinuxAsynchronousChannelProvider", "openAsynchronousChannelGroup"),
+                                f("com.example.App", "main")),
+                        64),
                 "a group the program created is the program's to shut down");
     }
 
     @Test
     void aStackCutAtTheDepthLimitIsNotTheJdksWithoutAHolderFrame() {
-        List<StackTraceElement> jdkOnly = List.of(f("java.io.FileInputStream", "open"), f("java.io.FileInputStream", "<init>"));
+        List<StackTraceElement> jdkOnly =
+                List.of(f("java.io.FileInputStream", "open"), f("java.io.FileInputStream", "<init>"));
         assertTrue(RuntimeHandles.isRuntime(jdkOnly, 3), "complete, JDK frames only: the JDK's");
         assertFalse(RuntimeHandles.isRuntime(jdkOnly, 2), "cut at the limit: the program's frames may be below");
-        assertTrue(RuntimeHandles.isRuntime(List.of(f("java.io.FileInputStream", "open"), f("jdk.internal.loader.URLClassPath", "x")), 2),
+        assertTrue(
+                RuntimeHandles.isRuntime(
+                        List.of(f("java.io.FileInputStream", "open"), f("jdk.internal.loader.URLClassPath", "x")), 2),
                 "a holder frame decides even in a cut stack");
     }
 }

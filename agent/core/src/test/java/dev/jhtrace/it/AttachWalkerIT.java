@@ -1,13 +1,12 @@
 package dev.jhtrace.it;
 
-import dev.jhtrace.it.targets.AttachLoadTarget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.jhtrace.it.targets.AttachLoadTarget;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The native stack walker stays on after a dynamic attach under load. It used to be switched off in 5 of 6 attaches
@@ -19,7 +18,10 @@ class AttachWalkerIT {
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void walkerStaysOnAfterAttachUnderLoad(Jdk jdk) throws Exception {
         for (int attach = 0; attach < 3; attach++) {
-            List<String> cmd = List.of(jdk.java().toString(), "-cp", System.getProperty("jhtrace.targets.classpath", "target/test-classes"),
+            List<String> cmd = List.of(
+                    jdk.java().toString(),
+                    "-cp",
+                    System.getProperty("jhtrace.targets.classpath", "target/test-classes"),
                     AttachLoadTarget.class.getName());
             try (RunningTarget t = new RunningTarget(cmd)) {
                 Cli.Run enable = Cli.run(jdk, t.pid, "-enable");
@@ -27,7 +29,9 @@ class AttachWalkerIT {
                 Thread.sleep(3_000); // the first 1,000 walks are compared within this
                 Cli.Run diff = Cli.run(jdk, t.pid, "-diff");
                 assertEquals(0, diff.exit(), diff.err());
-                assertFalse(diff.out().contains("walker disagreed"), "attach " + attach + ": " + diff.out().lines().limit(3).toList());
+                assertFalse(
+                        diff.out().contains("walker disagreed"),
+                        "attach " + attach + ": " + diff.out().lines().limit(3).toList());
                 assertEquals(0, t.exit());
                 assertFalse(t.stderrText().contains("walker disagreed"), t.stderrText());
             }

@@ -1,14 +1,13 @@
 package dev.jhtrace.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.jhtrace.it.targets.BadReferenceTarget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jhtrace.it.targets.BadReferenceTarget;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Reading or writing a closed stream, channel or socket is traced as BAD_REFERENCE to the closed handle. */
 class BadReferenceIT {

@@ -1,12 +1,12 @@
 package dev.jhtrace.it;
 
-import dev.jhtrace.it.targets.CleanTarget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jhtrace.it.targets.CleanTarget;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A program that closes everything it opens, including calls that make the JDK keep handles of its own. */
 class CleanProgramIT {
@@ -18,9 +18,13 @@ class CleanProgramIT {
         assertEquals(0, r.exitCode(), r.stderr());
         assertEquals("clean\n", r.stdout());
         assertNotNull(r.report(), r.stderr());
-        assertTrue(r.report().path("openHandles").isEmpty(), "openHandles of a clean program: " + r.report().path("openHandles"));
+        assertTrue(
+                r.report().path("openHandles").isEmpty(),
+                "openHandles of a clean program: " + r.report().path("openHandles"));
         assertEquals(0, r.report().path("stats").path("openHandles").asInt());
-        assertTrue(r.report().path("reclaimed").isEmpty(), "reclaimed: " + r.report().path("reclaimed"));
+        assertTrue(
+                r.report().path("reclaimed").isEmpty(),
+                "reclaimed: " + r.report().path("reclaimed"));
     }
 
     @ParameterizedTest
@@ -31,9 +35,13 @@ class CleanProgramIT {
         assertEquals(0, r.exitCode(), r.stderr());
         boolean urandom = false;
         for (var h : r.report().path("openHandles")) {
-            urandom |= h.path("description").asText().equals("/dev/urandom") || h.path("description").asText().equals("/dev/random");
+            urandom |= h.path("description").asText().equals("/dev/urandom")
+                    || h.path("description").asText().equals("/dev/random");
         }
-        assertTrue(urandom, "SecureRandom's pooled /dev/urandom should be listed as a runtime handle: " + r.report().path("openHandles"));
+        assertTrue(
+                urandom,
+                "SecureRandom's pooled /dev/urandom should be listed as a runtime handle: "
+                        + r.report().path("openHandles"));
     }
 
     @ParameterizedTest
@@ -45,8 +53,12 @@ class CleanProgramIT {
         for (var u : r.report().path("untraced")) {
             String d = u.path("description").asText();
             // a socketpair the JDK made for the agent's own NIO use showed as "UNIX (unnamed)"; the jar is the agent's
-            assertTrue(!d.startsWith("UNIX") && !d.startsWith("socket:") && !d.endsWith("jhtrace.jar"), "the agent's own, listed: " + u);
+            assertTrue(
+                    !d.startsWith("UNIX") && !d.startsWith("socket:") && !d.endsWith("jhtrace.jar"),
+                    "the agent's own, listed: " + u);
         }
-        assertTrue(r.report().path("stats").path("hidden").asInt() >= 1, "the agent jar is counted as hidden: " + r.report().path("stats"));
+        assertTrue(
+                r.report().path("stats").path("hidden").asInt() >= 1,
+                "the agent jar is counted as hidden: " + r.report().path("stats"));
     }
 }

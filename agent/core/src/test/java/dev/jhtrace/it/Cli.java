@@ -2,7 +2,6 @@ package dev.jhtrace.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +19,7 @@ final class Cli {
         }
     }
 
-    private Cli() {
-    }
+    private Cli() {}
 
     static Run run(Jdk jdk, Object... args) throws Exception {
         return runAs(List.of(), jdk, TargetJvm.agentJar(), args);
@@ -46,7 +44,10 @@ final class Cli {
     }
 
     private static Run exec(List<String> cmd, Path dir) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("CLI did not finish: " + cmd);

@@ -1,19 +1,17 @@
 package dev.jhtrace.it;
 
-import dev.jhtrace.it.targets.PhasedTarget;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jhtrace.it.targets.PhasedTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every way the CLI can be refused: a one-line reason, a non-zero exit, and the target unharmed. */
 class CliErrorsIT {
@@ -64,12 +62,16 @@ class CliErrorsIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void rootControlsAnotherUsersJvm(Jdk jdk) throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")),
                 "needs root to start a target as user nobody (running as " + System.getProperty("user.name") + ")");
         // a copy of the target class that nobody can read, wherever the build tree is
         Path dir = Files.createTempDirectory("jhtrace-nobody");
         Path pkg = Files.createDirectories(dir.resolve("dev/jhtrace/it/targets"));
-        Files.copy(Path.of(System.getProperty("jhtrace.targets.classpath", "target/test-classes"), "dev/jhtrace/it/targets/PhasedTarget.class"),
+        Files.copy(
+                Path.of(
+                        System.getProperty("jhtrace.targets.classpath", "target/test-classes"),
+                        "dev/jhtrace/it/targets/PhasedTarget.class"),
                 pkg.resolve("PhasedTarget.class"));
         for (Path p = pkg; !p.equals(dir.getParent()); p = p.getParent()) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -78,8 +80,15 @@ class CliErrorsIT {
         // and of the jar: root's CLI runs itself again as nobody, from the jar it runs from
         Path jar = Files.copy(TargetJvm.agentJar(), dir.resolve("jhtrace.jar"));
         Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                jdk.java().toString(), "-cp", dir.toString(), PhasedTarget.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                jdk.java().toString(),
+                "-cp",
+                dir.toString(),
+                PhasedTarget.class.getName()));
         try (RunningTarget t = new RunningTarget(cmd)) {
             // root acts as the target's user (the agent and the attach protocol accept only their own uid)
             Cli.Run enable = Cli.runAs(List.of(), jdk, jar, t.pid, "-enable");

@@ -1,13 +1,12 @@
 package dev.jhtrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jhtrace.it.targets.DeepTarget;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@code depth=} bounds the frames an open stack keeps, innermost first, with none of the agent's own on top: a
@@ -35,7 +34,10 @@ class DepthIT {
             JsonNode stack = closes.get(0).path("stack");
             assertEquals("CLOSE", closes.get(0).path("type").asText());
             assertEquals(Integer.parseInt(c[1]), stack.size(), c[0] + ": " + stack);
-            assertEquals("java.io.FileDescriptor", stack.get(0).path("class").asText(), "the hooked method is innermost: " + stack);
+            assertEquals(
+                    "java.io.FileDescriptor",
+                    stack.get(0).path("class").asText(),
+                    "the hooked method is innermost: " + stack);
         }
     }
 
@@ -47,8 +49,14 @@ class DepthIT {
         assertEquals(1, leaked.size(), options + ": " + r.report().path("openHandles"));
         JsonNode stack = leaked.get(0).path("stack");
         assertEquals(frames, stack.size(), options + ": " + stack);
-        assertEquals("java.io.FileInputStream", stack.get(0).path("class").asText(), "the hooked method is innermost: " + stack);
+        assertEquals(
+                "java.io.FileInputStream",
+                stack.get(0).path("class").asText(),
+                "the hooked method is innermost: " + stack);
         assertEquals("open", stack.get(0).path("method").asText());
-        assertEquals(DeepTarget.class.getName(), stack.get(frames - 1).path("class").asText(), "the cut is in the recursion");
+        assertEquals(
+                DeepTarget.class.getName(),
+                stack.get(frames - 1).path("class").asText(),
+                "the cut is in the recursion");
     }
 }

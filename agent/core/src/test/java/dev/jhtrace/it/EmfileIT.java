@@ -1,12 +1,12 @@
 package dev.jhtrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jhtrace.it.targets.EmfileTarget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -18,10 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * "Too many open files", the case jhtrace exists for: a program under {@code ulimit -n 256} that runs out of
@@ -34,8 +33,12 @@ class EmfileIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<Arguments> cases() {
-        return Jdk.all().flatMap(jdk -> Stream.of("io", "nio").flatMap(mode ->
-                Stream.of(Arguments.of(jdk, mode, "json"), Arguments.of(jdk, mode, "txt"), Arguments.of(jdk, mode, "none"))));
+        return Jdk.all()
+                .flatMap(jdk -> Stream.of("io", "nio")
+                        .flatMap(mode -> Stream.of(
+                                Arguments.of(jdk, mode, "json"),
+                                Arguments.of(jdk, mode, "txt"),
+                                Arguments.of(jdk, mode, "none"))));
     }
 
     @ParameterizedTest(name = "{0}, {1}, report {2}")
@@ -45,9 +48,12 @@ class EmfileIT {
         try {
             Path report = dir.resolve("leaks." + format);
             String agent = "-javaagent:" + TargetJvm.agentJar() + (format.equals("none") ? "" : "=report=" + report);
-            String java = jdk.java() + " " + agent + " -cp " + System.getProperty("jhtrace.targets.classpath", "target/test-classes")
-                    + " " + EmfileTarget.class.getName() + " " + mode;
-            Process p = new ProcessBuilder("sh", "-c", "ulimit -n 256 && exec " + java).redirectError(dir.resolve("err").toFile()).start();
+            String java = jdk.java() + " " + agent + " -cp "
+                    + System.getProperty("jhtrace.targets.classpath", "target/test-classes") + " "
+                    + EmfileTarget.class.getName() + " " + mode;
+            Process p = new ProcessBuilder("sh", "-c", "ulimit -n 256 && exec " + java)
+                    .redirectError(dir.resolve("err").toFile())
+                    .start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             List<String> lines = new ArrayList<>();
             String pid = null;
@@ -61,7 +67,9 @@ class EmfileIT {
             assertTrue(pid != null, "the target did not get ready: " + lines + Files.readString(dir.resolve("err")));
             int line = Integer.parseInt(lines.get(0).split(" ")[1]);
             for (String use : List.of("digest", "random", "unix", "tcp", "jmx")) {
-                assertTrue(lines.contains("USE " + use + " ok"), "after the limit the program's " + use + " must work: " + lines);
+                assertTrue(
+                        lines.contains("USE " + use + " ok"),
+                        "after the limit the program's " + use + " must work: " + lines);
             }
 
             // descriptors are free again: the CLI reaches the agent, whose channel started at the limit

@@ -1,22 +1,20 @@
 package dev.jhtrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jhtrace.it.targets.ExitRaceTarget;
 import dev.jhtrace.it.targets.HelloTarget;
-import dev.jhtrace.it.targets.PhasedTarget;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Faults around the report and the channel: a full disk, a FIFO or a device as the report path, several threads
@@ -39,21 +37,31 @@ class FaultsIT {
     void aFullDiskLeavesNoHalfReportAndSaysSo(Jdk jdk) throws Exception {
         Assumptions.assumeTrue(root(), "mounting a small tmpfs needs root; CI runs as root");
         Path mount = Files.createTempDirectory("jhtrace-full");
-        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", mount.toString()).inheritIO().start();
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", mount.toString())
+                .inheritIO()
+                .start();
         Assumptions.assumeTrue(m.waitFor() == 0, "mount -t tmpfs failed here");
         try {
             Files.write(mount.resolve("filler"), new byte[12 * 1024]); // leaves a few KB: less than a report of 3 leaks
             Path report = mount.resolve("leaks.json");
-            TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("report=" + report + ",format=json,traces=all,max=5000")),
-                    HelloTarget.class, "leak");
+            TargetJvm.Result r = TargetJvm.run(
+                    jdk,
+                    List.of(agent("report=" + report + ",format=json,traces=all,max=5000")),
+                    HelloTarget.class,
+                    "leak");
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals(3, r.lines("LEAKLINE ").size(), r.stdout());
             assertFalse(Files.exists(report), "a half-written report under the final name");
             try (var left = Files.list(mount)) {
                 assertEquals(List.of(mount.resolve("filler")), left.toList(), "the temporary file is removed");
             }
-            assertTrue(r.stderr().contains("could not write the leak report") && r.stderr().contains("No space left"), r.stderr());
-            assertTrue(r.stderr().contains("handle(s) still open at exit"), "the leaks go to stderr instead: " + r.stderr());
+            assertTrue(
+                    r.stderr().contains("could not write the leak report")
+                            && r.stderr().contains("No space left"),
+                    r.stderr());
+            assertTrue(
+                    r.stderr().contains("handle(s) still open at exit"),
+                    "the leaks go to stderr instead: " + r.stderr());
         } finally {
             new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
             Files.deleteIfExists(mount);
@@ -66,17 +74,22 @@ class FaultsIT {
         Path dir = Files.createTempDirectory("jhtrace-fifo");
         try {
             Path fifo = dir.resolve("report.fifo");
-            assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+            assertEquals(
+                    0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
             long start = System.nanoTime();
             TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("report=" + fifo)), HelloTarget.class, "leak");
             assertEquals(0, r.exitCode(), r.stderr());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60), "the JVM's exit waited on the FIFO");
             assertTrue(r.stderr().contains("not a regular file"), r.stderr());
-            String before = Files.getAttribute(Path.of("/dev/null"), "unix:mode").toString();
+            String before =
+                    Files.getAttribute(Path.of("/dev/null"), "unix:mode").toString();
             TargetJvm.Result dev = TargetJvm.run(jdk, List.of(agent("report=/dev/null")), HelloTarget.class, "leak");
             assertEquals(0, dev.exitCode(), dev.stderr());
             assertTrue(dev.stderr().contains("not a regular file"), dev.stderr());
-            assertEquals(before, Files.getAttribute(Path.of("/dev/null"), "unix:mode").toString(), "the device's mode changed");
+            assertEquals(
+                    before,
+                    Files.getAttribute(Path.of("/dev/null"), "unix:mode").toString(),
+                    "the device's mode changed");
         } finally {
             Reports.deleteTree(dir);
         }
@@ -88,12 +101,17 @@ class FaultsIT {
         Path dir = Files.createTempDirectory("jhtrace-exit-race");
         try {
             Path report = dir.resolve("leaks.json");
-            TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("report=" + report + ",format=json")), ExitRaceTarget.class);
+            TargetJvm.Result r =
+                    TargetJvm.run(jdk, List.of(agent("report=" + report + ",format=json")), ExitRaceTarget.class);
             assertEquals(3, r.exitCode(), r.stderr());
             assertFalse(r.stderr().contains("Exception"), r.stderr());
             JsonNode json = JSON.readTree(Files.readString(report)); // whole: it parses
             int line = Integer.parseInt(r.lines("LEAKLINE ").get(0));
-            assertEquals(3, Reports.withFrame(json.path("openHandles"), ExitRaceTarget.class.getName(), line).size(), json.toString());
+            assertEquals(
+                    3,
+                    Reports.withFrame(json.path("openHandles"), ExitRaceTarget.class.getName(), line)
+                            .size(),
+                    json.toString());
         } finally {
             Reports.deleteTree(dir);
         }
@@ -107,7 +125,9 @@ class FaultsIT {
             Thread killer = new Thread(() -> {
                 try {
                     Thread.sleep(300);
-                    new ProcessBuilder("kill", "-9", String.valueOf(t.pid)).start().waitFor();
+                    new ProcessBuilder("kill", "-9", String.valueOf(t.pid))
+                            .start()
+                            .waitFor();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -121,7 +141,10 @@ class FaultsIT {
                 assertFalse(last.err().contains("Exception") || last.err().contains("\tat "), last.err());
             } while (last.exit() == 0 && System.nanoTime() < deadline);
             killer.join();
-            assertTrue(last.err().startsWith("jhtrace: ") && last.err().strip().lines().count() == 1, last.err());
+            assertTrue(
+                    last.err().startsWith("jhtrace: ")
+                            && last.err().strip().lines().count() == 1,
+                    last.err());
         }
     }
 }

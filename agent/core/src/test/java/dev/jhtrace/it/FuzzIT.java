@@ -1,11 +1,11 @@
 package dev.jhtrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.jhtrace.agent.control.ControlEndpoint;
-
 import dev.jhtrace.it.targets.HelloTarget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,10 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random input where users and other programs reach the agent: agent options, CLI arguments and the control channel
@@ -27,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FuzzIT {
     private static final long SEED = Long.getLong("jhtrace.fuzz.seed", System.nanoTime());
-    private static final String OPTION_WORDS = "report=,format=,json,text,html,max=,depth=,traces=,all,bad,native=,control=,"
-            + "walker=,vm,check,internal=,true,false,0x,010,-1,99999999999,%p,%t,/tmp/,=,,";
+    private static final String OPTION_WORDS =
+            "report=,format=,json,text,html,max=,depth=,traces=,all,bad,native=,control=,"
+                    + "walker=,vm,check,internal=,true,false,0x,010,-1,99999999999,%p,%t,/tmp/,=,,";
 
     private static String randomText(Random rnd, String words, int parts) {
         String[] w = words.split(",", -1);
@@ -53,14 +52,24 @@ class FuzzIT {
         Random rnd = new Random(SEED);
         System.out.println("FuzzIT options seed " + SEED);
         for (int i = 0; i < 15; i++) {
-            String options = randomText(rnd, OPTION_WORDS, 1 + rnd.nextInt(8)).replace("\0", "").replace("/tmp/", "/nonexistent/");
-            TargetJvm.Result r = TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=" + options), HelloTarget.class);
-            String where = "options " + options.chars().mapToObj(c -> String.format("%02x", c)).toList() + " (seed " + SEED + ")";
+            String options = randomText(rnd, OPTION_WORDS, 1 + rnd.nextInt(8))
+                    .replace("\0", "")
+                    .replace("/tmp/", "/nonexistent/");
+            TargetJvm.Result r = TargetJvm.run(
+                    jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=" + options), HelloTarget.class);
+            String where = "options "
+                    + options.chars().mapToObj(c -> String.format("%02x", c)).toList() + " (seed " + SEED + ")";
             assertEquals(0, r.exitCode(), where + ": " + r.stderr());
             assertEquals("hello from the target\n", r.stdout(), where);
             assertFalse(r.stderr().contains("Exception") || r.stderr().contains("\tat "), where + ": " + r.stderr());
             assertFalse(hasRawControl(r.stderr()), where + ": control characters echoed: " + r.stderr());
-            assertTrue(r.stderr().lines().filter(l -> l.startsWith("jhtrace: bad agent option")).count() <= 1, where + ": " + r.stderr());
+            assertTrue(
+                    r.stderr()
+                                    .lines()
+                                    .filter(l -> l.startsWith("jhtrace: bad agent option"))
+                                    .count()
+                            <= 1,
+                    where + ": " + r.stderr());
         }
     }
 
@@ -72,8 +81,9 @@ class FuzzIT {
         try (RunningTarget t = new RunningTarget(CliIT.command(jdk, true))) {
             assertEquals(0, Cli.run(jdk, t.pid, "-enable").exit());
             // CLI arguments: an answer or clear lines, never a stack trace
-            String cliWords = "-enable,-disable,-snapshot,-diff,-?,--format,json,text,--timeout,0,1,5,0x10,-1,list,999999999999,"
-                    + String.valueOf(t.pid) + ",k=v,max=,report=/nonexistent/x,";
+            String cliWords =
+                    "-enable,-disable,-snapshot,-diff,-?,--format,json,text,--timeout,0,1,5,0x10,-1,list,999999999999,"
+                            + String.valueOf(t.pid) + ",k=v,max=,report=/nonexistent/x,";
             for (int i = 0; i < 8; i++) {
                 List<Object> args = new ArrayList<>(List.of(t.pid));
                 for (int n = rnd.nextInt(4); n > 0; n--) {
@@ -102,7 +112,9 @@ class FuzzIT {
             }
             // meanwhile the program answers at its own pace
             for (int i = 0; i < 20; i++) {
-                assertEquals(List.of("PONG"), t.send("ping", "PONG", null).stream().map(s -> "PONG").toList());
+                assertEquals(
+                        List.of("PONG"),
+                        t.send("ping", "PONG", null).stream().map(s -> "PONG").toList());
             }
             for (Thread client : clients) {
                 client.join(TimeUnit.SECONDS.toMillis(30));

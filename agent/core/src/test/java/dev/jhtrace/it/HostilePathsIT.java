@@ -1,17 +1,16 @@
 package dev.jhtrace.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.jhtrace.it.targets.HostilePathsTarget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jhtrace.it.targets.HostilePathsTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Paths with newlines and escape bytes: the native descriptor listing is not cut short at a newline (every leak after
@@ -29,25 +28,36 @@ class HostilePathsIT {
         JsonNode open = r.report().path("openHandles");
         for (String line : new java.util.TreeSet<>(lines)) {
             long leaked = lines.stream().filter(line::equals).count();
-            assertEquals(leaked, Reports.withFrame(open, HostilePathsTarget.class.getName(), Integer.parseInt(line)).size(),
-                    "the leaks at line " + line + " (the plain ones have higher numbers than the ones with a newline): " + open);
+            assertEquals(
+                    leaked,
+                    Reports.withFrame(open, HostilePathsTarget.class.getName(), Integer.parseInt(line))
+                            .size(),
+                    "the leaks at line " + line + " (the plain ones have higher numbers than the ones with a newline): "
+                            + open);
         }
         assertTrue(open.toString().contains("new\\nline"), "JSON keeps the newline, escaped as JSON does: " + open);
 
         Path dir = Files.createTempDirectory("jhtrace-hostile-txt");
         try {
             Path txt = dir.resolve("leaks.txt");
-            TargetJvm.Result t = TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=report=" + txt),
-                    HostilePathsTarget.class);
+            TargetJvm.Result t = TargetJvm.run(
+                    jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=report=" + txt), HostilePathsTarget.class);
             assertEquals(0, t.exitCode(), t.stderr());
             String text = Files.readString(txt);
-            assertFalse(text.chars().anyMatch(c -> c == 0x1b || c == 0x07 || c == '\t'), "raw control characters in the text report");
+            assertFalse(
+                    text.chars().anyMatch(c -> c == 0x1b || c == 0x07 || c == '\t'),
+                    "raw control characters in the text report");
             assertTrue(text.contains("/new\\x0Aline"), text);
-            assertFalse(text.lines().anyMatch(l -> l.equals("line") || l.startsWith("line ")), "a path split an entry: " + text);
+            assertFalse(
+                    text.lines().anyMatch(l -> l.equals("line") || l.startsWith("line ")),
+                    "a path split an entry: " + text);
 
-            TargetJvm.Result s = TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar()), HostilePathsTarget.class);
+            TargetJvm.Result s =
+                    TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar()), HostilePathsTarget.class);
             assertTrue(s.stderr().contains("15 handle(s) still open at exit"), s.stderr());
-            assertFalse(s.stderr().chars().anyMatch(c -> c == 0x1b || c == 0x07), "raw control characters in the summary: " + s.stderr());
+            assertFalse(
+                    s.stderr().chars().anyMatch(c -> c == 0x1b || c == 0x07),
+                    "raw control characters in the summary: " + s.stderr());
         } finally {
             Reports.deleteTree(dir);
         }

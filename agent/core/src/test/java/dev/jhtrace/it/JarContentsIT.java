@@ -1,16 +1,15 @@
 package dev.jhtrace.it;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The distributable jar: one self-contained agent + CLI, with nothing of ours visible to the application but our own package. */
 class JarContentsIT {
@@ -35,11 +34,13 @@ class JarContentsIT {
                 String n = e.getName();
                 bytebuddy |= n.startsWith("dev/jhtrace/shaded/bytebuddy/jar/asm/");
                 disruptor |= n.startsWith("dev/jhtrace/shaded/disruptor/");
-                boolean ours = n.startsWith("dev/jhtrace/") || n.startsWith("META-INF/") && !n.startsWith("META-INF/versions/");
+                boolean ours = n.startsWith("dev/jhtrace/")
+                        || n.startsWith("META-INF/") && !n.startsWith("META-INF/versions/");
                 if (n.endsWith(".class") && !ours || n.startsWith("META-INF/versions/") && !n.endsWith("/")) {
                     outside.add(n);
                 }
-                assertTrue(!n.startsWith("dev/jhtrace/bootstrap/"), "bridge classes must only be in the nested jar: " + n);
+                assertTrue(
+                        !n.startsWith("dev/jhtrace/bootstrap/"), "bridge classes must only be in the nested jar: " + n);
             }
             assertNotNull(jar.getEntry("dev/jhtrace/agent/jhtrace-bootstrap.jar"), "nested bootstrap jar");
         }

@@ -1,11 +1,10 @@
 package dev.jhtrace.it;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The JDKs target JVMs are forked on: the one running the build (17), the Temurin 25 installed beside it, and a
@@ -17,7 +16,10 @@ import java.util.stream.Stream;
 public record Jdk(String name, Path home) {
     /** @return the JDKs of the test matrix */
     public static Stream<Jdk> all() {
-        return Stream.of(of("jdk17", "jhtrace.jdk17.home"), of("jdk21", "jhtrace.jdk21.home"), of("jdk25", "jhtrace.jdk25.home"));
+        return Stream.of(
+                of("jdk17", "jhtrace.jdk17.home"),
+                of("jdk21", "jhtrace.jdk21.home"),
+                of("jdk25", "jhtrace.jdk25.home"));
     }
 
     /**
@@ -36,8 +38,9 @@ public record Jdk(String name, Path home) {
 
     /** @return the java launcher; skips the test, with the reason, when this JDK is not installed */
     public Path java() {
-        Assumptions.assumeTrue(home != null, name + " is not installed here (set -D" + "jhtrace." + name + ".home=...); "
-                + ".ci/run installs it");
+        Assumptions.assumeTrue(
+                home != null,
+                name + " is not installed here (set -D" + "jhtrace." + name + ".home=...); " + ".ci/run installs it");
         return home.resolve("bin/java");
     }
 

@@ -1,19 +1,18 @@
 package dev.jhtrace.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.jhtrace.it.targets.KindsTarget;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Stream;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jhtrace.it.targets.KindsTarget;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every kind of handle, on JDK 17 and 25: the leaked instance is in {@code openHandles} with the fd number
@@ -41,7 +40,9 @@ class KindsIT {
                 assertEquals(0, run.exitCode(), run.stderr());
                 assertNotNull(run.report(), "no report written; stderr: " + run.stderr());
                 assertEquals(0, run.report().path("stats").path("dropped").asLong());
-                assertTrue(run.report().path("warnings").isEmpty(), "start-up warnings: " + run.report().path("warnings"));
+                assertTrue(
+                        run.report().path("warnings").isEmpty(),
+                        "start-up warnings: " + run.report().path("warnings"));
                 assertEquals(33, run.lines("SCENARIO ").size(), run.stdout());
             }));
             for (String line : r.lines("SCENARIO ")) {
@@ -67,18 +68,30 @@ class KindsIT {
         for (String section : new String[] {"openHandles", "untraced"}) {
             for (JsonNode h : report.path(section)) {
                 if (leakFds.contains(h.path("handle").asInt())) {
-                    about.append('\n').append(section).append(": ").append(h.toString(), 0, Math.min(600, h.toString().length()));
+                    about.append('\n')
+                            .append(section)
+                            .append(": ")
+                            .append(h.toString(), 0, Math.min(600, h.toString().length()));
                 }
             }
         }
-        assertEquals(leakFds, Reports.handles(new com.fasterxml.jackson.databind.node.ArrayNode(null, leaked)).stream().sorted().toList(),
-                name + ": openHandles opened at line " + leakLine + " should be exactly the fds /proc/self/fd showed; the report has" + about);
-        assertTrue(Reports.withFrame(report.path("openHandles"), TARGET, closedOpenLine).isEmpty(),
+        assertEquals(
+                leakFds,
+                Reports.handles(new com.fasterxml.jackson.databind.node.ArrayNode(null, leaked)).stream()
+                        .sorted()
+                        .toList(),
+                name + ": openHandles opened at line " + leakLine
+                        + " should be exactly the fds /proc/self/fd showed; the report has" + about);
+        assertTrue(
+                Reports.withFrame(report.path("openHandles"), TARGET, closedOpenLine)
+                        .isEmpty(),
                 name + ": the instance closed at line " + closeLine + " is reported open");
         for (int fd : closedFds) {
             boolean closeTraced = false;
             for (JsonNode t : report.path("traces")) {
-                if ("CLOSE".equals(t.path("type").asText()) && t.path("handle").asInt() == fd && Reports.hasFrame(t, TARGET, closeLine)) {
+                if ("CLOSE".equals(t.path("type").asText())
+                        && t.path("handle").asInt() == fd
+                        && Reports.hasFrame(t, TARGET, closeLine)) {
                     closeTraced = true;
                 }
             }
@@ -87,6 +100,8 @@ class KindsIT {
     }
 
     private static List<Integer> ints(String csv) {
-        return csv.isEmpty() ? List.of() : Arrays.stream(csv.split(",")).map(Integer::parseInt).sorted().toList();
+        return csv.isEmpty()
+                ? List.of()
+                : Arrays.stream(csv.split(",")).map(Integer::parseInt).sorted().toList();
     }
 }

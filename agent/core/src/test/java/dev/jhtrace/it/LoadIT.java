@@ -1,12 +1,11 @@
 package dev.jhtrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jhtrace.it.targets.LoadTarget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +18,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Exact under load: eight threads open and close files, channels and sockets for several seconds, reusing
@@ -37,7 +36,9 @@ class LoadIT {
     private static final int SECONDS = Integer.getInteger("jhtrace.load.seconds", 12);
 
     static Stream<Arguments> cases() {
-        return Jdk.all().flatMap(jdk -> Stream.of(Arguments.of(jdk, false, 0), Arguments.of(jdk, true, 0), Arguments.of(jdk, false, 64)));
+        return Jdk.all()
+                .flatMap(jdk -> Stream.of(
+                        Arguments.of(jdk, false, 0), Arguments.of(jdk, true, 0), Arguments.of(jdk, false, 64)));
     }
 
     /**
@@ -50,14 +51,26 @@ class LoadIT {
         Path dir = Files.createTempDirectory("jhtrace-load-it");
         try {
             Path report = dir.resolve("report.json");
-            List<String> cmd = List.of(jdk.java().toString(), "-javaagent:" + TargetJvm.agentJar() + "=report=" + report,
-                    "-Djava.io.tmpdir=" + dir, "-Djhtrace.ring=" + (ring > 0 ? ring : 1 << 15), "-cp", System.getProperty("jhtrace.targets.classpath", "target/test-classes"), TARGET,
-                    "8", String.valueOf(SECONDS), "60", "150");
-            Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr").toFile()).start();
+            List<String> cmd = List.of(
+                    jdk.java().toString(),
+                    "-javaagent:" + TargetJvm.agentJar() + "=report=" + report,
+                    "-Djava.io.tmpdir=" + dir,
+                    "-Djhtrace.ring=" + (ring > 0 ? ring : 1 << 15),
+                    "-cp",
+                    System.getProperty("jhtrace.targets.classpath", "target/test-classes"),
+                    TARGET,
+                    "8",
+                    String.valueOf(SECONDS),
+                    "60",
+                    "150");
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(dir.resolve("stderr").toFile())
+                    .start();
             List<String> out = new ArrayList<>();
             CompletableFuture<Long> ready = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String l = r.readLine(); l != null; l = r.readLine()) {
                         if (l.startsWith("READY ")) {
                             ready.complete(Long.parseLong(l.substring(6)));
@@ -77,7 +90,9 @@ class LoadIT {
             List<String> cliFailures = new ArrayList<>();
             int cliRuns = 0;
             String[][] loop = disableInLoop
-                    ? new String[][] {{"-snapshot"}, {"-diff"}, {"-disable"}, {"-enable"}, {"0", "5"}, {"-diff", "--format", "json"}}
+                    ? new String[][] {
+                        {"-snapshot"}, {"-diff"}, {"-disable"}, {"-enable"}, {"0", "5"}, {"-diff", "--format", "json"}
+                    }
                     : new String[][] {{"-snapshot"}, {"-diff"}, {"0", "5"}, {"-diff", "--format", "json"}};
             while (p.isAlive()) {
                 String[] args = loop[cliRuns++ % loop.length];
@@ -85,7 +100,8 @@ class LoadIT {
                 all[0] = pid;
                 System.arraycopy(args, 0, all, 1, args.length);
                 Cli.Run run = Cli.run(jdk, all);
-                // a command that races the target's exit may fail (its socket is gone); one that fails while it lives may not
+                // a command that races the target's exit may fail (its socket is gone); one that fails while it lives
+                // may not
                 if (run.exit() != 0 && !p.waitFor(3, TimeUnit.SECONDS)) {
                     cliFailures.add(String.join(" ", args) + ": " + run.err());
                 }
@@ -108,7 +124,10 @@ class LoadIT {
                 }
             }
             assertTrue(leaks.size() >= 100, "the target leaked only " + leaks.size() + " files: " + out);
-            String blocked = out.stream().filter(l -> l.startsWith("BLOCKEDINAGENT ")).findFirst().orElseThrow();
+            String blocked = out.stream()
+                    .filter(l -> l.startsWith("BLOCKEDINAGENT "))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals("BLOCKEDINAGENT 0", blocked, "an application thread waited in agent code");
             JsonNode r = JSON.readTree(Files.readString(report));
             long dropped = r.path("stats").path("dropped").asLong();
@@ -126,8 +145,13 @@ class LoadIT {
                     continue;
                 }
                 int fd = h.path("handle").asInt();
-                assertTrue(Reports.hasFrame(h, TARGET, leakLine), "attributed to a line that always closes (" + summary + "): " + h);
-                assertEquals(leaks.get(fd), h.path("description").asText(), "fd " + fd + " is not that leak (" + summary + "): " + h);
+                assertTrue(
+                        Reports.hasFrame(h, TARGET, leakLine),
+                        "attributed to a line that always closes (" + summary + "): " + h);
+                assertEquals(
+                        leaks.get(fd),
+                        h.path("description").asText(),
+                        "fd " + fd + " is not that leak (" + summary + "): " + h);
                 assertEquals("FILE", h.path("kind").asText(), h.toString());
             }
             Map<Integer, JsonNode> untraced = new HashMap<>();
@@ -143,7 +167,9 @@ class LoadIT {
                 JsonNode u = untraced.get(leak.getKey());
                 assertTrue(u != null, "leak " + leak + " is in neither openHandles nor untraced (" + summary + ")");
                 // opened while tracing was off (the second case), or its events were dropped and the report says so
-                assertTrue(disableInLoop || u.path("lost").asBoolean(), "a traced leak listed as untraced (" + summary + "): " + u);
+                assertTrue(
+                        disableInLoop || u.path("lost").asBoolean(),
+                        "a traced leak listed as untraced (" + summary + "): " + u);
                 lost += u.path("lost").asBoolean() ? 1 : 0;
             }
             if (dropped == 0 && !disableInLoop) {
@@ -153,15 +179,26 @@ class LoadIT {
                 assertTrue(dropped > 0, "a ring of " + ring + " slots dropped nothing");
                 assertTrue(stderr.contains("dropped"), "the drops are said on stderr too: " + stderr);
             } else if (!disableInLoop) {
-                assertEquals(0, dropped, "the default ring dropped events while the CLI looped: commands stall the analyzer");
+                assertEquals(
+                        0,
+                        dropped,
+                        "the default ring dropped events while the CLI looped: commands stall the analyzer");
             }
-            assertTrue(r.path("stats").path("lost").asInt() >= lost, "stats.lost counts at least the lost leaks: " + r.path("stats"));
+            assertTrue(
+                    r.path("stats").path("lost").asInt() >= lost,
+                    "stats.lost counts at least the lost leaks: " + r.path("stats"));
             if (!disableInLoop) {
-                long ops = Long.parseLong(out.stream().filter(l -> l.startsWith("OPS ")).findFirst().orElseThrow().substring(4));
+                long ops = Long.parseLong(out.stream()
+                        .filter(l -> l.startsWith("OPS "))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring(4));
                 long events = r.path("stats").path("events").asLong();
-                assertTrue(events + dropped >= ops, "produced " + ops + " > recorded " + events + " + dropped " + dropped);
+                assertTrue(
+                        events + dropped >= ops, "produced " + ops + " > recorded " + events + " + dropped " + dropped);
             }
-            System.out.println("LoadIT " + jdk + " disable=" + disableInLoop + " ring=" + ring + ": " + summary + ", lost " + lost);
+            System.out.println("LoadIT " + jdk + " disable=" + disableInLoop + " ring=" + ring + ": " + summary
+                    + ", lost " + lost);
         } finally {
             Reports.deleteTree(dir);
         }

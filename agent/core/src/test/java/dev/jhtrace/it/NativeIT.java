@@ -1,20 +1,19 @@
 package dev.jhtrace.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.jhtrace.it.targets.NativeTarget;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jhtrace.it.targets.NativeTarget;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Descriptors opened and closed by native code, seen by the native module: a JNI library built by the test
@@ -23,9 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NativeIT {
     private static final String TARGET = NativeTarget.class.getName();
 
-
     private static String classpath() {
-        return System.getProperty("jhtrace.targets.classpath") + File.pathSeparator + System.getProperty("jhtrace.test.jna");
+        return System.getProperty("jhtrace.targets.classpath")
+                + File.pathSeparator
+                + System.getProperty("jhtrace.test.jna");
     }
 
     /** Checks a native leak: in openHandles with the Java line that called into native code and the library that opened it. */
@@ -44,13 +44,16 @@ class NativeIT {
         int fd = Integer.parseInt(f[0]);
         JsonNode bad = null;
         for (JsonNode t : report.path("traces")) {
-            if ("BAD_REFERENCE".equals(t.path("type").asText()) && t.path("handle").asInt() == fd
+            if ("BAD_REFERENCE".equals(t.path("type").asText())
+                    && t.path("handle").asInt() == fd
                     && Reports.hasFrame(t, javaClass, Integer.parseInt(f[1]))) {
                 bad = t;
             }
         }
         assertNotNull(bad, "no BAD_REFERENCE of fd " + fd + " at line " + f[1] + ": " + report.path("traces"));
-        assertTrue(Reports.hasFrame(bad.path("previousClose"), javaClass, closeLine), "previous close: " + bad.path("previousClose"));
+        assertTrue(
+                Reports.hasFrame(bad.path("previousClose"), javaClass, closeLine),
+                "previous close: " + bad.path("previousClose"));
         assertEquals("CLOSE", bad.path("previousClose").path("type").asText());
         assertTrue(Reports.hasFrame(bad.path("opened"), javaClass, openLine), "opened: " + bad.path("opened"));
     }
@@ -58,16 +61,30 @@ class NativeIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void jniAndJnaDescriptorsAreTraced(Jdk jdk) throws Exception {
-        java.nio.file.Path report = java.nio.file.Files.createTempDirectory("jhtrace-native").resolve("r.json");
-        TargetJvm.Result r = TargetJvm.run(jdk, List.of("-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
-                "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all"), classpath(), NativeTarget.class, "jna");
+        java.nio.file.Path report =
+                java.nio.file.Files.createTempDirectory("jhtrace-native").resolve("r.json");
+        TargetJvm.Result r = TargetJvm.run(
+                jdk,
+                List.of(
+                        "-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
+                        "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all"),
+                classpath(),
+                NativeTarget.class,
+                "jna");
         assertEquals(0, r.exitCode(), r.stderr());
         assertFalse(r.stderr().contains("native module"), "the native module should load: " + r.stderr());
         JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
 
-        assertLeak(rep, TARGET, r.lines("JNILEAK ").get(0), "libleakyjni.so!Java_dev_jhtrace_it_targets_NativeTarget_openAndLeak");
+        assertLeak(
+                rep,
+                TARGET,
+                r.lines("JNILEAK ").get(0),
+                "libleakyjni.so!Java_dev_jhtrace_it_targets_NativeTarget_openAndLeak");
         String[] closed = r.lines("JNICLOSED ").get(0).split("\\|");
-        assertTrue(Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(closed[1])).isEmpty(), "closed by JNI, yet open");
+        assertTrue(
+                Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(closed[1]))
+                        .isEmpty(),
+                "closed by JNI, yet open");
         int twiceLine = Integer.parseInt(r.lines("JNITWICE ").get(0).split("\\|")[1]);
         assertDoubleClose(rep, TARGET, r.lines("JNITWICE ").get(0), twiceLine, twiceLine);
 
@@ -75,24 +92,35 @@ class NativeIT {
         for (JsonNode t : Reports.withFrame(rep.path("traces"), TARGET, Integer.parseInt(dup[1]))) {
             assertFalse("BAD_REFERENCE".equals(t.path("type").asText()), "dup2 over a live fd is a replacement: " + t);
         }
-        assertTrue(Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(dup[1])).isEmpty(), "dup2'ed and closed, yet open");
+        assertTrue(
+                Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(dup[1]))
+                        .isEmpty(),
+                "dup2'ed and closed, yet open");
 
         int rangeLine = Integer.parseInt(r.lines("JNIRANGE ").get(0).split("\\|")[1]);
-        assertTrue(Reports.withFrame(rep.path("openHandles"), TARGET, rangeLine).isEmpty(), "closed by close_range, yet open");
+        assertTrue(
+                Reports.withFrame(rep.path("openHandles"), TARGET, rangeLine).isEmpty(),
+                "closed by close_range, yet open");
         long rangeCloses = 0;
         for (JsonNode t : Reports.withFrame(rep.path("traces"), TARGET, rangeLine)) {
-            rangeCloses += "CLOSE".equals(t.path("type").asText()) && t.path("stack").get(0).path("native").asText().endsWith("-> close_range") ? 1 : 0;
+            rangeCloses += "CLOSE".equals(t.path("type").asText())
+                            && t.path("stack").get(0).path("native").asText().endsWith("-> close_range")
+                    ? 1
+                    : 0;
         }
         assertEquals(2, rangeCloses, "one CLOSE per descriptor close_range closed");
 
         String[] streams = r.lines("JNISTREAMS ").get(0).split("\\|");
         List<JsonNode> atStreams = Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(streams[1]));
         assertEquals(1, atStreams.size(), "only the leaked FILE* stays open: " + atStreams);
-        assertEquals(Integer.parseInt(streams[0]), atStreams.get(0).path("handle").asInt());
+        assertEquals(
+                Integer.parseInt(streams[0]), atStreams.get(0).path("handle").asInt());
         assertTrue(atStreams.get(0).path("stack").get(0).path("native").asText().endsWith("-> fopen"));
         // the hook names the thread itself (PR_GET_NAME); the drain opens no /proc file to find it
         String thread = atStreams.get(0).path("thread").asText();
-        assertTrue(!thread.isEmpty() && !thread.startsWith("tid "), "the thread of a native event has its name: " + atStreams.get(0));
+        assertTrue(
+                !thread.isEmpty() && !thread.startsWith("tid "),
+                "the thread of a native event has its name: " + atStreams.get(0));
         List<String> calls = new ArrayList<>();
         for (JsonNode t : Reports.withFrame(rep.path("traces"), TARGET, Integer.parseInt(streams[1]))) {
             String n = t.path("stack").get(0).path("native").asText();
@@ -110,38 +138,69 @@ class NativeIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void hooksStayQuietInAVforkChild(Jdk jdk) throws Exception {
-        java.nio.file.Path report = java.nio.file.Files.createTempDirectory("jhtrace-vfork").resolve("r.json");
-        TargetJvm.Result r = TargetJvm.run(jdk, List.of("-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
-                "-Djdk.lang.Process.launchMechanism=VFORK",
-                "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all"), classpath(), NativeTarget.class, "vfork");
+        java.nio.file.Path report =
+                java.nio.file.Files.createTempDirectory("jhtrace-vfork").resolve("r.json");
+        TargetJvm.Result r = TargetJvm.run(
+                jdk,
+                List.of(
+                        "-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
+                        "-Djdk.lang.Process.launchMechanism=VFORK",
+                        "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all"),
+                classpath(),
+                NativeTarget.class,
+                "vfork");
         assertEquals(0, r.exitCode(), r.stderr());
         assertEquals("0", r.lines("VFORK ").get(0).split("\\|")[0], "the child ran");
         JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
         assertLeak(rep, TARGET, r.lines("JNILEAK ").get(0), "libleakyjni.so");
         for (JsonNode t : rep.path("traces")) {
-            assertFalse("BAD_REFERENCE".equals(t.path("type").asText()) && !Reports.hasFrame(t, TARGET,
-                    Integer.parseInt(r.lines("JNITWICE ").get(0).split("\\|")[1])), "spurious bad reference: " + t);
+            assertFalse(
+                    "BAD_REFERENCE".equals(t.path("type").asText())
+                            && !Reports.hasFrame(
+                                    t,
+                                    TARGET,
+                                    Integer.parseInt(r.lines("JNITWICE ").get(0).split("\\|")[1])),
+                    "spurious bad reference: " + t);
         }
     }
 
     @Test
     void ffmDowncallsAreTracedOnJdk25() throws Exception {
         Jdk jdk25 = Jdk.all().filter(j -> j.name().equals("jdk25")).findFirst().orElseThrow();
-        java.nio.file.Path report = java.nio.file.Files.createTempDirectory("jhtrace-ffm").resolve("r.json");
+        java.nio.file.Path report =
+                java.nio.file.Files.createTempDirectory("jhtrace-ffm").resolve("r.json");
         String source = System.getProperty("jhtrace.test.ffm");
         Assumptions.assumeTrue(source != null, "jhtrace.test.ffm not set");
-        List<String> cmd = new ArrayList<>(List.of(jdk25.java().toString(), "--enable-native-access=ALL-UNNAMED",
-                "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all", source));
+        List<String> cmd = new ArrayList<>(List.of(
+                jdk25.java().toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all",
+                source));
         java.nio.file.Path out = report.resolveSibling("out");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
         String stdout = java.nio.file.Files.readString(out);
         assertEquals(0, p.exitValue(), stdout);
         JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
-        String leak = stdout.lines().filter(l -> l.startsWith("FFMLEAK ")).findFirst().orElseThrow().substring(8);
+        String leak = stdout.lines()
+                .filter(l -> l.startsWith("FFMLEAK "))
+                .findFirst()
+                .orElseThrow()
+                .substring(8);
         assertLeak(rep, "FfmTarget", leak, "FFM downcall");
-        String close = stdout.lines().filter(l -> l.startsWith("FFMCLOSE ")).findFirst().orElseThrow().substring(9);
-        String twice = stdout.lines().filter(l -> l.startsWith("FFMTWICE ")).findFirst().orElseThrow().substring(9);
+        String close = stdout.lines()
+                .filter(l -> l.startsWith("FFMCLOSE "))
+                .findFirst()
+                .orElseThrow()
+                .substring(9);
+        String twice = stdout.lines()
+                .filter(l -> l.startsWith("FFMTWICE "))
+                .findFirst()
+                .orElseThrow()
+                .substring(9);
         int closeLine = Integer.parseInt(close.split("\\|")[1]);
         assertDoubleClose(rep, "FfmTarget", twice, closeLine, closeLine - 1);
     }
@@ -149,15 +208,22 @@ class NativeIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void nativeDescriptorOpenedBeforeAttachIsUntracedAndItsCloseIsNoBadReference(Jdk jdk) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
-                "-cp", classpath(), TARGET, "phased"));
+        List<String> cmd = new ArrayList<>(List.of(
+                jdk.java().toString(),
+                "-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
+                "-cp",
+                classpath(),
+                TARGET,
+                "phased"));
         try (RunningTarget t = new RunningTarget(cmd, "EARLY ")) {
             int early = t.pre.get(0);
             assertEquals(0, Cli.run(jdk, t.pid, "-enable").exit());
             JsonNode before = Cli.run(jdk, t.pid, "--format", "json").json();
-            assertTrue(Reports.handles(before.path("untraced")).contains(early), "untraced: " + before.path("untraced"));
+            assertTrue(
+                    Reports.handles(before.path("untraced")).contains(early), "untraced: " + before.path("untraced"));
             t.send("close", "CLOSED", null);
-            JsonNode after = Cli.run(jdk, t.pid, "0x" + Integer.toHexString(early), "--format", "json").json();
+            JsonNode after = Cli.run(jdk, t.pid, "0x" + Integer.toHexString(early), "--format", "json")
+                    .json();
             List<String> types = new ArrayList<>();
             for (JsonNode tr : after.path("traces")) {
                 types.add(tr.path("type").asText());

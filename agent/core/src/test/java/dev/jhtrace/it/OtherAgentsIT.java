@@ -1,14 +1,9 @@
 package dev.jhtrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.jhtrace.it.targets.HelloTarget;
 import dev.jhtrace.it.targets.OneClassAgent;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +19,12 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * jhtrace beside another {@code -javaagent}, before and after it: a one-class agent and JaCoCo. The JVM once hung at
@@ -36,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OtherAgentsIT {
     /** Starts per agent, order and JDK ({@code -Djhtrace.agents.starts=} to change). */
     private static final int STARTS = Integer.getInteger("jhtrace.agents.starts", 100);
+
     private static final long START_TIMEOUT_SECONDS = 60;
     private static Path dir;
     private static Path oneClassJar;
@@ -48,9 +47,11 @@ class OtherAgentsIT {
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         m.getMainAttributes().put(new Attributes.Name("Premain-Class"), OneClassAgent.class.getName());
         String entry = OneClassAgent.class.getName().replace('.', '/') + ".class";
-        try (OutputStream out = Files.newOutputStream(oneClassJar); JarOutputStream jar = new JarOutputStream(out, m)) {
+        try (OutputStream out = Files.newOutputStream(oneClassJar);
+                JarOutputStream jar = new JarOutputStream(out, m)) {
             jar.putNextEntry(new JarEntry(entry));
-            jar.write(Files.readAllBytes(Paths.get(System.getProperty("jhtrace.targets.classpath", "target/test-classes"), entry)));
+            jar.write(Files.readAllBytes(
+                    Paths.get(System.getProperty("jhtrace.targets.classpath", "target/test-classes"), entry)));
             jar.closeEntry();
         }
     }
@@ -61,8 +62,9 @@ class OtherAgentsIT {
     }
 
     static Stream<Arguments> cases() {
-        return Jdk.ends().flatMap(jdk -> Stream.of("oneclass", "jacoco").flatMap(agent ->
-                Stream.of(Arguments.of(jdk, agent, true), Arguments.of(jdk, agent, false))));
+        return Jdk.ends()
+                .flatMap(jdk -> Stream.of("oneclass", "jacoco")
+                        .flatMap(agent -> Stream.of(Arguments.of(jdk, agent, true), Arguments.of(jdk, agent, false))));
     }
 
     @ParameterizedTest(name = "{0}, {1}, jhtrace first: {2}")
@@ -98,15 +100,26 @@ class OtherAgentsIT {
         if (other.contains("jacoco")) {
             cmd.add("-Djacoco-agent.destfile=" + dir.resolve("jacoco-" + n + ".exec"));
         }
-        cmd.addAll(jhtraceFirst ? List.of(jhtrace, other.replace("%N", Integer.toString(n))) : List.of(other.replace("%N", Integer.toString(n)), jhtrace));
-        cmd.addAll(List.of("-cp", System.getProperty("jhtrace.targets.classpath", "target/test-classes"), HelloTarget.class.getName(), "leak"));
+        cmd.addAll(
+                jhtraceFirst
+                        ? List.of(jhtrace, other.replace("%N", Integer.toString(n)))
+                        : List.of(other.replace("%N", Integer.toString(n)), jhtrace));
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("jhtrace.targets.classpath", "target/test-classes"),
+                HelloTarget.class.getName(),
+                "leak"));
         Path out = dir.resolve("out-" + n + "-" + System.nanoTime());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
             if (!p.waitFor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 String dump = threadDump(p.pid());
                 p.destroyForcibly();
-                return "start " + n + " hung for " + START_TIMEOUT_SECONDS + " s: " + String.join(" ", cmd) + "\n" + dump;
+                return "start " + n + " hung for " + START_TIMEOUT_SECONDS + " s: " + String.join(" ", cmd) + "\n"
+                        + dump;
             }
             String text = Files.readString(out);
             if (p.exitValue() != 0 || !text.contains("hello from the target")) {
@@ -116,8 +129,10 @@ class OtherAgentsIT {
                 return "start " + n + " printed a warning: " + text;
             }
             String json = Files.readString(report);
-            for (String line : text.lines().filter(l -> l.startsWith("LEAKLINE ")).toList()) {
-                if (!json.contains("\"class\":\"" + HelloTarget.class.getName() + "\",\"method\":\"main\",\"file\":\"HelloTarget.java\",\"line\":"
+            for (String line :
+                    text.lines().filter(l -> l.startsWith("LEAKLINE ")).toList()) {
+                if (!json.contains("\"class\":\"" + HelloTarget.class.getName()
+                        + "\",\"method\":\"main\",\"file\":\"HelloTarget.java\",\"line\":"
                         + line.substring(9).trim())) {
                     return "start " + n + ": the report does not name the leak at line " + line + ": " + json;
                 }
@@ -131,8 +146,13 @@ class OtherAgentsIT {
 
     private static String threadDump(long pid) {
         try {
-            Process jstack = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
-                    "Thread.print").redirectErrorStream(true).start();
+            Process jstack = new ProcessBuilder(
+                            Paths.get(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            Long.toString(pid),
+                            "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
             jstack.waitFor(20, TimeUnit.SECONDS);
             return new String(jstack.getInputStream().readAllBytes());
         } catch (Exception e) {
@@ -142,7 +162,8 @@ class OtherAgentsIT {
 
     private static String jacoco() {
         String jar = System.getProperty("jhtrace.test.jacoco");
-        Assumptions.assumeTrue(jar != null && Files.isRegularFile(Paths.get(jar)), "no JaCoCo agent jar (-Djhtrace.test.jacoco)");
+        Assumptions.assumeTrue(
+                jar != null && Files.isRegularFile(Paths.get(jar)), "no JaCoCo agent jar (-Djhtrace.test.jacoco)");
         return "-javaagent:" + jar;
     }
 }

@@ -1,12 +1,11 @@
 package dev.jhtrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.jhtrace.it.targets.ReachabilityTarget;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Nothing the agent holds keeps an application object alive: a handle closed, dropped and followed by

@@ -1,14 +1,12 @@
 package dev.jhtrace.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** Questions the tests ask of a JSON report. */
 public final class Reports {
-    private Reports() {
-    }
+    private Reports() {}
 
     /** @return true if {@code stack} has a frame of {@code className} at {@code line} */
     public static boolean hasFrame(JsonNode entry, String className, int line) {
@@ -46,7 +44,8 @@ public final class Reports {
             return;
         }
         try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(dir)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {
             // best effort
         }

@@ -1,7 +1,6 @@
 package dev.jhtrace.it;
 
 import dev.jhtrace.it.targets.PhasedTarget;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -38,7 +37,8 @@ final class RunningTarget implements AutoCloseable {
         process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
                     lines.add(l);
                 }

@@ -1,17 +1,16 @@
 package dev.jhtrace.it;
 
-import dev.jhtrace.it.targets.HelloTarget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jhtrace.it.targets.HelloTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The agent never harms or pollutes the application, and writes reports safely. */
 class SafetyIT {
@@ -29,8 +28,13 @@ class SafetyIT {
             assertTrue(r.stdout().startsWith("hello from the target\n"), bad + ": stdout changed: " + r.stdout());
             List<String> lines = r.stderr().lines().toList();
             assertEquals(1, lines.size(), bad + ": expected one line on stderr, got " + r.stderr());
-            assertTrue(lines.get(0).startsWith("jhtrace: bad agent option: ") && lines.get(0).endsWith("tracing is off"), lines.get(0));
-            assertTrue(lines.get(0).contains(bad.substring(0, bad.indexOf('='))), "the warning names the option: " + lines.get(0));
+            assertTrue(
+                    lines.get(0).startsWith("jhtrace: bad agent option: ")
+                            && lines.get(0).endsWith("tracing is off"),
+                    lines.get(0));
+            assertTrue(
+                    lines.get(0).contains(bad.substring(0, bad.indexOf('='))),
+                    "the warning names the option: " + lines.get(0));
         }
     }
 
@@ -58,7 +62,8 @@ class SafetyIT {
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void textReportFollowsHtraceAndGroupsByStack(Jdk jdk) throws Exception {
         Path dir = Files.createTempDirectory("jhtrace-text");
-        TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("report=" + dir + "/leaks-%p.txt")), HelloTarget.class, "leak");
+        TargetJvm.Result r =
+                TargetJvm.run(jdk, List.of(agent("report=" + dir + "/leaks-%p.txt")), HelloTarget.class, "leak");
         assertEquals(0, r.exitCode(), r.stderr());
         List<Path> files;
         try (var s = Files.list(dir)) {
@@ -71,7 +76,10 @@ class SafetyIT {
         assertTrue(text.startsWith("Process 0x"), text);
         assertTrue(text.contains("3 handles still open, opened from this stack:"), text);
         assertTrue(text.matches("(?s).*Handle 0x[0-9A-F]+ - OPEN: FILE .*jhtrace-hello.*"), text);
-        assertTrue(text.contains("at dev.jhtrace.it.targets.HelloTarget.main(HelloTarget.java:" + r.lines("LEAKLINE ").get(0) + ")"), text);
+        assertTrue(
+                text.contains("at dev.jhtrace.it.targets.HelloTarget.main(HelloTarget.java:"
+                        + r.lines("LEAKLINE ").get(0) + ")"),
+                text);
         assertTrue(text.matches("(?s).*\nParsed 0x[0-9A-F]+ stack traces\\.\nDumped 0x1 stack traces\\.\n"), text);
     }
 
@@ -90,7 +98,8 @@ class SafetyIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void rootNeverWritesThroughAnotherUsersLinkInAParentDirectory(Jdk jdk) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")),
                 "only root can give a link to another user (lchown); CI runs as root");
         Path dir = Files.createTempDirectory("jhtrace-parent-link");
         try {
@@ -99,16 +108,23 @@ class SafetyIT {
             Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
             Files.setAttribute(shared, "unix:mode", 01777); // like /tmp: sticky, anyone may add entries
             Path link = Files.createSymbolicLink(shared.resolve("reports"), victimDir);
-            java.nio.file.attribute.UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
-            Files.getFileAttributeView(link, java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            java.nio.file.attribute.UserPrincipal nobody =
+                    dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.getFileAttributeView(
+                            link,
+                            java.nio.file.attribute.PosixFileAttributeView.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS)
                     .setOwner(nobody); // a link nobody made: root must not follow it
-            TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("report=" + link.resolve("leaks.txt"))), HelloTarget.class, "leak");
+            TargetJvm.Result r = TargetJvm.run(
+                    jdk, List.of(agent("report=" + link.resolve("leaks.txt"))), HelloTarget.class, "leak");
             assertEquals(0, r.exitCode(), r.stderr());
             try (java.util.stream.Stream<Path> written = Files.list(victimDir)) {
                 assertEquals(List.of(), written.toList(), "root wrote where nobody's link pointed");
             }
             assertTrue(r.stderr().contains("is a symbolic link of uid"), r.stderr());
-            assertTrue(r.stderr().contains("handle(s) still open at exit"), "the leaks go to stderr instead: " + r.stderr());
+            assertTrue(
+                    r.stderr().contains("handle(s) still open at exit"),
+                    "the leaks go to stderr instead: " + r.stderr());
         } finally {
             Reports.deleteTree(dir);
         }

@@ -2,7 +2,6 @@ package dev.jhtrace.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 public final class TargetJvm {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** JVM options that make HotSpot verify the JDK's own classes, and so every class the agent instrumented. */
-    public static final List<String> VERIFY_JDK = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+BytecodeVerificationLocal");
+    public static final List<String> VERIFY_JDK =
+            List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+BytecodeVerificationLocal");
 
     /**
      * What a target run produced.
@@ -43,8 +43,7 @@ public final class TargetJvm {
         }
     }
 
-    private TargetJvm() {
-    }
+    private TargetJvm() {}
 
     /** @return the agent jar under test */
     public static Path agentJar() {
@@ -65,7 +64,8 @@ public final class TargetJvm {
      * @return what happened
      * @throws Exception on I/O failure or timeout
      */
-    public static Result runWithReport(Jdk jdk, String extraOptions, Class<?> mainClass, String... args) throws Exception {
+    public static Result runWithReport(Jdk jdk, String extraOptions, Class<?> mainClass, String... args)
+            throws Exception {
         return runWithReport(jdk, List.of(), extraOptions, mainClass, args);
     }
 
@@ -80,8 +80,8 @@ public final class TargetJvm {
      * @return what happened
      * @throws Exception on I/O failure or timeout
      */
-    public static Result runWithReport(Jdk jdk, List<String> jvmArgs, String extraOptions, Class<?> mainClass, String... args)
-            throws Exception {
+    public static Result runWithReport(
+            Jdk jdk, List<String> jvmArgs, String extraOptions, Class<?> mainClass, String... args) throws Exception {
         Path dir = Files.createTempDirectory("jhtrace-it");
         try {
             Path report = dir.resolve("report.json");
@@ -107,7 +107,8 @@ public final class TargetJvm {
      * @throws Exception on I/O failure or timeout
      */
     public static Result run(Jdk jdk, List<String> jvmArgs, Class<?> mainClass, String... args) throws Exception {
-        return run(jdk, jvmArgs, System.getProperty("jhtrace.targets.classpath", "target/test-classes"), mainClass, args);
+        return run(
+                jdk, jvmArgs, System.getProperty("jhtrace.targets.classpath", "target/test-classes"), mainClass, args);
     }
 
     /**
@@ -121,7 +122,8 @@ public final class TargetJvm {
      * @return what happened (no report parsed)
      * @throws Exception on I/O failure or timeout
      */
-    public static Result run(Jdk jdk, List<String> jvmArgs, String classpath, Class<?> mainClass, String... args) throws Exception {
+    public static Result run(Jdk jdk, List<String> jvmArgs, String classpath, Class<?> mainClass, String... args)
+            throws Exception {
         Path dir = Files.createTempDirectory("jhtrace-target");
         try {
             // the target's temporary files (most targets leak some on purpose) go into this run's directory
@@ -138,7 +140,10 @@ public final class TargetJvm {
             cmd.addAll(Arrays.asList(args));
             Path out = dir.resolve("stdout");
             Path err = dir.resolve("stderr");
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);

@@ -1,16 +1,12 @@
 package dev.jhtrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jhtrace.it.targets.FakeAgent;
 import dev.jhtrace.it.targets.PhasedTarget;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -20,10 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The agent and the CLI as ordinary users run them: a user with a passwd entry ({@code nobody}) and a uid without one
@@ -40,14 +39,17 @@ class UsersIT {
 
     @BeforeAll
     static void copyWhereOthersCanRead() throws Exception {
-        Assumptions.assumeTrue(Files.getAttribute(Paths.get("/proc/self/"), "unix:uid").equals(0),
+        Assumptions.assumeTrue(
+                Files.getAttribute(Paths.get("/proc/self/"), "unix:uid").equals(0),
                 "switching to other users needs root (running as " + System.getProperty("user.name") + ")");
-        Assumptions.assumeTrue(Files.isExecutable(Paths.get("/usr/bin/setpriv")), "setpriv (util-linux) is not installed");
+        Assumptions.assumeTrue(
+                Files.isExecutable(Paths.get("/usr/bin/setpriv")), "setpriv (util-linux) is not installed");
         shared = Files.createTempDirectory("jhtrace-users");
         jar = Files.copy(TargetJvm.agentJar(), shared.resolve("jhtrace.jar"));
         Path classes = shared.resolve("classes");
         Path pkg = Files.createDirectories(classes.resolve("dev/jhtrace/it/targets"));
-        Path from = Paths.get(System.getProperty("jhtrace.targets.classpath", "target/test-classes"), "dev/jhtrace/it/targets");
+        Path from = Paths.get(
+                System.getProperty("jhtrace.targets.classpath", "target/test-classes"), "dev/jhtrace/it/targets");
         for (Class<?> c : List.of(PhasedTarget.class, FakeAgent.class)) {
             Files.copy(from.resolve(c.getSimpleName() + ".class"), pkg.resolve(c.getSimpleName() + ".class"));
         }
@@ -64,8 +66,9 @@ class UsersIT {
     }
 
     static Stream<Arguments> users() {
-        return Jdk.all().flatMap(jdk -> Stream.of(65534, NO_PASSWD_UID).flatMap(uid ->
-                Stream.of(Arguments.of(jdk, uid, false), Arguments.of(jdk, uid, true))));
+        return Jdk.all()
+                .flatMap(jdk -> Stream.of(65534, NO_PASSWD_UID)
+                        .flatMap(uid -> Stream.of(Arguments.of(jdk, uid, false), Arguments.of(jdk, uid, true))));
     }
 
     @ParameterizedTest(name = "{0}, uid {1}, agent at start: {2}")
@@ -92,9 +95,14 @@ class UsersIT {
             assertEquals(3, open.size(), open.toString());
             for (String leak : leaks) {
                 String[] f = leak.split("\\|");
-                assertEquals(1, Reports.withFrame(open, PhasedTarget.class.getName(), Integer.parseInt(f[1])).size(), open.toString());
+                assertEquals(
+                        1,
+                        Reports.withFrame(open, PhasedTarget.class.getName(), Integer.parseInt(f[1]))
+                                .size(),
+                        open.toString());
             }
-            String first = "0x" + Integer.toHexString(Integer.parseInt(leaks.get(0).split("\\|")[0]));
+            String first =
+                    "0x" + Integer.toHexString(Integer.parseInt(leaks.get(0).split("\\|")[0]));
             Cli.Run one = Cli.runAs(as, jdk, jar, t.pid, first);
             assertEquals(0, one.exit(), one.err());
             assertTrue(one.out().contains("Handle " + first.toUpperCase().replace("0X", "0x") + " - OPEN"), one.out());
@@ -115,13 +123,25 @@ class UsersIT {
         Path tmp = ownTmp(VICTIM_UID);
         List<String> victim = as(VICTIM_UID, tmp);
         List<String> cmd = new ArrayList<>(victim);
-        cmd.addAll(List.of(jdk.java().toString(), "-Djava.io.tmpdir=" + tmp, "-cp", classpath, PhasedTarget.class.getName()));
+        cmd.addAll(List.of(
+                jdk.java().toString(), "-Djava.io.tmpdir=" + tmp, "-cp", classpath, PhasedTarget.class.getName()));
         try (RunningTarget t = new RunningTarget(cmd)) {
             Path socket = channelDir.resolve(t.pid + ".sock");
 
             // 1. another user made the victim's socket directory and listens in it
-            run("setpriv", "--reuid=" + ATTACKER_UID, "--regid=" + ATTACKER_UID, "--clear-groups", "mkdir", "-m", "755", channelDir.toString());
-            try (Fake fake = new Fake(List.of("setpriv", "--reuid=" + ATTACKER_UID, "--regid=" + ATTACKER_UID, "--clear-groups"), jdk, socket)) {
+            run(
+                    "setpriv",
+                    "--reuid=" + ATTACKER_UID,
+                    "--regid=" + ATTACKER_UID,
+                    "--clear-groups",
+                    "mkdir",
+                    "-m",
+                    "755",
+                    channelDir.toString());
+            try (Fake fake = new Fake(
+                    List.of("setpriv", "--reuid=" + ATTACKER_UID, "--regid=" + ATTACKER_UID, "--clear-groups"),
+                    jdk,
+                    socket)) {
                 for (String command : List.of("-diff", "-enable")) {
                     Cli.Run r = Cli.runAs(victim, jdk, jar, t.pid, command);
                     refused(r, "belongs to uid " + ATTACKER_UID + ", not to uid " + VICTIM_UID);
@@ -144,7 +164,9 @@ class UsersIT {
                 Cli.Run r = Cli.runAs(victim, jdk, jar, t.pid, "-diff");
                 assertEquals(0, r.exit(), r.err());
                 assertTrue(r.out().contains("no leaks here"), r.out());
-                assertTrue(r.out().chars().noneMatch(c -> c == 0x1b || c == 0x07), "control characters reached the terminal: " + r.out());
+                assertTrue(
+                        r.out().chars().noneMatch(c -> c == 0x1b || c == 0x07),
+                        "control characters reached the terminal: " + r.out());
                 assertTrue(r.out().contains("\\x1B]0;owned\\x07"), r.out());
             }
             assertEquals(0, t.exit());
@@ -193,7 +215,8 @@ class UsersIT {
     }
 
     private static List<String> as(int uid, Path tmp) {
-        return List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "env", "TMPDIR=" + tmp, "HOME=" + tmp);
+        return List.of(
+                "setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "env", "TMPDIR=" + tmp, "HOME=" + tmp);
     }
 
     private static void run(String... cmd) throws Exception {

@@ -1,21 +1,20 @@
 package dev.jhtrace.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.jhtrace.it.targets.SignalsTarget;
 import dev.jhtrace.it.targets.WalkerTarget;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The native module's own stack walker (HotSpot's structures) gives exactly the frames AsyncGetCallTrace gives, on
@@ -65,12 +64,20 @@ class WalkerIT {
     void aCrashOfTheProgramStillReachesHotSpotsErrorHandler(Jdk jdk) throws Exception {
         Path dir = Files.createTempDirectory("jhtrace-crash");
         try {
-            TargetJvm.Result r = TargetJvm.run(jdk, List.of("-XX:ErrorFile=" + dir.resolve("hs_err.log"), "-XX:-CreateCoredumpOnCrash",
-                    "-javaagent:" + TargetJvm.agentJar() + "=walker=vm"), SignalsTarget.class, "crash");
+            TargetJvm.Result r = TargetJvm.run(
+                    jdk,
+                    List.of(
+                            "-XX:ErrorFile=" + dir.resolve("hs_err.log"),
+                            "-XX:-CreateCoredumpOnCrash",
+                            "-javaagent:" + TargetJvm.agentJar() + "=walker=vm"),
+                    SignalsTarget.class,
+                    "crash");
             assertTrue(r.stdout().contains("CRASHING") && !r.stdout().contains("SURVIVED"), r.stdout() + r.stderr());
             assertTrue(r.exitCode() != 0, "the JVM died");
             Path log = dir.resolve("hs_err.log");
-            assertTrue(Files.isRegularFile(log), "HotSpot wrote its error log (it handled the fault): " + r.stdout() + r.stderr());
+            assertTrue(
+                    Files.isRegularFile(log),
+                    "HotSpot wrote its error log (it handled the fault): " + r.stdout() + r.stderr());
             String text = Files.readString(log);
             assertTrue(text.contains("SIGSEGV"), text.substring(0, Math.min(2000, text.length())));
         } finally {
@@ -83,7 +90,8 @@ class WalkerIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#ends")
     void underXcheckJniTheWalkerStaysOffAndHotSpotHasNothingToSay(Jdk jdk) throws Exception {
-        TargetJvm.Result r = TargetJvm.runWithReport(jdk, List.of("-Xcheck:jni"), "walker=check", SignalsTarget.class, "share");
+        TargetJvm.Result r =
+                TargetJvm.runWithReport(jdk, List.of("-Xcheck:jni"), "walker=check", SignalsTarget.class, "share");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("the structures' walker is unavailable on this JVM (-7)"), r.stderr());
         assertFalse(r.stdout().contains("Warning: SIG"), "HotSpot printed about a signal handler: " + r.stdout());
@@ -93,7 +101,8 @@ class WalkerIT {
         for (int i = 0; i < lines.length; i++) {
             if (lines[i].startsWith("WARNING")) {
                 String where = i + 1 < lines.length ? lines[i + 1].trim() : "";
-                assertTrue(where.startsWith("at sun.instrument.InstrumentationImpl.getAllLoadedClasses0("),
+                assertTrue(
+                        where.startsWith("at sun.instrument.InstrumentationImpl.getAllLoadedClasses0("),
                         "a JNI warning from the agent's native code: " + lines[i] + " " + where + "\n" + r.stdout());
             }
         }
@@ -121,6 +130,8 @@ class WalkerIT {
         assertTrue(compared >= walks * 9 / 10, "walks not compared: " + r.stderr());
         assertTrue(r.report().path("warnings").toString().contains("0 disagreed"), "the summary is in the report too");
         // walker=auto trusts the walker by the layout it read, and every JDK of the matrix has a verified one
-        assertTrue(r.stderr().matches("(?s).*layout 0x[0-9a-f]{16}L \\(verified\\).*"), "layout not among the verified: " + r.stderr());
+        assertTrue(
+                r.stderr().matches("(?s).*layout 0x[0-9a-f]{16}L \\(verified\\).*"),
+                "layout not among the verified: " + r.stderr());
     }
 }

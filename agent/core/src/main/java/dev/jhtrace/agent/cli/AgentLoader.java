@@ -4,7 +4,6 @@ import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,7 @@ import java.nio.file.Paths;
  * goes over the control channel, because JDK 21+ prints a warning for each dynamically loaded agent.
  */
 final class AgentLoader {
-    private AgentLoader() {
-    }
+    private AgentLoader() {}
 
     /**
      * @param pid     the target
@@ -26,8 +24,9 @@ final class AgentLoader {
     static void load(long pid, String options) throws Target.Refused {
         String cmdline = cmdline(pid);
         if (cmdline.contains("-XX:-EnableDynamicAgentLoading")) {
-            throw new Target.Refused("process " + pid + " does not allow loading agents (-XX:-EnableDynamicAgentLoading); "
-                    + "start it with -javaagent:" + jar() + " instead");
+            throw new Target.Refused(
+                    "process " + pid + " does not allow loading agents (-XX:-EnableDynamicAgentLoading); "
+                            + "start it with -javaagent:" + jar() + " instead");
         }
         if (cmdline.contains("-XX:+DisableAttachMechanism")) {
             throw new Target.Refused("process " + pid + " does not allow attaching (-XX:+DisableAttachMechanism); "
@@ -45,7 +44,8 @@ final class AgentLoader {
             String m = String.valueOf(e.getMessage());
             throw new Target.Refused("process " + pid + " refused the agent: " + m
                     + (m.contains("EnableDynamicAgentLoading") || m.contains("not enabled")
-                    ? "; start it with -javaagent:" + jar() + " instead" : ""));
+                            ? "; start it with -javaagent:" + jar() + " instead"
+                            : ""));
         } catch (IOException e) {
             throw new Target.Refused("loading the agent into process " + pid + " failed: " + e.getMessage());
         } finally {
@@ -60,7 +60,12 @@ final class AgentLoader {
     /** @return the jar this CLI runs from, which is also the agent */
     static Path jar() throws Target.Refused {
         try {
-            Path p = Paths.get(AgentLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+            Path p = Paths.get(AgentLoader.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toAbsolutePath();
             if (!Files.isRegularFile(p)) {
                 throw new Target.Refused("run the CLI from jhtrace.jar (java -jar jhtrace.jar ...), not from " + p);
             }

@@ -18,14 +18,13 @@ import java.util.List;
  * terminal through it (TIOCSTI). {@code setpriv} is taken from root's own directories only, never from {@code PATH}.
  */
 final class AsUser {
-    private AsUser() {
-    }
+    private AsUser() {}
 
     static int run(int uid, int gid, List<String> args, PrintStream err) {
         Path setpriv = find();
         if (setpriv == null) {
-            err.println("jhtrace: the process belongs to uid " + uid + "; run jhtrace as that user (setpriv, from util-linux, is "
-                    + "not installed to do it for you)");
+            err.println("jhtrace: the process belongs to uid " + uid
+                    + "; run jhtrace as that user (setpriv, from util-linux, is " + "not installed to do it for you)");
             return 1;
         }
         Path jar;
@@ -35,11 +34,20 @@ final class AsUser {
             err.println("jhtrace: " + e.getMessage());
             return 1;
         }
-        List<String> cmd = new ArrayList<>(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + gid, "--clear-groups", "--",
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                setpriv.toString(),
+                "--reuid=" + uid,
+                "--regid=" + gid,
+                "--clear-groups",
+                "--",
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString()));
         cmd.addAll(args);
         try {
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             Thread errors = new Thread(() -> copy(p.getErrorStream(), System.err), "jhtrace-as-user-stderr");
             errors.setDaemon(true);
             errors.start();

@@ -1,7 +1,6 @@
 package dev.jhtrace.agent.cli;
 
 import dev.jhtrace.agent.control.HtraceCommand;
-
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +11,7 @@ import java.util.List;
  * channel. Exit status: 0 on success, 1 when the target refuses or cannot be reached, 2 for bad input.
  */
 public final class JhtraceCli {
-    private JhtraceCli() {
-    }
+    private JhtraceCli() {}
 
     /**
      * @param args command-line arguments
@@ -89,19 +87,25 @@ public final class JhtraceCli {
     static void help(PrintStream out) {
         out.println("jhtrace - !htrace for the JVM: stack traces of every file descriptor opened, closed or misused");
         out.println();
-        out.println("Debugger side (a JVM of your own user, or as root any user's, started with or without the agent):");
+        out.println(
+                "Debugger side (a JVM of your own user, or as root any user's, started with or without the agent):");
         out.println("  jhtrace <pid> -enable [Max_Traces]   load the agent if needed, enable tracing, take a snapshot");
         out.println("  jhtrace <pid> -snapshot              take a snapshot");
         out.println("  jhtrace <pid> -diff                  handles opened since the last snapshot and still open");
-        out.println("  jhtrace <pid> [Handle [Max_Traces]]  traces of one handle (hex, like 0x1C; 0 or omitted: all), newest first");
+        out.println(
+                "  jhtrace <pid> [Handle [Max_Traces]]  traces of one handle (hex, like 0x1C; 0 or omitted: all), newest first");
         out.println("  jhtrace <pid> -disable               stop tracing and free the trace database");
-        out.println("  jhtrace list                         running JVMs of this user, and whether jhtrace is enabled in each");
+        out.println(
+                "  jhtrace list                         running JVMs of this user, and whether jhtrace is enabled in each");
         out.println("  jhtrace -?                           this help");
-        out.println("  Add --format json to a query for the JSON report form, --timeout SECONDS to wait longer than 60 s.");
-        out.println("  -enable also takes agent options: jhtrace <pid> -enable [Max_Traces] report=/tmp/leaks-%p.json,depth=32");
+        out.println(
+                "  Add --format json to a query for the JSON report form, --timeout SECONDS to wait longer than 60 s.");
+        out.println(
+                "  -enable also takes agent options: jhtrace <pid> -enable [Max_Traces] report=/tmp/leaks-%p.json,depth=32");
         out.println();
         out.println("As an agent, from JVM start:");
-        out.println("  java -javaagent:jhtrace.jar[=report=PATH,format=txt|json|html,max=N,traces=bad|all|none,internal=true] ...");
+        out.println(
+                "  java -javaagent:jhtrace.jar[=report=PATH,format=txt|json|html,max=N,traces=bad|all|none,internal=true] ...");
         out.println("     report=PATH  write the leak report at shutdown (%p = pid, %t = timestamp)");
         out.println("     max=N        trace database capacity (default 16384)");
     }

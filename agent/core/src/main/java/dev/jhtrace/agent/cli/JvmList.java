@@ -2,7 +2,6 @@ package dev.jhtrace.agent.cli;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
-
 import java.io.PrintStream;
 import java.util.Comparator;
 import java.util.List;
@@ -12,8 +11,7 @@ final class JvmList {
     /** The most {@code list} waits for one JVM's status: a stopped JVM shows as {@code ?}, it does not hold up the rest. */
     static final long TIMEOUT_MILLIS = 2_000;
 
-    private JvmList() {
-    }
+    private JvmList() {}
 
     static int print(PrintStream out, long timeoutMillis) {
         List<VirtualMachineDescriptor> vms = VirtualMachine.list();

@@ -2,7 +2,6 @@ package dev.jhtrace.agent.cli;
 
 import dev.jhtrace.agent.control.ControlEndpoint;
 import dev.jhtrace.agent.control.HtraceCommand;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -92,7 +91,8 @@ final class Target {
         try {
             maps = Files.readString(proc.resolve("maps"));
         } catch (IOException e) {
-            throw new Refused("cannot inspect process " + pid + " (" + command(proc) + "): /proc/" + pid + "/maps is not readable");
+            throw new Refused("cannot inspect process " + pid + " (" + command(proc) + "): /proc/" + pid
+                    + "/maps is not readable");
         }
         if (!maps.contains("/libjvm.so")) {
             throw new Refused("process " + pid + " (" + command(proc) + ") is not a Java VM");
@@ -138,7 +138,8 @@ final class Target {
         if (answer.startsWith("ERR ")) {
             throw new Refused(answer.substring(4).trim().replace('\n', ' '));
         }
-        throw new Refused("unexpected answer from process " + pid + ": " + answer.lines().findFirst().orElse("(nothing)"));
+        throw new Refused("unexpected answer from process " + pid + ": "
+                + answer.lines().findFirst().orElse("(nothing)"));
     }
 
     private void waitFor(Path socket) throws Refused {
@@ -149,8 +150,9 @@ final class Target {
                 throw new Refused(why);
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new Refused("the agent was loaded into process " + pid + " but its control channel did not appear in "
-                        + AGENT_START_TIMEOUT_MILLIS / 1000 + " s; see the process's stderr");
+                throw new Refused(
+                        "the agent was loaded into process " + pid + " but its control channel did not appear in "
+                                + AGENT_START_TIMEOUT_MILLIS / 1000 + " s; see the process's stderr");
             }
             if (!Files.isDirectory(Paths.get("/proc", Long.toString(pid)))) {
                 throw new Refused("process " + pid + " exited");
@@ -203,11 +205,12 @@ final class Target {
     private String talk(SocketChannel ch, Path socket, String request) throws IOException, Refused {
         ch.connect(UnixDomainSocketAddress.of(socket));
         // the process that answers must run as the target's uid, whoever created the socket file
-        UserPrincipal peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+        UserPrincipal peer =
+                ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
         UserPrincipal expected = Files.getOwner(Paths.get("/proc", Long.toString(pid)));
         if (!peer.equals(expected)) {
-            throw new Refused("the process answering on " + socket + " is not of uid " + uid + " (it is " + peer.getName()
-                    + "); refusing its answer");
+            throw new Refused("the process answering on " + socket + " is not of uid " + uid + " (it is "
+                    + peer.getName() + "); refusing its answer");
         }
         ByteBuffer out = ByteBuffer.wrap((request + "\n").getBytes(StandardCharsets.UTF_8));
         while (out.hasRemaining()) {
@@ -220,7 +223,8 @@ final class Target {
             answer.write(in.array(), 0, in.position());
             in.clear();
             if (answer.size() > MAX_ANSWER_BYTES) {
-                throw new Refused("the answer of process " + pid + " exceeds " + (MAX_ANSWER_BYTES >> 20) + " MB; refusing it");
+                throw new Refused(
+                        "the answer of process " + pid + " exceeds " + (MAX_ANSWER_BYTES >> 20) + " MB; refusing it");
             }
         }
         if (answer.size() == 0 && !alive()) {

@@ -2,8 +2,7 @@ package dev.jhtrace.agent.cli;
 
 /** What the CLI prints of text it did not write itself: an answer, a process's name. */
 final class Terminal {
-    private Terminal() {
-    }
+    private Terminal() {}
 
     /**
      * @param text text from a target (which could be another user's process answering in its name)

@@ -3,12 +3,10 @@ package dev.jhtrace.agent.control;
 import dev.jhtrace.agent.AgentOptions;
 import dev.jhtrace.agent.ReportRequest;
 import dev.jhtrace.agent.Tracer;
-
 import dev.jhtrace.agent.os.ProcFds;
 import dev.jhtrace.agent.os.ProcessInfo;
-
-import dev.jhtrace.agent.report.ReportFormat;
 import dev.jhtrace.agent.report.LeakReport;
+import dev.jhtrace.agent.report.ReportFormat;
 import dev.jhtrace.agent.report.TextReportWriter;
 
 /**
@@ -27,8 +25,7 @@ public final class CommandProcessor {
     }
 
     /** The outcome of a command: the text to show, or the reason it failed. */
-    record Result(boolean ok, String text) {
-    }
+    record Result(boolean ok, String text) {}
 
     /**
      * @param command the command
@@ -41,7 +38,8 @@ public final class CommandProcessor {
             case ENABLE -> {
                 String changes = changeOptions(command.options());
                 tracer.capture().setEnabled(true);
-                java.util.Set<Integer> os = ProcFds.list(ProcFds.self()).keySet(); // before the command: see Tracer.report
+                java.util.Set<Integer> os =
+                        ProcFds.list(ProcFds.self()).keySet(); // before the command: see Tracer.report
                 int[] counts = onAnalyzer(() -> {
                     if (command.maxTraces() >= 0) {
                         tracer.analyzer().setMaxTraces(command.maxTraces());
@@ -49,15 +47,25 @@ public final class CommandProcessor {
                     int[] snap = tracer.analyzer().takeSnapshot(os);
                     return new int[] {snap[0], snap[1], tracer.analyzer().maxTraces()};
                 });
-                return status(command, process, "handle tracing enabled, Max_Traces 0x" + Integer.toHexString(counts[2]).toUpperCase()
-                        + "; snapshot taken: " + counts[0] + " traced and " + counts[1] + " untraced handle(s) open" + changes, true, counts);
+                return status(
+                        command,
+                        process,
+                        "handle tracing enabled, Max_Traces 0x"
+                                + Integer.toHexString(counts[2]).toUpperCase() + "; snapshot taken: " + counts[0]
+                                + " traced and " + counts[1] + " untraced handle(s) open" + changes,
+                        true,
+                        counts);
             }
             case SNAPSHOT -> {
                 requireEnabled();
                 java.util.Set<Integer> os = ProcFds.list(ProcFds.self()).keySet();
                 int[] snap = onAnalyzer(() -> tracer.analyzer().takeSnapshot(os));
-                return status(command, process, "snapshot taken: " + snap[0] + " traced and " + snap[1] + " untraced handle(s) open",
-                        true, new int[] {snap[0], snap[1], -1});
+                return status(
+                        command,
+                        process,
+                        "snapshot taken: " + snap[0] + " traced and " + snap[1] + " untraced handle(s) open",
+                        true,
+                        new int[] {snap[0], snap[1], -1});
             }
             case DISABLE -> {
                 tracer.capture().setEnabled(false);
@@ -69,8 +77,14 @@ public final class CommandProcessor {
             }
             case STATUS -> {
                 boolean on = tracer.capture().isEnabled();
-                int[] counts = onAnalyzer(() -> new int[] {tracer.analyzer().traceCount(), tracer.analyzer().maxTraces()});
-                return status(command, process, "handle tracing " + (on ? "enabled" : "disabled") + ", " + counts[0] + " trace(s) held", on,
+                int[] counts = onAnalyzer(() -> new int[] {
+                    tracer.analyzer().traceCount(), tracer.analyzer().maxTraces()
+                });
+                return status(
+                        command,
+                        process,
+                        "handle tracing " + (on ? "enabled" : "disabled") + ", " + counts[0] + " trace(s) held",
+                        on,
                         null);
             }
             case DIFF -> {
@@ -80,7 +94,8 @@ public final class CommandProcessor {
             }
             case TRACES -> {
                 requireEnabled();
-                LeakReport r = tracer.report(ReportRequest.traces(command.handle(), command.maxTraces()), TIMEOUT_MILLIS);
+                LeakReport r =
+                        tracer.report(ReportRequest.traces(command.handle(), command.maxTraces()), TIMEOUT_MILLIS);
                 return report(r, command, r == null ? null : TextReportWriter.writeTraces(r, command.handle()));
             }
             default -> throw new IllegalStateException(command.op().name());
@@ -102,15 +117,20 @@ public final class CommandProcessor {
         } catch (AgentOptions.BadOption e) {
             throw new IllegalArgumentException("bad agent option: " + e.getMessage());
         }
-        String problem = change.merged().reportPath() == null ? null
-                : dev.jhtrace.agent.report.ReportFile.checkPattern(change.merged().reportPath(), ProcessInfo.pid());
+        String problem = change.merged().reportPath() == null
+                ? null
+                : dev.jhtrace.agent.report.ReportFile.checkPattern(
+                        change.merged().reportPath(), ProcessInfo.pid());
         if (problem != null) {
-            throw new IllegalArgumentException("report=" + AgentOptions.printable(change.merged().reportPath()) + ": " + problem);
+            throw new IllegalArgumentException(
+                    "report=" + AgentOptions.printable(change.merged().reportPath()) + ": " + problem);
         }
         tracer.setOptions(change.merged());
         StringBuilder sb = new StringBuilder();
         if (change.merged().reportPath() != null) {
-            sb.append("; the leak report goes to ").append(AgentOptions.printable(change.merged().reportPath())).append(" at exit");
+            sb.append("; the leak report goes to ")
+                    .append(AgentOptions.printable(change.merged().reportPath()))
+                    .append(" at exit");
         }
         for (String fixed : change.fixed()) {
             sb.append(";\n  ").append(fixed);
@@ -136,16 +156,25 @@ public final class CommandProcessor {
         if (r == null) {
             return new Result(false, "the analyzer did not answer within " + TIMEOUT_MILLIS + " ms");
         }
-        return new Result(true, command.format() == ReportFormat.TXT ? text : command.format().write(r));
+        return new Result(
+                true,
+                command.format() == ReportFormat.TXT ? text : command.format().write(r));
     }
 
     private static Result status(HtraceCommand command, String process, String text, boolean enabled, int[] counts) {
         if (command.format() != ReportFormat.JSON) {
             return new Result(true, process + ": " + text + ".\n");
         }
-        StringBuilder sb = new StringBuilder("{\"pid\":").append(ProcessInfo.pid()).append(",\"enabled\":").append(enabled);
+        StringBuilder sb = new StringBuilder("{\"pid\":")
+                .append(ProcessInfo.pid())
+                .append(",\"enabled\":")
+                .append(enabled);
         if (counts != null) {
-            sb.append(",\"snapshot\":{\"traced\":").append(counts[0]).append(",\"untraced\":").append(counts[1]).append('}');
+            sb.append(",\"snapshot\":{\"traced\":")
+                    .append(counts[0])
+                    .append(",\"untraced\":")
+                    .append(counts[1])
+                    .append('}');
             if (counts[2] >= 0) {
                 sb.append(",\"maxTraces\":").append(counts[2]);
             }

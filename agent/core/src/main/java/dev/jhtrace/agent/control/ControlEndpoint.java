@@ -17,8 +17,7 @@ import java.nio.file.attribute.PosixFilePermission;
  * passwd entry, and {@code -Duser.name} can say anything.
  */
 public final class ControlEndpoint {
-    private ControlEndpoint() {
-    }
+    private ControlEndpoint() {}
 
     /**
      * The uid a process runs as: the owner of its {@code /proc/<pid>} directory. The link is followed on purpose:
@@ -92,13 +91,16 @@ public final class ControlEndpoint {
             return "no " + dir;
         }
         if (!d.isDirectory()) {
-            return dir + " is not a directory (" + (d.isSymbolicLink() ? "a symbolic link" : "a file") + "); refusing to use it";
+            return dir + " is not a directory (" + (d.isSymbolicLink() ? "a symbolic link" : "a file")
+                    + "); refusing to use it";
         }
         int owner = ownerUid(dir);
         if (owner != uid) {
-            return dir + " belongs to uid " + owner + ", not to uid " + uid + "; refusing to use it (remove it if it is not yours)";
+            return dir + " belongs to uid " + owner + ", not to uid " + uid
+                    + "; refusing to use it (remove it if it is not yours)";
         }
-        if (d.permissions().contains(PosixFilePermission.GROUP_WRITE) || d.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+        if (d.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                || d.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
             return dir + " is writable by other users; refusing to use it";
         }
         BasicFileAttributes s;

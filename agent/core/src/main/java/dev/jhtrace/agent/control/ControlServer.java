@@ -2,7 +2,6 @@ package dev.jhtrace.agent.control;
 
 import dev.jhtrace.agent.AgentLog;
 import dev.jhtrace.agent.AgentThreads;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -68,7 +67,8 @@ public final class ControlServer {
             try {
                 // registered first, and once however often start() is retried: a JVM that begins to exit while the
                 // channel starts must not leave the socket behind
-                Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.wrap(new Stop()), "jhtrace-control-cleanup"));
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(AgentThreads.wrap(new Stop()), "jhtrace-control-cleanup"));
                 hookRegistered = true;
             } catch (IllegalStateException exiting) {
                 return;
@@ -81,12 +81,18 @@ public final class ControlServer {
                 return;
             }
             int fd = ControlSocket.listen0(dir.toString(), ControlEndpoint.socketName(pid));
-            if (fd == ControlSocket.EMFILE || fd == ControlSocket.ENFILE || fd == ControlSocket.ENOMEM || fd == ControlSocket.ENOBUFS) {
+            if (fd == ControlSocket.EMFILE
+                    || fd == ControlSocket.ENFILE
+                    || fd == ControlSocket.ENOMEM
+                    || fd == ControlSocket.ENOBUFS) {
                 throw new OutOfDescriptors(dir + ": " + ControlSocket.describe(fd));
             }
             if (fd < 0) {
-                throw new IOException(dir + ": " + ControlSocket.describe(fd) + (fd == ControlSocket.FOREIGN ? " (uid "
-                        + ControlEndpoint.ownerUid(dir) + ", this process is uid " + uid + "); remove it or let its owner remove it" : ""));
+                throw new IOException(dir + ": " + ControlSocket.describe(fd)
+                        + (fd == ControlSocket.FOREIGN
+                                ? " (uid " + ControlEndpoint.ownerUid(dir) + ", this process is uid " + uid
+                                        + "); remove it or let its owner remove it"
+                                : ""));
             }
             listener = fd;
         }
@@ -101,9 +107,12 @@ public final class ControlServer {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 String number = name.substring(0, name.length() - ".sock".length());
-                if (!number.isEmpty() && number.chars().allMatch(c -> c >= '0' && c <= '9') && number.length() < 10
+                if (!number.isEmpty()
+                        && number.chars().allMatch(c -> c >= '0' && c <= '9')
+                        && number.length() < 10
                         && !Files.exists(Paths.get("/proc", number))) {
-                    ControlSocket.unlinkStale0(dir.toString(), name); // unless a process of another pid namespace answers
+                    ControlSocket.unlinkStale0(
+                            dir.toString(), name); // unless a process of another pid namespace answers
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -135,8 +144,10 @@ public final class ControlServer {
                 }
                 // out of descriptors (the program's own leak, often the very thing being debugged) or memory:
                 // wait and try again, the channel must work once the program frees descriptors
-                AgentLog.once("control-accept:" + client, "jhtrace: control channel: " + ControlSocket.describe(client)
-                        + "; it goes on when the process has descriptors again");
+                AgentLog.once(
+                        "control-accept:" + client,
+                        "jhtrace: control channel: " + ControlSocket.describe(client)
+                                + "; it goes on when the process has descriptors again");
                 pause();
                 continue;
             }
@@ -181,7 +192,8 @@ public final class ControlServer {
         }
         String answer;
         try {
-            List<String> words = request.isBlank() ? List.of() : Arrays.asList(request.trim().split("\\s+"));
+            List<String> words =
+                    request.isBlank() ? List.of() : Arrays.asList(request.trim().split("\\s+"));
             CommandProcessor.Result r = processor.execute(HtraceCommand.parse(words));
             answer = r.ok() ? "OK\n" + r.text() : "ERR " + dev.jhtrace.agent.report.Escapes.printable(r.text()) + "\n";
         } catch (RuntimeException e) {

@@ -22,12 +22,12 @@ public final class ControlSocket {
     static final int IN_USE = -100004;
     /** errno values the accept loop waits out instead of giving up. */
     static final int EMFILE = -24;
+
     static final int ENFILE = -23;
     static final int ENOMEM = -12;
     static final int ENOBUFS = -105;
 
-    private ControlSocket() {
-    }
+    private ControlSocket() {}
 
     /**
      * @param dir  the socket directory, created owner-only when absent, and checked
@@ -73,7 +73,8 @@ public final class ControlSocket {
             case NOT_DIR -> "the path is a symbolic link or not a directory";
             case TOO_LONG -> "the socket path is too long";
             case TIMEOUT -> "timed out";
-            case IN_USE -> "another live process (of another pid namespace sharing /tmp?) listens at this process's socket path";
+            case IN_USE ->
+                "another live process (of another pid namespace sharing /tmp?) listens at this process's socket path";
             case EMFILE -> "too many open files";
             case ENFILE -> "too many open files in the system";
             case -13 -> "permission denied";

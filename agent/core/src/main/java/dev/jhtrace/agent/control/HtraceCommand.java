@@ -1,9 +1,7 @@
 package dev.jhtrace.agent.control;
 
 import dev.jhtrace.agent.AgentOptions;
-
 import dev.jhtrace.agent.report.ReportFormat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -154,13 +152,16 @@ public record HtraceCommand(Op op, int handle, int maxTraces, ReportFormat forma
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a handle: '" + text + "' (handles are hexadecimal, like 0x1C or 1C)");
+            throw new IllegalArgumentException(
+                    "not a handle: '" + text + "' (handles are hexadecimal, like 0x1C or 1C)");
         }
     }
 
     private static int count(String text) {
         try {
-            int v = text.toLowerCase(Locale.ROOT).startsWith("0x") ? Integer.parseInt(text.substring(2), 16) : Integer.parseInt(text);
+            int v = text.toLowerCase(Locale.ROOT).startsWith("0x")
+                    ? Integer.parseInt(text.substring(2), 16)
+                    : Integer.parseInt(text);
             if (v < 0) {
                 throw new NumberFormatException();
             }

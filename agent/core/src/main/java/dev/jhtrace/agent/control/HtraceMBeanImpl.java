@@ -2,7 +2,6 @@ package dev.jhtrace.agent.control;
 
 import dev.jhtrace.agent.AgentLog;
 import dev.jhtrace.agent.AgentThreads;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,7 +51,9 @@ public final class HtraceMBeanImpl implements HtraceMXBean {
         AtomicReference<String> answer = new AtomicReference<>();
         AgentThreads.runAsAgent(() -> {
             try {
-                List<String> words = command == null || command.isBlank() ? List.of() : Arrays.asList(command.trim().split("\\s+"));
+                List<String> words = command == null || command.isBlank()
+                        ? List.of()
+                        : Arrays.asList(command.trim().split("\\s+"));
                 CommandProcessor.Result r = processor.execute(HtraceCommand.parse(words));
                 answer.set(r.ok() ? r.text() : "error: " + r.text());
             } catch (RuntimeException e) {

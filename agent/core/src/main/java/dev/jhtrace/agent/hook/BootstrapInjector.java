@@ -1,7 +1,6 @@
 package dev.jhtrace.agent.hook;
 
 import dev.jhtrace.agent.AgentJar;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +24,7 @@ public final class BootstrapInjector {
     static final String[] BRIDGE_CLASSES = {"dev.jhtrace.bootstrap.HookSink", "dev.jhtrace.bootstrap.HandleHooks"};
     private static final String RESOURCE = "dev/jhtrace/agent/jhtrace-bootstrap.jar";
 
-    private BootstrapInjector() {
-    }
+    private BootstrapInjector() {}
 
     /** @return true if an earlier load of the agent already defined the bridge */
     public static boolean alreadyInjected() {
@@ -46,8 +44,13 @@ public final class BootstrapInjector {
      */
     public static void inject(Instrumentation inst, AgentJar jar) throws Exception {
         Module javaBase = Object.class.getModule();
-        inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(BootstrapInjector.class.getModule())),
-                Map.of(), Set.of(), Map.of());
+        inst.redefineModule(
+                javaBase,
+                Set.of(),
+                Map.of("jdk.internal.misc", Set.of(BootstrapInjector.class.getModule())),
+                Map.of(),
+                Set.of(),
+                Map.of());
         Map<String, byte[]> classes = readNestedJar(jar);
         // a direct call, not reflection: the first reflective call spins method-handle classes (16 ms on JDK 25)
         jdk.internal.misc.Unsafe unsafe = jdk.internal.misc.Unsafe.getUnsafe();
@@ -73,7 +76,9 @@ public final class BootstrapInjector {
                     if (e.getName().endsWith(".class")) {
                         ByteArrayOutputStream out = new ByteArrayOutputStream();
                         in.transferTo(out);
-                        String name = e.getName().substring(0, e.getName().length() - 6).replace('/', '.');
+                        String name = e.getName()
+                                .substring(0, e.getName().length() - 6)
+                                .replace('/', '.');
                         classes.put(name, out.toByteArray());
                     }
                 }

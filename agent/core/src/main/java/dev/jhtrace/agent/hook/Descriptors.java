@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Splits JVM method descriptors ({@code (ILjava/lang/String;[B)V}) into their types. */
 final class Descriptors {
-    private Descriptors() {
-    }
+    private Descriptors() {}
 
     /**
      * @param method a method descriptor

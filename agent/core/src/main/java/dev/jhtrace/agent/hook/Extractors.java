@@ -3,7 +3,6 @@ package dev.jhtrace.agent.hook;
 import dev.jhtrace.agent.Emitter;
 import dev.jhtrace.agent.HandleKind;
 import dev.jhtrace.agent.control.HtraceMBeanImpl;
-
 import java.io.FileDescriptor;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -19,10 +18,11 @@ import java.nio.channels.Channel;
 public final class Extractors {
     /** {@code O_DIRECTORY}: 0200000 on x86_64, 040000 on aarch64 and most others. */
     private static final int O_DIRECTORY = System.getProperty("os.arch", "").contains("64")
-            && !System.getProperty("os.arch", "").contains("aarch64") ? 0x10000 : 0x4000;
+                    && !System.getProperty("os.arch", "").contains("aarch64")
+            ? 0x10000
+            : 0x4000;
 
-    private Extractors() {
-    }
+    private Extractors() {}
 
     /**
      * Reads the descriptors a hooked call created, closes or misused, and hands each to the emitter.
@@ -86,7 +86,11 @@ public final class Extractors {
 
     static void selector(Object owner, Object detail, int fd, int flags, Emitter out) {
         out.fd(JdkAccess.intField(owner, "epfd"), HandleKind.EPOLL, "Selector", null);
-        out.fd(JdkAccess.intField(JdkAccess.field(owner, "eventfd"), "efd"), HandleKind.EVENTFD, "Selector wakeup", null);
+        out.fd(
+                JdkAccess.intField(JdkAccess.field(owner, "eventfd"), "efd"),
+                HandleKind.EVENTFD,
+                "Selector wakeup",
+                null);
     }
 
     static void watchService(Object owner, Object detail, int fd, int flags, Emitter out) {
@@ -167,7 +171,8 @@ public final class Extractors {
                 closed = (Boolean) flag;
             } else {
                 String message = detail instanceof Throwable ? ((Throwable) detail).getMessage() : null;
-                closed = message != null && message.toLowerCase(java.util.Locale.ROOT).contains("closed");
+                closed = message != null
+                        && message.toLowerCase(java.util.Locale.ROOT).contains("closed");
             }
         }
         if (closed) {

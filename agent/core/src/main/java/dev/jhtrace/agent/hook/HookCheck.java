@@ -1,7 +1,6 @@
 package dev.jhtrace.agent.hook;
 
 import dev.jhtrace.agent.AgentLog;
-
 import java.util.List;
 
 /**

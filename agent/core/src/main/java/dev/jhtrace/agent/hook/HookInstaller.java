@@ -1,7 +1,6 @@
 package dev.jhtrace.agent.hook;
 
 import dev.jhtrace.agent.AgentLog;
-
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +15,7 @@ import java.util.Set;
  * into existing methods), so retransformation is allowed on every JDK.
  */
 public final class HookInstaller {
-    private HookInstaller() {
-    }
+    private HookInstaller() {}
 
     /**
      * @param inst   the instrumentation
@@ -41,7 +39,8 @@ public final class HookInstaller {
                 try {
                     inst.retransformClasses(c);
                 } catch (Exception | LinkageError e) {
-                    AgentLog.warn("jhtrace: " + c.getName() + " could not be instrumented (" + e + "); its handles are untraced");
+                    AgentLog.warn("jhtrace: " + c.getName() + " could not be instrumented (" + e
+                            + "); its handles are untraced");
                 }
             }
         }
@@ -56,7 +55,8 @@ public final class HookInstaller {
         List<String> warnings = new ArrayList<>();
         Set<String> missing = transformer.unmatchedGroups();
         if (!missing.isEmpty()) {
-            warnings.add("hooks that matched nothing in this JDK (those handles are untraced): " + String.join(", ", missing));
+            warnings.add("hooks that matched nothing in this JDK (those handles are untraced): "
+                    + String.join(", ", missing));
         }
         Set<String> failed = transformer.failures();
         if (!failed.isEmpty()) {

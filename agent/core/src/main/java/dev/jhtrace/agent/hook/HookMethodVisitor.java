@@ -1,10 +1,9 @@
 package dev.jhtrace.agent.hook;
 
+import java.util.List;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-
-import java.util.List;
 
 /**
  * Writes the hook calls of one JDK method: straight-line calls at entry and before each return, and a
@@ -42,7 +41,8 @@ final class HookMethodVisitor extends MethodVisitor {
      * @param points     the hook points on this method
      * @param sites      their indexes in the agent's table, in the same order
      */
-    HookMethodVisitor(MethodVisitor next, String owner, int access, String descriptor, List<HookPoint> points, int[] sites) {
+    HookMethodVisitor(
+            MethodVisitor next, String owner, int access, String descriptor, List<HookPoint> points, int[] sites) {
         super(Opcodes.ASM9, next);
         this.owner = owner;
         this.descriptor = descriptor;

@@ -30,19 +30,49 @@ import dev.jhtrace.agent.jni.NativeHooks;
  */
 public final class HookPath {
     private static final Class<?>[] CLASSES = {
-        HandleCapture.class, Emitter.class, Extractors.class, Extraction.class, HandleKind.class, HookPoint.class,
-        TraceType.class, EventRing.class, HandleEvent.class, AgentThreads.class, NativeHooks.class, JdkAccess.class, DropLedger.class,
-        AgentLog.class, HookTransformer.class, HookClassVisitor.class, HookMethodVisitor.class, MethodShape.class, HookCode.class,
-        net.bytebuddy.jar.asm.Attribute.class, net.bytebuddy.jar.asm.ConstantDynamic.class,
-        net.bytebuddy.jar.asm.Handle.class, net.bytebuddy.jar.asm.TypePath.class, net.bytebuddy.jar.asm.TypeReference.class,
-        net.bytebuddy.jar.asm.Label.class, net.bytebuddy.jar.asm.Type.class,
+        HandleCapture.class,
+        Emitter.class,
+        Extractors.class,
+        Extraction.class,
+        HandleKind.class,
+        HookPoint.class,
+        TraceType.class,
+        EventRing.class,
+        HandleEvent.class,
+        AgentThreads.class,
+        NativeHooks.class,
+        JdkAccess.class,
+        DropLedger.class,
+        AgentLog.class,
+        HookTransformer.class,
+        HookClassVisitor.class,
+        HookMethodVisitor.class,
+        MethodShape.class,
+        HookCode.class,
+        net.bytebuddy.jar.asm.Attribute.class,
+        net.bytebuddy.jar.asm.ConstantDynamic.class,
+        net.bytebuddy.jar.asm.Handle.class,
+        net.bytebuddy.jar.asm.TypePath.class,
+        net.bytebuddy.jar.asm.TypeReference.class,
+        net.bytebuddy.jar.asm.Label.class,
+        net.bytebuddy.jar.asm.Type.class,
     };
     /** Package-private or nested ASM classes, which cannot be named here. */
-    private static final String[] ASM_INTERNAL = {"Attribute$Set", "Constants", "SymbolTable$LabelEntry", "SymbolTable$Entry",
-        "Symbol", "CurrentFrame", "Handler", "ByteVector", "Context", "Edge", "Frame"};
+    private static final String[] ASM_INTERNAL = {
+        "Attribute$Set",
+        "Constants",
+        "SymbolTable$LabelEntry",
+        "SymbolTable$Entry",
+        "Symbol",
+        "CurrentFrame",
+        "Handler",
+        "ByteVector",
+        "Context",
+        "Edge",
+        "Frame"
+    };
 
-    private HookPath() {
-    }
+    private HookPath() {}
 
     /** Loads and initialises the classes; one that is missing is skipped (it cannot be needed then). */
     public static void prepare() {

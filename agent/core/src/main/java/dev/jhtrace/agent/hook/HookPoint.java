@@ -15,8 +15,14 @@ import dev.jhtrace.agent.TraceType;
  * @param group      hook points that are alternatives across JDK versions share a group; start-up warns
  *                   only when no point of a group matched
  */
-public record HookPoint(String type, String method, MethodShape shape, HookCode code, TraceType trace, Extraction extraction,
-                 String group) {
+public record HookPoint(
+        String type,
+        String method,
+        MethodShape shape,
+        HookCode code,
+        TraceType trace,
+        Extraction extraction,
+        String group) {
 
     HookPoint(String type, String method, MethodShape shape, HookCode code, TraceType trace, Extraction extraction) {
         this(type, method, shape, code, trace, extraction, type + "." + method);

@@ -1,10 +1,6 @@
 package dev.jhtrace.agent.hook;
 
 import dev.jhtrace.agent.AgentLog;
-
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassWriter;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -16,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
 
 /**
  * Puts the hooks into the JDK classes of the {@link HookPoints} table, when they are retransformed at start
@@ -64,8 +62,13 @@ final class HookTransformer implements ClassFileTransformer {
     }
 
     @Override
-    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
-                            ProtectionDomain domain, byte[] bytes) {
+    public byte[] transform(
+            Module module,
+            ClassLoader loader,
+            String className,
+            Class<?> redefined,
+            ProtectionDomain domain,
+            byte[] bytes) {
         int[] sites = loader == null && className != null ? sitesByClass.get(className) : null;
         if (sites == null) {
             return null;
@@ -80,7 +83,9 @@ final class HookTransformer implements ClassFileTransformer {
         } catch (Throwable t) {
             String name = className.replace('/', '.');
             failed.add(name + " (" + t + ")");
-            AgentLog.once("transform:" + name, "jhtrace: " + name + " could not be instrumented (" + t + "); its handles are untraced");
+            AgentLog.once(
+                    "transform:" + name,
+                    "jhtrace: " + name + " could not be instrumented (" + t + "); its handles are untraced");
             return null;
         }
     }
@@ -104,8 +109,8 @@ final class HookTransformer implements ClassFileTransformer {
             }
             try (InputStream in = ClassLoader.getSystemResourceAsStream(e.getKey() + ".class")) {
                 if (in != null) {
-                    new ClassReader(in.readAllBytes()).accept(new HookClassVisitor(null, table, e.getValue(), found),
-                            ClassReader.SKIP_CODE);
+                    new ClassReader(in.readAllBytes())
+                            .accept(new HookClassVisitor(null, table, e.getValue(), found), ClassReader.SKIP_CODE);
                 }
             } catch (IOException | RuntimeException ignored) {
                 // unreadable: its points count as unmatched

@@ -29,7 +29,10 @@ public final class JdkAccess {
                         continue;
                     }
                     try {
-                        handles.put(f.getName(), MethodHandles.privateLookupIn(c, MethodHandles.lookup()).unreflectVarHandle(f));
+                        handles.put(
+                                f.getName(),
+                                MethodHandles.privateLookupIn(c, MethodHandles.lookup())
+                                        .unreflectVarHandle(f));
                     } catch (ReflectiveOperationException | RuntimeException e) {
                         // a package we did not open: the field stays unreadable and the site reports nothing
                     }
@@ -42,8 +45,7 @@ public final class JdkAccess {
     private static VarHandle fileDescriptorFd;
     private static jdk.internal.misc.Unsafe unsafe;
 
-    private JdkAccess() {
-    }
+    private JdkAccess() {}
 
     /**
      * Opens the JDK packages that hold handle state to this agent's module.

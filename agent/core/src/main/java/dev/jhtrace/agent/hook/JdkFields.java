@@ -46,8 +46,7 @@ final class JdkFields {
         "sun.nio.ch.NioSocketImpl#fd#bad references to closed Sockets",
     };
 
-    private JdkFields() {
-    }
+    private JdkFields() {}
 
     /** @return one warning per field this JDK lacks, naming what goes unreported */
     static List<String> check() {
@@ -64,8 +63,8 @@ final class JdkFields {
             String[] f = entry.split("#", 3);
             String problem = problem(f[0], f[1]);
             if (problem != null) {
-                warnings.add("JDK field " + f[0] + "." + f[1] + " " + problem + " in this JDK (" + System.getProperty("java.version")
-                        + "): " + f[2] + " are not reported");
+                warnings.add("JDK field " + f[0] + "." + f[1] + " " + problem + " in this JDK ("
+                        + System.getProperty("java.version") + "): " + f[2] + " are not reported");
             }
         }
         return warnings;

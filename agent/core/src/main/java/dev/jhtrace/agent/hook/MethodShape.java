@@ -22,7 +22,8 @@ final class MethodShape {
     private final String returnType;
     private final boolean publicInstance;
 
-    private MethodShape(int parameters, int parameterIndex, String parameterType, String returnType, boolean publicInstance) {
+    private MethodShape(
+            int parameters, int parameterIndex, String parameterType, String returnType, boolean publicInstance) {
         this.parameters = parameters;
         this.parameterIndex = parameterIndex;
         this.parameterType = parameterType;

@@ -15,8 +15,7 @@ import java.util.Map;
  * compares the header itself, and decodes a record the C side wrote with known values.
  */
 public final class NativeContract {
-    private NativeContract() {
-    }
+    private NativeContract() {}
 
     // a drain record (nh_drain0 -> NativeDrain): a header, the path padded to 8 bytes, then the frames
     /** int32: JH_EVENT_* */
@@ -41,18 +40,22 @@ public final class NativeContract {
     static final int REC_CALLER = 40;
     /** 16 bytes: the thread's name, NUL-padded */
     static final int REC_THREAD = 48;
+
     static final int REC_THREAD_BYTES = 16;
     /** bytes before the path */
     static final int REC_HEADER = 64;
+
     static final int REC_PATH_ALIGN = 8;
     /** per frame: int64 jmethodID, int64 bytecode index */
     static final int REC_FRAME_BYTES = 16;
+
     static final int REC_MAX_PATH = 256;
     static final int REC_MAX_FRAMES = 64;
     /** A record's {@code REC_TYPE}: an open. */
     public static final int EVENT_OPEN = 1;
     /** A close. */
     public static final int EVENT_CLOSE = 2;
+
     static final int EVENT_BAD_REFERENCE = 3;
 
     // the drop ledger (nh_start0's direct buffer): one int32 count per fd number below this
@@ -64,6 +67,7 @@ public final class NativeContract {
     static final int START_NO_JVMTI = 1;
     /** dlopen/dlsym not found */
     static final int START_NO_LOADER = 2;
+
     static final int START_NO_RING = 3;
     static final int START_TWICE = 4;
 
@@ -80,6 +84,7 @@ public final class NativeContract {
     static final int INIT_NO_TABLES = -1;
     /** not the x86_64 frame layout the walker knows */
     static final int INIT_FRAME_LAYOUT = -3;
+
     static final int INIT_MISSING_FIELD = -4;
     /** neither nmethod layout the walker knows */
     static final int INIT_NMETHOD_LAYOUT = -5;
@@ -89,6 +94,7 @@ public final class NativeContract {
     static final int INIT_CHECK_JNI = -7;
     /** the guarded reads' fault handler could not be installed */
     static final int INIT_FAULT_HANDLER = -8;
+
     static final int INIT_NOT_X86_64 = -100;
     /** no AsyncGetCallTrace: the module takes no stacks */
     static final int INIT_NO_ASGCT = -200;
@@ -109,9 +115,11 @@ public final class NativeContract {
     static final int WALK_NO_METHOD = -8;
     /** a native method's frame where none is expected */
     static final int WALK_NATIVE_FRAME = -9;
+
     static final int WALK_FRAME_SIZE = -10;
     /** a compiled frame's caller beyond the stack's base */
     static final int WALK_BEYOND_STACK = -11;
+
     static final int WALK_INTERPRETER_FP = -12;
     static final int WALK_INTERPRETER_METHOD = -13;
     /** a bytecode index outside its method */
@@ -124,6 +132,7 @@ public final class NativeContract {
     static final int WALK_NOT_GROWING = -17;
     /** an nmethod's debug information out of order */
     static final int WALK_DEBUG_BOUNDS = -20;
+
     static final int WALK_NO_PC_DESC = -21;
     static final int WALK_NO_DEBUG_INFO = -22;
     /** an implausible scope chain */
@@ -145,15 +154,18 @@ public final class NativeContract {
     static final int STAT_UNCHECKED = 5;
     /** walks recognised as repeats (jh_vmwalk_again) and not taken again */
     static final int STAT_REPEATS = 6;
+
     static final int STAT_REPEATS_CHECKED = 7;
     static final int STAT_REPEAT_MISMATCHES = 8;
     /** the first disagreement: its frame index */
     static final int STAT_FIRST_INDEX = 9;
     /** the frames each walker found */
     static final int STAT_FIRST_VM_COUNT = 10;
+
     static final int STAT_FIRST_ASGCT_COUNT = 11;
     /** and each walker's method id and bytecode index there */
     static final int STAT_FIRST_VM_METHOD = 12;
+
     static final int STAT_FIRST_VM_BCI = 13;
     static final int STAT_FIRST_ASGCT_METHOD = 14;
     static final int STAT_FIRST_ASGCT_BCI = 15;
@@ -187,7 +199,9 @@ public final class NativeContract {
         for (String line : text == null ? new String[0] : text.split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
-                theirs.put(line.substring(0, eq), line.substring(eq + 1).replace("(", "").replace(")", "").trim());
+                theirs.put(
+                        line.substring(0, eq),
+                        line.substring(eq + 1).replace("(", "").replace(")", "").trim());
             }
         }
         StringBuilder diff = new StringBuilder();
@@ -195,8 +209,12 @@ public final class NativeContract {
         for (Map.Entry<String, Integer> e : ours.entrySet()) {
             String v = theirs.remove(e.getKey());
             if (!String.valueOf(e.getValue()).equals(v) && shown++ < 3) {
-                diff.append(diff.length() == 0 ? "" : ", ").append(e.getKey()).append(": agent ").append(e.getValue())
-                        .append(", module ").append(v == null ? "none" : v);
+                diff.append(diff.length() == 0 ? "" : ", ")
+                        .append(e.getKey())
+                        .append(": agent ")
+                        .append(e.getValue())
+                        .append(", module ")
+                        .append(v == null ? "none" : v);
             }
         }
         for (String name : theirs.keySet()) {

@@ -11,8 +11,7 @@ public final class NativeFrames {
     private static final Map<Long, Method> METHODS = new ConcurrentHashMap<>();
     private static final StackTraceElement[] NONE = new StackTraceElement[0];
 
-    private NativeFrames() {
-    }
+    private NativeFrames() {}
 
     /**
      * @param id a stack interned by the native module
@@ -37,7 +36,8 @@ public final class NativeFrames {
      */
     public static StackTraceElement frame(long method, long location) {
         Method m = METHODS.computeIfAbsent(method, Method::of);
-        return new StackTraceElement(null, m.module, null, m.cls, m.name, m.file, location < 0 ? -2 : NativeHooks.line0(method, location));
+        return new StackTraceElement(
+                null, m.module, null, m.cls, m.name, m.file, location < 0 ? -2 : NativeHooks.line0(method, location));
     }
 
     /** What is known of a method id: names resolved once. */
@@ -49,9 +49,12 @@ public final class NativeFrames {
             }
             String signature = m[0] == null ? "L?;" : (String) m[0];
             String cls = signature.startsWith("L") && signature.endsWith(";")
-                    ? signature.substring(1, signature.length() - 1).replace('/', '.') : signature;
+                    ? signature.substring(1, signature.length() - 1).replace('/', '.')
+                    : signature;
             // Java's own stack traces name the module of JDK classes ("java.base/"); do the same
-            String module = m[3] instanceof Class<?> c && c.getModule().isNamed() ? c.getModule().getName() : null;
+            String module = m[3] instanceof Class<?> c && c.getModule().isNamed()
+                    ? c.getModule().getName()
+                    : null;
             return new Method(module, cls, m[1] == null ? "?" : (String) m[1], (String) m[2]);
         }
     }

@@ -4,9 +4,7 @@ import dev.jhtrace.agent.AgentJar;
 import dev.jhtrace.agent.DropLedger;
 import dev.jhtrace.agent.WalkerMode;
 import dev.jhtrace.agent.hook.JdkAccess;
-
 import dev.jhtrace.agent.os.ProcessInfo;
-
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -23,8 +21,7 @@ public final class NativeHooks {
     /** True once the native module can take Java stacks for the Java hooks (AsyncGetCallTrace). */
     public static volatile boolean fastStacks;
 
-    private NativeHooks() {
-    }
+    private NativeHooks() {}
 
     /**
      * Loads and starts the native module.
@@ -86,11 +83,15 @@ public final class NativeHooks {
             }
             // a name of our own rather than createTempDirectory's: that one initialises SecureRandom, which would
             // open /dev/urandom on the program's behalf before the program does
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jhtrace-native-" + ProcessInfo.pid() + "-" + System.nanoTime());
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path dir = Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "jhtrace-native-" + ProcessInfo.pid() + "-" + System.nanoTime());
+            Files.createDirectory(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path lib = dir.resolve("libjhtrace.so");
             try {
-                // java.io, not Files.copy: NIO's stream makes a FileChannel, whose first use has JDK 17 create a socketpair
+                // java.io, not Files.copy: NIO's stream makes a FileChannel, whose first use has JDK 17 create a
+                // socketpair
                 // for itself (FileDispatcherImpl's pre-close descriptor) that the program would never have had
                 try (java.io.FileOutputStream out = new java.io.FileOutputStream(lib.toFile())) {
                     in.transferTo(out);
@@ -134,7 +135,6 @@ public final class NativeHooks {
 
     /** @return the name of the hooked libc function with that index, or null */
     public static native String hookName0(int call);
-
 
     static native boolean fastStacks0();
 

@@ -1,8 +1,5 @@
 package dev.jhtrace.agent.jni;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-
 import static dev.jhtrace.agent.jni.NativeContract.REC_CALL;
 import static dev.jhtrace.agent.jni.NativeContract.REC_CALLER;
 import static dev.jhtrace.agent.jni.NativeContract.REC_DROPS;
@@ -20,6 +17,9 @@ import static dev.jhtrace.agent.jni.NativeContract.REC_THREAD_BYTES;
 import static dev.jhtrace.agent.jni.NativeContract.REC_TID;
 import static dev.jhtrace.agent.jni.NativeContract.REC_TIME;
 import static dev.jhtrace.agent.jni.NativeContract.REC_TYPE;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One native event as the module's drain writes it ({@code drain_record.c}, laid out by {@link NativeContract}'s

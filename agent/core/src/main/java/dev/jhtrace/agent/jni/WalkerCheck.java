@@ -2,7 +2,6 @@ package dev.jhtrace.agent.jni;
 
 import dev.jhtrace.agent.AgentLog;
 import dev.jhtrace.agent.WalkerMode;
-
 import java.util.Locale;
 
 /**
@@ -19,8 +18,7 @@ public final class WalkerCheck {
     private static final int REASONS = NativeContract.STAT_REASONS;
     private static final int ASGCT_SHORT = NativeContract.STAT_ASGCT_SHORT;
 
-    private WalkerCheck() {
-    }
+    private WalkerCheck() {}
 
     /**
      * @param walker the {@code walker=} option
@@ -60,7 +58,8 @@ public final class WalkerCheck {
     static void choose(WalkerMode walker) {
         if (walker == WalkerMode.AUTO) {
             // initialised only (-1), so that the layout it read is compared before any capture may use the walker
-            if (NativeHooks.walker0(NativeContract.MODE_INIT_ONLY) == 0 && verifiedLayout(NativeHooks.walkerLayout0())) {
+            if (NativeHooks.walker0(NativeContract.MODE_INIT_ONLY) == 0
+                    && verifiedLayout(NativeHooks.walkerLayout0())) {
                 NativeHooks.walker0(NativeContract.MODE_VM);
             }
             return;
@@ -78,7 +77,9 @@ public final class WalkerCheck {
      */
     public static String switchedOff() {
         long[] s = NativeHooks.walkerStats0();
-        if (s == null || s[NativeContract.STAT_MODE] != NativeContract.MODE_ASGCT || s[NativeContract.STAT_MISMATCHES] == 0) {
+        if (s == null
+                || s[NativeContract.STAT_MODE] != NativeContract.MODE_ASGCT
+                || s[NativeContract.STAT_MISMATCHES] == 0) {
             return null;
         }
         return "jhtrace: the native stack walker disagreed with AsyncGetCallTrace on this JVM and is off for this run "
@@ -91,34 +92,57 @@ public final class WalkerCheck {
         if (s == null) {
             return "jhtrace: walker check: no statistics";
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
                 "jhtrace: walker check: %d walks by HotSpot's structures, %d fell back to AsyncGetCallTrace, %d compared, "
                         + "%d disagreed, %d not compared (AsyncGetCallTrace could not walk); %d walks recognised as "
                         + "repeats and not taken again, %d repeats checked against a full walk, %d of them named another stack",
-                s[NativeContract.STAT_VM_WALKS], s[NativeContract.STAT_FALLBACKS], s[NativeContract.STAT_CHECKED],
-                s[NativeContract.STAT_MISMATCHES], s[NativeContract.STAT_UNCHECKED], s[NativeContract.STAT_REPEATS],
-                s[NativeContract.STAT_REPEATS_CHECKED], s[NativeContract.STAT_REPEAT_MISMATCHES]));
-        sb.append(String.format(Locale.ROOT, "; layout 0x%016xL (%s)", NativeHooks.walkerLayout0(),
-                verifiedLayout(NativeHooks.walkerLayout0()) ? "verified" : "not among the verified: walker=auto uses AsyncGetCallTrace"));
+                s[NativeContract.STAT_VM_WALKS],
+                s[NativeContract.STAT_FALLBACKS],
+                s[NativeContract.STAT_CHECKED],
+                s[NativeContract.STAT_MISMATCHES],
+                s[NativeContract.STAT_UNCHECKED],
+                s[NativeContract.STAT_REPEATS],
+                s[NativeContract.STAT_REPEATS_CHECKED],
+                s[NativeContract.STAT_REPEAT_MISMATCHES]));
+        sb.append(String.format(
+                Locale.ROOT,
+                "; layout 0x%016xL (%s)",
+                NativeHooks.walkerLayout0(),
+                verifiedLayout(NativeHooks.walkerLayout0())
+                        ? "verified"
+                        : "not among the verified: walker=auto uses AsyncGetCallTrace"));
         if (s.length > ASGCT_SHORT && s[ASGCT_SHORT] > 0) {
-            sb.append(String.format(Locale.ROOT, "; %d compared walks where AsyncGetCallTrace stopped short (its frames the "
-                    + "first of the walker's; not counted as disagreements)", s[ASGCT_SHORT]));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "; %d compared walks where AsyncGetCallTrace stopped short (its frames the "
+                            + "first of the walker's; not counted as disagreements)",
+                    s[ASGCT_SHORT]));
         }
         StringBuilder reasons = new StringBuilder();
         for (int i = REASONS; i < s.length; i++) {
             if (s[i] > 0) {
-                reasons.append(reasons.length() == 0 ? "" : ", ").append(i == REASONS ? "other" : String.valueOf(REASONS - i))
-                        .append(": ").append(s[i]);
+                reasons.append(reasons.length() == 0 ? "" : ", ")
+                        .append(i == REASONS ? "other" : String.valueOf(REASONS - i))
+                        .append(": ")
+                        .append(s[i]);
             }
         }
         if (reasons.length() > 0) {
             String unknown = NativeHooks.walkerUnknown0();
-            sb.append(" (fallbacks by reason ").append(reasons).append(unknown == null ? "" : "; first unknown code blob: " + unknown)
+            sb.append(" (fallbacks by reason ")
+                    .append(reasons)
+                    .append(unknown == null ? "" : "; first unknown code blob: " + unknown)
                     .append(')');
         }
-        if (s[NativeContract.STAT_MISMATCHES] > 0 && s[NativeContract.STAT_MISMATCHES] > s[NativeContract.STAT_REPEAT_MISMATCHES]) {
-            sb.append(String.format(Locale.ROOT, "; first at frame %d (%d frames against %d): %s against %s",
-                    s[NativeContract.STAT_FIRST_INDEX], s[NativeContract.STAT_FIRST_VM_COUNT], s[NativeContract.STAT_FIRST_ASGCT_COUNT],
+        if (s[NativeContract.STAT_MISMATCHES] > 0
+                && s[NativeContract.STAT_MISMATCHES] > s[NativeContract.STAT_REPEAT_MISMATCHES]) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "; first at frame %d (%d frames against %d): %s against %s",
+                    s[NativeContract.STAT_FIRST_INDEX],
+                    s[NativeContract.STAT_FIRST_VM_COUNT],
+                    s[NativeContract.STAT_FIRST_ASGCT_COUNT],
                     name(s[NativeContract.STAT_FIRST_VM_METHOD], s[NativeContract.STAT_FIRST_VM_BCI]),
                     name(s[NativeContract.STAT_FIRST_ASGCT_METHOD], s[NativeContract.STAT_FIRST_ASGCT_BCI])));
         }

@@ -18,8 +18,7 @@ public final class DescriptorReserve {
 
     private static FileInputStream[] held;
 
-    private DescriptorReserve() {
-    }
+    private DescriptorReserve() {}
 
     /** Takes the descriptors, on the agent's start-up thread; a failure only means there is no reserve. */
     public static synchronized void take() {

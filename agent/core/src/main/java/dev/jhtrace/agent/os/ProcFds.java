@@ -2,14 +2,12 @@ package dev.jhtrace.agent.os;
 
 import dev.jhtrace.agent.control.ControlServer;
 import dev.jhtrace.agent.jni.NativeHooks;
-
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,14 +17,25 @@ import java.util.TreeMap;
  * not what they were when the socket was created.
  */
 public final class ProcFds {
-    private static final String[] TCP_STATES = {"", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
-        "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"};
+    private static final String[] TCP_STATES = {
+        "",
+        "ESTABLISHED",
+        "SYN_SENT",
+        "SYN_RECV",
+        "FIN_WAIT1",
+        "FIN_WAIT2",
+        "TIME_WAIT",
+        "CLOSE",
+        "CLOSE_WAIT",
+        "LAST_ACK",
+        "LISTEN",
+        "CLOSING"
+    };
 
     /** How {@link #sockets} describes the agent's control channel sockets ({@link ControlServer}). */
     private static final String CONTROL_SOCKETS = "UNIX /tmp/.jhtrace-";
 
-    private ProcFds() {
-    }
+    private ProcFds() {}
 
     /**
      * @param procDir {@code /proc/self} or {@code /proc/<pid>}
@@ -163,7 +172,8 @@ public final class ProcFds {
             boolean unix = proto.equals("unix");
             boolean tcp = proto.startsWith("tcp");
             // paths decoded as the JDK decodes file names; a malformed byte must not end the table
-            java.nio.charset.CharsetDecoder decoder = JNU_ENCODING.newDecoder()
+            java.nio.charset.CharsetDecoder decoder = JNU_ENCODING
+                    .newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
             try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
@@ -267,13 +277,17 @@ public final class ProcFds {
             byte[] b = new byte[16];
             for (int w = 0; w < 4; w++) {
                 for (int i = 0; i < 4; i++) {
-                    b[w * 4 + i] = (byte) Integer.parseInt(ip.substring(w * 8 + (3 - i) * 2, w * 8 + (3 - i) * 2 + 2), 16);
+                    b[w * 4 + i] =
+                            (byte) Integer.parseInt(ip.substring(w * 8 + (3 - i) * 2, w * 8 + (3 - i) * 2 + 2), 16);
                 }
             }
             try {
                 java.net.InetAddress a = java.net.InetAddress.getByAddress(b);
                 // IPv4-mapped addresses come back as Inet4Address: print them as IPv4
-                sb.append(a instanceof java.net.Inet4Address ? a.getHostAddress() : "[" + compress(a.getHostAddress()) + "]");
+                sb.append(
+                        a instanceof java.net.Inet4Address
+                                ? a.getHostAddress()
+                                : "[" + compress(a.getHostAddress()) + "]");
             } catch (java.net.UnknownHostException e) {
                 sb.append(ip);
             }
@@ -284,7 +298,8 @@ public final class ProcFds {
     /** Shortens the longest run of zero groups of an IPv6 address to {@code ::}, as people write it. */
     static String compress(String full) {
         String best = null;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^|:)(0(?::0)+)(?::|$)").matcher(full);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?:^|:)(0(?::0)+)(?::|$)").matcher(full);
         while (m.find()) {
             if (best == null || m.group().length() > best.length()) {
                 best = m.group();

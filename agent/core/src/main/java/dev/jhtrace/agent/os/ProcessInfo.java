@@ -2,8 +2,7 @@ package dev.jhtrace.agent.os;
 
 /** Facts about this process for report headers. */
 public final class ProcessInfo {
-    private ProcessInfo() {
-    }
+    private ProcessInfo() {}
 
     private static long pid;
 
@@ -17,7 +16,8 @@ public final class ProcessInfo {
         long p = pid;
         if (p == 0) {
             try {
-                p = Long.parseLong(java.nio.file.Files.readSymbolicLink(java.nio.file.Paths.get("/proc/self")).toString());
+                p = Long.parseLong(java.nio.file.Files.readSymbolicLink(java.nio.file.Paths.get("/proc/self"))
+                        .toString());
             } catch (java.io.IOException | RuntimeException e) {
                 p = ProcessHandle.current().pid();
             }
@@ -28,7 +28,9 @@ public final class ProcessInfo {
 
     /** @return the command line, as the OS reports it, or the {@code sun.java.command} property */
     public static String commandLine() {
-        return ProcessHandle.current().info().commandLine()
+        return ProcessHandle.current()
+                .info()
+                .commandLine()
                 .orElse("java " + System.getProperty("sun.java.command", ""));
     }
 }

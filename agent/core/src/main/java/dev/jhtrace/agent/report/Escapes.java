@@ -2,8 +2,7 @@ package dev.jhtrace.agent.report;
 
 /** Text that came from elsewhere (paths, thread names, option strings), made safe to print on one line. */
 public final class Escapes {
-    private Escapes() {
-    }
+    private Escapes() {}
 
     /**
      * @param text a path, a thread name, an option; may be null
@@ -27,8 +26,13 @@ public final class Escapes {
         StringBuilder sb = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean control = c < 0x20 && !(keepLines && (c == '\n' || c == '\t')) || c == 0x7f || c >= 0x80 && c < 0xa0 || c == '\u2028' || c == '\u2029'
-                    || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
+            boolean control = c < 0x20 && !(keepLines && (c == '\n' || c == '\t'))
+                    || c == 0x7f
+                    || c >= 0x80 && c < 0xa0
+                    || c == '\u2028'
+                    || c == '\u2029'
+                    || c >= '\u202a' && c <= '\u202e'
+                    || c >= '\u2066' && c <= '\u2069';
             if (control && sb == null) {
                 sb = new StringBuilder(text.length() + 16).append(text, 0, i);
             }

@@ -13,6 +13,11 @@ import java.util.List;
  * @param openedAt    when, in epoch milliseconds
  * @param stack       the open stack, innermost first
  */
-public record HandleView(int handle, long generation, String kind, String description, String thread, long openedAt,
-                         List<StackTraceElement> stack) {
-}
+public record HandleView(
+        int handle,
+        long generation,
+        String kind,
+        String description,
+        String thread,
+        long openedAt,
+        List<StackTraceElement> stack) {}

@@ -8,8 +8,7 @@ import java.util.List;
  * so that the agent carries no JSON library onto the application's class path.
  */
 public final class JsonReportWriter {
-    private JsonReportWriter() {
-    }
+    private JsonReportWriter() {}
 
     /**
      * @param r the report
@@ -19,15 +18,35 @@ public final class JsonReportWriter {
         StringBuilder sb = new StringBuilder(4096);
         sb.append("{\"pid\":").append(r.pid());
         sb.append(",\"command\":").append(str(r.command()));
-        sb.append(",\"startedAt\":").append(str(Instant.ofEpochMilli(r.startedAt()).toString()));
-        sb.append(",\"generatedAt\":").append(str(Instant.ofEpochMilli(r.generatedAt()).toString()));
-        sb.append(",\n\"stats\":{\"parsed\":").append(r.parsed()).append(",\"dumped\":").append(r.dumped())
-                .append(",\"dropped\":").append(r.dropped()).append(",\"openHandles\":").append(r.openHandles().size())
-                .append(",\"untraced\":").append(r.untraced().size()).append(",\"reclaimed\":").append(r.reclaimed().size())
-                .append(",\"leaks\":").append(r.openHandles().size() + r.reclaimed().size())
-                .append(",\"lost\":").append(r.lost()).append(",\"hidden\":").append(r.hidden())
-                .append(",\"events\":").append(r.events()).append(",\"errors\":").append(r.errors())
-                .append(",\"evicted\":").append(r.evicted()).append('}');
+        sb.append(",\"startedAt\":")
+                .append(str(Instant.ofEpochMilli(r.startedAt()).toString()));
+        sb.append(",\"generatedAt\":")
+                .append(str(Instant.ofEpochMilli(r.generatedAt()).toString()));
+        sb.append(",\n\"stats\":{\"parsed\":")
+                .append(r.parsed())
+                .append(",\"dumped\":")
+                .append(r.dumped())
+                .append(",\"dropped\":")
+                .append(r.dropped())
+                .append(",\"openHandles\":")
+                .append(r.openHandles().size())
+                .append(",\"untraced\":")
+                .append(r.untraced().size())
+                .append(",\"reclaimed\":")
+                .append(r.reclaimed().size())
+                .append(",\"leaks\":")
+                .append(r.openHandles().size() + r.reclaimed().size())
+                .append(",\"lost\":")
+                .append(r.lost())
+                .append(",\"hidden\":")
+                .append(r.hidden())
+                .append(",\"events\":")
+                .append(r.events())
+                .append(",\"errors\":")
+                .append(r.errors())
+                .append(",\"evicted\":")
+                .append(r.evicted())
+                .append('}');
         sb.append(",\n\"openHandles\":");
         handles(sb, r.openHandles());
         sb.append(",\n\"traces\":[");
@@ -40,8 +59,12 @@ public final class JsonReportWriter {
         sb.append(",\n\"untraced\":[");
         for (int i = 0; i < r.untraced().size(); i++) {
             UntracedView u = r.untraced().get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"handle\":").append(u.handle()).append(",\"description\":")
-                    .append(str(u.description())).append(u.lost() ? ",\"lost\":true}" : "}");
+            sb.append(i == 0 ? "" : ",")
+                    .append("{\"handle\":")
+                    .append(u.handle())
+                    .append(",\"description\":")
+                    .append(str(u.description()))
+                    .append(u.lost() ? ",\"lost\":true}" : "}");
         }
         sb.append("],\n\"warnings\":[");
         for (int i = 0; i < r.warnings().size(); i++) {
@@ -51,10 +74,21 @@ public final class JsonReportWriter {
     }
 
     private static void trace(StringBuilder sb, TraceView t) {
-        sb.append("{\"handle\":").append(t.handle()).append(",\"generation\":").append(t.generation())
-                .append(",\"type\":").append(str(t.type())).append(",\"kind\":").append(str(t.kind()))
-                .append(",\"description\":").append(str(t.description())).append(",\"thread\":").append(str(t.thread()))
-                .append(",\"time\":").append(str(Instant.ofEpochMilli(t.time()).toString())).append(",\"stack\":");
+        sb.append("{\"handle\":")
+                .append(t.handle())
+                .append(",\"generation\":")
+                .append(t.generation())
+                .append(",\"type\":")
+                .append(str(t.type()))
+                .append(",\"kind\":")
+                .append(str(t.kind()))
+                .append(",\"description\":")
+                .append(str(t.description()))
+                .append(",\"thread\":")
+                .append(str(t.thread()))
+                .append(",\"time\":")
+                .append(str(Instant.ofEpochMilli(t.time()).toString()))
+                .append(",\"stack\":");
         frames(sb, t.stack());
         if (t.previousClose() != null) {
             sb.append(",\"previousClose\":");
@@ -78,10 +112,19 @@ public final class JsonReportWriter {
 
     private static void handle(StringBuilder sb, HandleView h) {
         {
-            sb.append("{\"handle\":").append(h.handle()).append(",\"generation\":").append(h.generation())
-                    .append(",\"kind\":").append(str(h.kind())).append(",\"description\":").append(str(h.description()))
-                    .append(",\"thread\":").append(str(h.thread()))
-                    .append(",\"openedAt\":").append(str(Instant.ofEpochMilli(h.openedAt()).toString())).append(",\"stack\":");
+            sb.append("{\"handle\":")
+                    .append(h.handle())
+                    .append(",\"generation\":")
+                    .append(h.generation())
+                    .append(",\"kind\":")
+                    .append(str(h.kind()))
+                    .append(",\"description\":")
+                    .append(str(h.description()))
+                    .append(",\"thread\":")
+                    .append(str(h.thread()))
+                    .append(",\"openedAt\":")
+                    .append(str(Instant.ofEpochMilli(h.openedAt()).toString()))
+                    .append(",\"stack\":");
             frames(sb, h.stack());
             sb.append('}');
         }
@@ -92,12 +135,22 @@ public final class JsonReportWriter {
         for (int i = 0; i < stack.size(); i++) {
             StackTraceElement f = stack.get(i);
             if (NativeFrame.is(f)) {
-                sb.append(i == 0 ? "" : ",").append("{\"native\":").append(str(f.getMethodName())).append('}');
+                sb.append(i == 0 ? "" : ",")
+                        .append("{\"native\":")
+                        .append(str(f.getMethodName()))
+                        .append('}');
                 continue;
             }
-            sb.append(i == 0 ? "" : ",").append("{\"class\":").append(str(f.getClassName())).append(",\"method\":")
-                    .append(str(f.getMethodName())).append(",\"file\":").append(str(f.getFileName()))
-                    .append(",\"line\":").append(f.getLineNumber()).append('}');
+            sb.append(i == 0 ? "" : ",")
+                    .append("{\"class\":")
+                    .append(str(f.getClassName()))
+                    .append(",\"method\":")
+                    .append(str(f.getMethodName()))
+                    .append(",\"file\":")
+                    .append(str(f.getFileName()))
+                    .append(",\"line\":")
+                    .append(f.getLineNumber())
+                    .append('}');
         }
         sb.append(']');
     }

@@ -22,10 +22,22 @@ import java.util.List;
  * @param evicted      traces and reclaimed handles that gave way to newer ones (the limits of {@code max=} and the
  *                     reclaimed list)
  */
-public record LeakReport(long pid, String command, long startedAt, long generatedAt, long parsed, long dropped,
-                         List<HandleView> openHandles, List<TraceView> traces, List<HandleView> reclaimed,
-                         List<UntracedView> untraced, List<String> warnings, long events, long errors, int hidden,
-                         long evicted) {
+public record LeakReport(
+        long pid,
+        String command,
+        long startedAt,
+        long generatedAt,
+        long parsed,
+        long dropped,
+        List<HandleView> openHandles,
+        List<TraceView> traces,
+        List<HandleView> reclaimed,
+        List<UntracedView> untraced,
+        List<String> warnings,
+        long events,
+        long errors,
+        int hidden,
+        long evicted) {
 
     /** @return untraced descriptors whose events may have been dropped: perhaps opened while tracing was on */
     public int lost() {

@@ -8,8 +8,7 @@ public final class NativeFrame {
     /** The class name that marks it. */
     public static final String CLASS_NAME = "<native>";
 
-    private NativeFrame() {
-    }
+    private NativeFrame() {}
 
     /**
      * @param f a frame

@@ -29,8 +29,7 @@ import java.util.Set;
 public final class ReportFile {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
 
-    private ReportFile() {
-    }
+    private ReportFile() {}
 
     /**
      * @param pattern the {@code report=} value
@@ -79,7 +78,8 @@ public final class ReportFile {
         checkChain(dir);
         if (!Files.isDirectory(dir)) {
             try {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } catch (IOException e) {
                 throw new IOException("cannot create directory " + dir + " (" + e + ")");
             }
@@ -118,19 +118,21 @@ public final class ReportFile {
             int owner = (Integer) Files.getAttribute(next, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             if (a.isSymbolicLink()) {
                 if (owner != me && owner != 0) {
-                    throw new IOException(next + " is a symbolic link of uid " + owner + ", who could point it anywhere; refusing to"
-                            + " write the report through it");
+                    throw new IOException(next + " is a symbolic link of uid " + owner
+                            + ", who could point it anywhere; refusing to" + " write the report through it");
                 }
                 next = next.toRealPath(); // a link of ours or root's: follow it, and check where it leads from the top
                 checkChain(next, sharedLast && last);
             } else if (a.isDirectory() && !(sharedLast && last)) {
-                // the report's own directory may be shared (the file goes in under a fresh name, with O_EXCL and without
+                // the report's own directory may be shared (the file goes in under a fresh name, with O_EXCL and
+                // without
                 // following links, then is renamed): only a directory above it, whose entries lead to it, must be safe
                 int mode = (Integer) Files.getAttribute(next, "unix:mode", LinkOption.NOFOLLOW_LINKS);
                 boolean othersWrite = (mode & 0022) != 0;
                 boolean sticky = (mode & 01000) != 0;
                 if (othersWrite && !sticky && owner != me) {
-                    throw new IOException("directory " + next + " is writable by other users; refusing to write the report under it");
+                    throw new IOException(
+                            "directory " + next + " is writable by other users; refusing to write the report under it");
                 }
             }
             at = next;
@@ -146,13 +148,17 @@ public final class ReportFile {
             return null;
         }
         if (!a.isRegularFile()) {
-            return path + " exists and is not a regular file (" + (a.isSymbolicLink() ? "a symbolic link" : a.isDirectory()
-                    ? "a directory" : "a FIFO, socket or device") + "); refusing to write the report there";
+            return path + " exists and is not a regular file ("
+                    + (a.isSymbolicLink()
+                            ? "a symbolic link"
+                            : a.isDirectory() ? "a directory" : "a FIFO, socket or device")
+                    + "); refusing to write the report there";
         }
         int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         int me = dev.jhtrace.agent.control.ControlEndpoint.currentUid();
         if (owner != me) {
-            return path + " belongs to uid " + owner + ", not to this process's uid " + me + "; refusing to write the report there";
+            return path + " belongs to uid " + owner + ", not to this process's uid " + me
+                    + "; refusing to write the report there";
         }
         return null;
     }
@@ -172,10 +178,13 @@ public final class ReportFile {
         }
         Path temp = dir.resolve("." + target.getFileName() + "." + pid + ".tmp");
         Files.deleteIfExists(temp); // one of an earlier process with this pid that died while writing
-        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        Set<OpenOption> options =
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         try {
             // created with the mode: nothing is ever chmod'ed by path
-            try (SeekableByteChannel ch = Files.newByteChannel(temp, options,
+            try (SeekableByteChannel ch = Files.newByteChannel(
+                    temp,
+                    options,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
                 while (buf.hasRemaining()) {

@@ -14,8 +14,7 @@ import java.util.Map;
 public final class TextReportWriter {
     private static final String RULE = "--------------------------------------";
 
-    private TextReportWriter() {
-    }
+    private TextReportWriter() {}
 
     /**
      * The shutdown leak report.
@@ -25,13 +24,23 @@ public final class TextReportWriter {
      */
     public static String write(LeakReport r) {
         StringBuilder sb = header(r);
-        sb.append("jhtrace report at ").append(Instant.ofEpochMilli(r.generatedAt())).append(", tracing since ")
-                .append(Instant.ofEpochMilli(r.startedAt())).append('\n');
-        int groups = openGroups(sb, r, " handle(s) open, from ", "; " + r.untraced().size() + " untraced; "
-                + r.reclaimed().size() + " reclaimed by GC; " + r.dropped() + " event(s) dropped" + accounting(r) + "\n");
+        sb.append("jhtrace report at ")
+                .append(Instant.ofEpochMilli(r.generatedAt()))
+                .append(", tracing since ")
+                .append(Instant.ofEpochMilli(r.startedAt()))
+                .append('\n');
+        int groups = openGroups(
+                sb,
+                r,
+                " handle(s) open, from ",
+                "; " + r.untraced().size() + " untraced; " + r.reclaimed().size() + " reclaimed by GC; " + r.dropped()
+                        + " event(s) dropped" + accounting(r) + "\n");
         traces(sb, r.traces(), false);
         reclaimed(sb, r.reclaimed());
-        untraced(sb, r.untraced(), "Untraced open handles (no stack: open before tracing, or opened by code no hook sees):");
+        untraced(
+                sb,
+                r.untraced(),
+                "Untraced open handles (no stack: open before tracing, or opened by code no hook sees):");
         return footer(sb, r, groups + r.traces().size() + r.reclaimed().size());
     }
 
@@ -43,10 +52,17 @@ public final class TextReportWriter {
      */
     public static String writeDiff(LeakReport r) {
         StringBuilder sb = header(r);
-        int groups = openGroups(sb, r, " handle(s) opened since the last snapshot and still open, from ",
-                "; " + r.reclaimed().size() + " more reclaimed by GC; " + r.dropped() + " event(s) dropped" + accounting(r) + "\n");
+        int groups = openGroups(
+                sb,
+                r,
+                " handle(s) opened since the last snapshot and still open, from ",
+                "; " + r.reclaimed().size() + " more reclaimed by GC; " + r.dropped() + " event(s) dropped"
+                        + accounting(r) + "\n");
         reclaimed(sb, r.reclaimed());
-        untraced(sb, r.untraced(), "Untraced handles opened since the snapshot (no stack: opened by code no hook sees):");
+        untraced(
+                sb,
+                r.untraced(),
+                "Untraced handles opened since the snapshot (no stack: opened by code no hook sees):");
         return footer(sb, r, groups + r.reclaimed().size());
     }
 
@@ -61,7 +77,10 @@ public final class TextReportWriter {
         StringBuilder sb = header(r);
         if (handle == 0) {
             traces(sb, r.traces(), false);
-            untraced(sb, r.untraced(), "Open handles with no trace (open before tracing, or opened by code no hook sees):");
+            untraced(
+                    sb,
+                    r.untraced(),
+                    "Open handles with no trace (open before tracing, or opened by code no hook sees):");
             return footer(sb, r, r.traces().size());
         }
         // one number can have had thousands of lives: say how many first, and print a repeated stack once
@@ -69,10 +88,17 @@ public final class TextReportWriter {
         for (TraceView t : r.traces()) {
             lives.add(t.generation());
         }
-        sb.append("Handle ").append(hex(handle)).append(": ").append(r.traces().size()).append(" trace(s) of ").append(lives.size())
+        sb.append("Handle ")
+                .append(hex(handle))
+                .append(": ")
+                .append(r.traces().size())
+                .append(" trace(s) of ")
+                .append(lives.size())
                 .append(" life/lives of this number, newest first");
         if (!r.untraced().isEmpty()) {
-            sb.append("; open now with no trace (").append(Escapes.printable(r.untraced().get(0).description())).append(')');
+            sb.append("; open now with no trace (")
+                    .append(Escapes.printable(r.untraced().get(0).description()))
+                    .append(')');
         }
         sb.append('\n');
         traces(sb, r.traces(), true);
@@ -81,8 +107,13 @@ public final class TextReportWriter {
 
     private static StringBuilder header(LeakReport r) {
         StringBuilder sb = new StringBuilder(4096);
-        sb.append("Process 0x").append(Long.toHexString(r.pid()).toUpperCase()).append(" (pid ").append(r.pid()).append(") ")
-                .append(Escapes.printable(r.command())).append('\n');
+        sb.append("Process 0x")
+                .append(Long.toHexString(r.pid()).toUpperCase())
+                .append(" (pid ")
+                .append(r.pid())
+                .append(") ")
+                .append(Escapes.printable(r.command()))
+                .append('\n');
         for (String w : r.warnings()) {
             sb.append("warning: ").append(Escapes.printable(w)).append('\n');
         }
@@ -112,17 +143,35 @@ public final class TextReportWriter {
         for (HandleView h : r.openHandles()) {
             groups.computeIfAbsent(h.stack(), k -> new ArrayList<>()).add(h);
         }
-        sb.append(r.openHandles().size()).append(countText).append(groups.size()).append(" stack(s)").append(tail);
+        sb.append(r.openHandles().size())
+                .append(countText)
+                .append(groups.size())
+                .append(" stack(s)")
+                .append(tail);
         for (List<HandleView> hs : groups.values()) {
             HandleView first = hs.get(0);
             sb.append(RULE).append('\n');
             if (hs.size() > 1) {
                 sb.append(hs.size()).append(" handles still open, opened from this stack:\n");
                 for (HandleView h : hs) {
-                    sb.append("  ").append(hex(h.handle())).append(' ').append(h.kind()).append(' ').append(Escapes.printable(h.description())).append('\n');
+                    sb.append("  ")
+                            .append(hex(h.handle()))
+                            .append(' ')
+                            .append(h.kind())
+                            .append(' ')
+                            .append(Escapes.printable(h.description()))
+                            .append('\n');
                 }
             }
-            entry(sb, first.handle(), "OPEN", first.kind(), first.description(), first.thread(), first.openedAt(), first.stack());
+            entry(
+                    sb,
+                    first.handle(),
+                    "OPEN",
+                    first.kind(),
+                    first.description(),
+                    first.thread(),
+                    first.openedAt(),
+                    first.stack());
         }
         return groups.size();
     }
@@ -135,21 +184,41 @@ public final class TextReportWriter {
             sb.append(RULE).append('\n');
             Integer same = stacksByReference ? shown.putIfAbsent(t.stack(), number) : null;
             if (same == null) {
-                entry(sb, t.handle(), "BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type(), t.kind(), t.description(), t.thread(),
-                        t.time(), t.stack());
+                entry(
+                        sb,
+                        t.handle(),
+                        "BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type(),
+                        t.kind(),
+                        t.description(),
+                        t.thread(),
+                        t.time(),
+                        t.stack());
             } else {
-                entry(sb, t.handle(), "BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type(), t.kind(), t.description(), t.thread(),
-                        t.time(), List.of());
+                entry(
+                        sb,
+                        t.handle(),
+                        "BAD_REFERENCE".equals(t.type()) ? "BAD REFERENCE" : t.type(),
+                        t.kind(),
+                        t.description(),
+                        t.thread(),
+                        t.time(),
+                        List.of());
                 sb.append("    (the same stack as trace ").append(same).append(" above)\n");
             }
             if (t.previousClose() != null) {
-                sb.append("  Previously closed, by thread \"").append(Escapes.printable(t.previousClose().thread())).append("\" at ")
-                        .append(Instant.ofEpochMilli(t.previousClose().time())).append(":\n");
+                sb.append("  Previously closed, by thread \"")
+                        .append(Escapes.printable(t.previousClose().thread()))
+                        .append("\" at ")
+                        .append(Instant.ofEpochMilli(t.previousClose().time()))
+                        .append(":\n");
                 frames(sb, t.previousClose().stack(), "      at ");
             }
             if (t.opened() != null) {
-                sb.append("  Originally opened, by thread \"").append(Escapes.printable(t.opened().thread())).append("\" at ")
-                        .append(Instant.ofEpochMilli(t.opened().openedAt())).append(":\n");
+                sb.append("  Originally opened, by thread \"")
+                        .append(Escapes.printable(t.opened().thread()))
+                        .append("\" at ")
+                        .append(Instant.ofEpochMilli(t.opened().openedAt()))
+                        .append(":\n");
                 frames(sb, t.opened().stack(), "      at ");
             }
         }
@@ -158,7 +227,8 @@ public final class TextReportWriter {
     private static void frames(StringBuilder sb, List<StackTraceElement> stack, String indent) {
         for (StackTraceElement f : stack) {
             // class loader, module and member names can hold control characters too
-            sb.append(indent).append(Escapes.printable(NativeFrame.is(f) ? f.getMethodName() : f.toString()))
+            sb.append(indent)
+                    .append(Escapes.printable(NativeFrame.is(f) ? f.getMethodName() : f.toString()))
                     .append('\n');
         }
     }
@@ -166,18 +236,42 @@ public final class TextReportWriter {
     private static void reclaimed(StringBuilder sb, List<HandleView> reclaimed) {
         for (HandleView h : reclaimed) {
             sb.append(RULE).append('\n');
-            entry(sb, h.handle(), "OPEN (never closed; reclaimed by the GC)", h.kind(), h.description(), h.thread(), h.openedAt(), h.stack());
+            entry(
+                    sb,
+                    h.handle(),
+                    "OPEN (never closed; reclaimed by the GC)",
+                    h.kind(),
+                    h.description(),
+                    h.thread(),
+                    h.openedAt(),
+                    h.stack());
         }
     }
 
-    private static void entry(StringBuilder sb, int handle, String type, String kind, String description, String thread, long time,
-                              List<StackTraceElement> stack) {
-        sb.append("Handle ").append(handle < 0 ? "?" : hex(handle)).append(" - ").append(type).append(": ").append(kind);
+    private static void entry(
+            StringBuilder sb,
+            int handle,
+            String type,
+            String kind,
+            String description,
+            String thread,
+            long time,
+            List<StackTraceElement> stack) {
+        sb.append("Handle ")
+                .append(handle < 0 ? "?" : hex(handle))
+                .append(" - ")
+                .append(type)
+                .append(": ")
+                .append(kind);
         if (description != null) {
             sb.append(' ').append(Escapes.printable(description));
         }
         sb.append('\n');
-        sb.append("Thread \"").append(Escapes.printable(thread)).append("\" at ").append(Instant.ofEpochMilli(time)).append('\n');
+        sb.append("Thread \"")
+                .append(Escapes.printable(thread))
+                .append("\" at ")
+                .append(Instant.ofEpochMilli(time))
+                .append('\n');
         frames(sb, stack, "    at ");
     }
 
@@ -185,8 +279,14 @@ public final class TextReportWriter {
         if (!untraced.isEmpty()) {
             sb.append(RULE).append('\n').append(title).append('\n');
             for (UntracedView u : untraced) {
-                sb.append("  ").append(hex(u.handle())).append("  ").append(Escapes.printable(u.description()))
-                        .append(u.lost() ? "  (lost: events for this number were dropped; it may have been opened while tracing)" : "")
+                sb.append("  ")
+                        .append(hex(u.handle()))
+                        .append("  ")
+                        .append(Escapes.printable(u.description()))
+                        .append(
+                                u.lost()
+                                        ? "  (lost: events for this number were dropped; it may have been opened while tracing)"
+                                        : "")
                         .append('\n');
             }
         }
@@ -194,7 +294,9 @@ public final class TextReportWriter {
 
     private static String footer(StringBuilder sb, LeakReport r, long dumped) {
         sb.append(RULE).append('\n');
-        sb.append("Parsed 0x").append(Long.toHexString(r.parsed()).toUpperCase()).append(" stack traces.\n");
+        sb.append("Parsed 0x")
+                .append(Long.toHexString(r.parsed()).toUpperCase())
+                .append(" stack traces.\n");
         sb.append("Dumped 0x").append(Long.toHexString(dumped).toUpperCase()).append(" stack traces.\n");
         return sb.toString();
     }

@@ -16,8 +16,17 @@ import java.util.List;
  * @param previousClose for a BAD_REFERENCE: the last CLOSE of the handle, or null
  * @param opened      for a BAD_REFERENCE: where the handle was opened, or null
  */
-public record TraceView(int handle, long generation, String type, String kind, String description, String thread, long time,
-                        List<StackTraceElement> stack, TraceView previousClose, HandleView opened) {
+public record TraceView(
+        int handle,
+        long generation,
+        String type,
+        String kind,
+        String description,
+        String thread,
+        long time,
+        List<StackTraceElement> stack,
+        TraceView previousClose,
+        HandleView opened) {
 
     /**
      * A trace without bad-reference context.
@@ -31,8 +40,15 @@ public record TraceView(int handle, long generation, String type, String kind, S
      * @param time        epoch milliseconds
      * @param stack       frames, innermost first
      */
-    public TraceView(int handle, long generation, String type, String kind, String description, String thread, long time,
-                     List<StackTraceElement> stack) {
+    public TraceView(
+            int handle,
+            long generation,
+            String type,
+            String kind,
+            String description,
+            String thread,
+            long time,
+            List<StackTraceElement> stack) {
         this(handle, generation, type, kind, description, thread, time, stack, null, null);
     }
 }

@@ -1,12 +1,11 @@
 package dev.jhtrace.agent.control;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class HtraceCommandTest {
     private static HtraceCommand parse(String... words) {
@@ -42,20 +41,35 @@ class HtraceCommandTest {
 
     @Test
     void wordsRoundTrip() {
-        for (HtraceCommand c : List.of(parse("-enable", "7"), parse("1c", "3", "--format", "json"), parse("-snapshot"), parse())) {
+        for (HtraceCommand c :
+                List.of(parse("-enable", "7"), parse("1c", "3", "--format", "json"), parse("-snapshot"), parse())) {
             assertEquals(c, HtraceCommand.parse(c.words()));
         }
     }
 
     @Test
     void badInputHasAOneLineReason() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("zz")).getMessage().startsWith("not a handle: 'zz'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("1c", "x")).getMessage().startsWith("not a trace count"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("1c", "1", "2")).getMessage().contains("unexpected"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-diff", "3")).getMessage().contains("unexpected '3'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-enable", "-1")).getMessage().contains("trace count"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-x")).getMessage().contains("unknown command"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-diff", "--format")).getMessage().contains("--format"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("zz"))
+                .getMessage()
+                .startsWith("not a handle: 'zz'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("1c", "x"))
+                .getMessage()
+                .startsWith("not a trace count"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("1c", "1", "2"))
+                .getMessage()
+                .contains("unexpected"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-diff", "3"))
+                .getMessage()
+                .contains("unexpected '3'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-enable", "-1"))
+                .getMessage()
+                .contains("trace count"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-x"))
+                .getMessage()
+                .contains("unknown command"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("-diff", "--format"))
+                .getMessage()
+                .contains("--format"));
     }
 
     @Test
@@ -67,11 +81,11 @@ class HtraceCommandTest {
         List<String> words = c.words();
         assertTrue(words.stream().noneMatch(w -> w.contains(" ") || w.contains("\n")), words.toString());
         assertEquals(c, HtraceCommand.parse(words));
-        assertEquals(7, HtraceCommand.parse(List.of("-enable", "max=5,max=7")).maxTraces(),
+        assertEquals(
+                7,
+                HtraceCommand.parse(List.of("-enable", "max=5,max=7")).maxTraces(),
                 "the last max= counts, as for the agent");
-        assertThrows(IllegalArgumentException.class,
-                () -> HtraceCommand.parse(List.of("-enable", "100", "max=5")));
-        assertThrows(IllegalArgumentException.class,
-                () -> HtraceCommand.parse(List.of("-enable", "depth=x")));
+        assertThrows(IllegalArgumentException.class, () -> HtraceCommand.parse(List.of("-enable", "100", "max=5")));
+        assertThrows(IllegalArgumentException.class, () -> HtraceCommand.parse(List.of("-enable", "depth=x")));
     }
 }

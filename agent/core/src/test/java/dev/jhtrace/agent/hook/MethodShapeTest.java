@@ -1,11 +1,11 @@
 package dev.jhtrace.agent.hook;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** How hook points pick their JDK methods from access flags and descriptors alone. */
 class MethodShapeTest {
@@ -30,9 +30,12 @@ class MethodShapeTest {
 
     @Test
     void shapesNarrowByParametersAndReturnType() {
-        MethodShape socket = MethodShape.ANY.parameter(0, "Ljava/net/ProtocolFamily;").returning("Ljava/io/FileDescriptor;");
+        MethodShape socket =
+                MethodShape.ANY.parameter(0, "Ljava/net/ProtocolFamily;").returning("Ljava/io/FileDescriptor;");
         assertTrue(socket.matches(STATIC, "(Ljava/net/ProtocolFamily;ZZZ)Ljava/io/FileDescriptor;"));
-        assertTrue(socket.matches(STATIC, "(Ljava/net/ProtocolFamily;ZZ)Ljava/io/FileDescriptor;"), "a parameter more or less keeps it");
+        assertTrue(
+                socket.matches(STATIC, "(Ljava/net/ProtocolFamily;ZZ)Ljava/io/FileDescriptor;"),
+                "a parameter more or less keeps it");
         assertFalse(socket.matches(STATIC, "(ZZ)Ljava/io/FileDescriptor;"));
         assertFalse(socket.matches(STATIC, "(Ljava/net/ProtocolFamily;)I"));
         MethodShape intClose = MethodShape.ANY.parameters(1).parameter(0, "I");

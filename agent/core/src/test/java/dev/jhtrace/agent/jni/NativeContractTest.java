@@ -1,6 +1,9 @@
 package dev.jhtrace.agent.jni;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,11 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Java<->C contract: {@code native/src/jh_contract.h}, its Java twin {@link NativeContract}, and what the built
@@ -23,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * field for field through {@link NativeRecord}.
  */
 class NativeContractTest {
-    private static final Path HEADER = Path.of(System.getProperty("jhtrace.native.dir", "../../native"), "src", "jh_contract.h");
+    private static final Path HEADER =
+            Path.of(System.getProperty("jhtrace.native.dir", "../../native"), "src", "jh_contract.h");
     private static final Path DUMP = Path.of(System.getProperty("jhtrace.native.test", "target/native-test"));
     private static final Pattern DEFINE = Pattern.compile("(?m)^#define (JH_[A-Z0-9_]+) \\(?(-?\\d+)\\)?");
 

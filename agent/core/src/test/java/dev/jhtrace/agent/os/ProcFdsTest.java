@@ -1,23 +1,25 @@
 package dev.jhtrace.agent.os;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcFdsTest {
     @Test
     void decodesProcNetAddresses() {
         assertEquals("127.0.0.1:8080", ProcFds.address("0100007F:1F90"));
         assertEquals("0.0.0.0:0", ProcFds.address("00000000:0000"));
-        assertEquals("127.0.0.1:443", ProcFds.address("0000000000000000FFFF00000100007F:01BB"), "IPv4-mapped IPv6 prints as IPv4");
+        assertEquals(
+                "127.0.0.1:443",
+                ProcFds.address("0000000000000000FFFF00000100007F:01BB"),
+                "IPv4-mapped IPv6 prints as IPv4");
         assertEquals("[::1]:22", ProcFds.address("00000000000000000000000001000000:0016"));
         assertEquals("[::]:8080", ProcFds.address("00000000000000000000000000000000:1F90"));
         assertEquals("[fe80::1]:1", ProcFds.address("000080FE000000000000000001000000:0001"));
@@ -29,7 +31,9 @@ class ProcFdsTest {
         try (FileInputStream in = new FileInputStream(f.toFile())) {
             Map<Integer, String> fds = ProcFds.list(ProcFds.self());
             assertTrue(fds.containsValue(f.toString()), fds.toString());
-            assertTrue(fds.values().stream().noneMatch(v -> v.endsWith("/fd")), "the listing's own fds are left out: " + fds);
+            assertTrue(
+                    fds.values().stream().noneMatch(v -> v.endsWith("/fd")),
+                    "the listing's own fds are left out: " + fds);
         }
     }
 
@@ -43,28 +47,52 @@ class ProcFdsTest {
     }
 
     @Test
-    void socketTablesAreReadForTheAskedInodesOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path proc) throws Exception {
+    void socketTablesAreReadForTheAskedInodesOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path proc)
+            throws Exception {
         java.nio.file.Path net = java.nio.file.Files.createDirectories(proc.resolve("net"));
-        StringBuilder tcp = new StringBuilder("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+        StringBuilder tcp = new StringBuilder(
+                "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
         for (int i = 0; i < 50_000; i++) { // a busy host's table: read line by line, not kept
-            tcp.append("   ").append(i).append(": 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ")
-                    .append(100_000 + i).append(" 1 0000000000000000 100 0 0 10 0\n");
+            tcp.append("   ")
+                    .append(i)
+                    .append(": 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ")
+                    .append(100_000 + i)
+                    .append(" 1 0000000000000000 100 0 0 10 0\n");
         }
         java.nio.file.Files.writeString(net.resolve("tcp"), tcp);
-        java.nio.file.Files.writeString(net.resolve("unix"), "Num       RefCount Protocol Flags    Type St Inode Path\n"
-                + "0000000000000000: 00000002 00000000 00010000 0001 01 777 /tmp/a socket with spaces\n"
-                + "0000000000000000: 00000002 00000000 00000000 0001 03 778\n"
-                + "00000000deadbeef: 00000002 00000000 00010000 0001 01 779 /tmp/two\nlines\n" // the kernel prints it raw
-                + "0000000000000000: 00000002 00000000 00000000 0001 03 780\n");
-        Map<Integer, String> fds = Map.of(3, "socket:[100007]", 4, "socket:[777]", 5, "socket:[778]", 6, "/etc/hosts", 7, "socket:[5]",
-                8, "socket:[779]", 9, "socket:[780]");
+        java.nio.file.Files.writeString(
+                net.resolve("unix"),
+                "Num       RefCount Protocol Flags    Type St Inode Path\n"
+                        + "0000000000000000: 00000002 00000000 00010000 0001 01 777 /tmp/a socket with spaces\n"
+                        + "0000000000000000: 00000002 00000000 00000000 0001 03 778\n"
+                        + "00000000deadbeef: 00000002 00000000 00010000 0001 01 779 /tmp/two\nlines\n" // the kernel
+                        // prints it raw
+                        + "0000000000000000: 00000002 00000000 00000000 0001 03 780\n");
+        Map<Integer, String> fds = Map.of(
+                3,
+                "socket:[100007]",
+                4,
+                "socket:[777]",
+                5,
+                "socket:[778]",
+                6,
+                "/etc/hosts",
+                7,
+                "socket:[5]",
+                8,
+                "socket:[779]",
+                9,
+                "socket:[780]");
         ProcFds.Sockets sockets = new ProcFds.Sockets(proc, fds);
         assertEquals("TCP 127.0.0.1:8080 LISTEN", sockets.describe("socket:[100007]"));
         assertEquals("UNIX /tmp/a socket with spaces", sockets.describe("socket:[777]"));
         assertEquals("UNIX (unnamed)", sockets.describe("socket:[778]"));
-        assertEquals("UNIX /tmp/two\nlines", sockets.describe("socket:[779]"), "a newline in the path continues the row");
+        assertEquals(
+                "UNIX /tmp/two\nlines", sockets.describe("socket:[779]"), "a newline in the path continues the row");
         assertEquals("UNIX (unnamed)", sockets.describe("socket:[780]"));
         assertEquals("socket:[5]", sockets.describe("socket:[5]"), "not in any table: left as the OS names it");
-        assertEquals(3, ProcFds.sockets(proc, java.util.Set.of("100007", "777", "778")).size());
+        assertEquals(
+                3,
+                ProcFds.sockets(proc, java.util.Set.of("100007", "777", "778")).size());
     }
 }

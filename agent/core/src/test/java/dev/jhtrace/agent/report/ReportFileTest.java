@@ -1,17 +1,16 @@
 package dev.jhtrace.agent.report;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
-
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which directories a report may be written under (another user must not be able to redirect it). */
 class ReportFileTest {
@@ -22,7 +21,8 @@ class ReportFileTest {
 
     @Test
     void aSharedDirectoryAboveTheReportsIsRefusedTheReportsOwnIsNot(@TempDir Path tmp) throws Exception {
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "giving a directory to nobody needs root");
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")), "giving a directory to nobody needs root");
         Path shared = Files.createDirectory(tmp.resolve("shared"));
         Files.setOwner(shared, nobody(tmp));
         Files.setAttribute(shared, "unix:mode", 0777); // anyone may replace its entries, and it is not ours
@@ -40,7 +40,10 @@ class ReportFileTest {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "giving a link to nobody needs root");
         Path target = Files.createDirectory(tmp.resolve("target"));
         Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
-        Files.getFileAttributeView(link, java.nio.file.attribute.PosixFileAttributeView.class, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        Files.getFileAttributeView(
+                        link,
+                        java.nio.file.attribute.PosixFileAttributeView.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS)
                 .setOwner(nobody(tmp));
         IOException e = assertThrows(IOException.class, () -> ReportFile.checkChain(link.resolve("sub")));
         assertTrue(e.getMessage().contains("symbolic link of uid"), e.getMessage());

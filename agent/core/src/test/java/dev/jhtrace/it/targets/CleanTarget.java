@@ -40,15 +40,19 @@ public final class CleanTarget {
         new SecureRandom().nextBytes(seed);
         SecureRandom.getInstanceStrong().nextBytes(new byte[4]);
         Files.writeString(tmp, "hello");
-        try (FileInputStream in = new FileInputStream(tmp.toFile()); FileOutputStream out = new FileOutputStream(legacyTmp);
-             RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "r"); FileChannel ch = FileChannel.open(tmp)) {
+        try (FileInputStream in = new FileInputStream(tmp.toFile());
+                FileOutputStream out = new FileOutputStream(legacyTmp);
+                RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "r");
+                FileChannel ch = FileChannel.open(tmp)) {
             out.write(in.read());
             raf.read();
             ch.size();
         }
         Files.readAllLines(tmp);
         try (Stream<Path> s = Files.walk(dir)) {
-            s.count();
+            if (s.count() == 0) { // walked to open and close the directory streams; the count is not the point
+                throw new IllegalStateException("the directory vanished");
+            }
         }
         Path zip = dir.resolve("a.zip");
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
@@ -57,12 +61,15 @@ public final class CleanTarget {
         try (ZipFile z = new ZipFile(zip.toFile())) {
             z.size();
         }
-        try (ServerSocket server = new ServerSocket(0, 50, lo); Socket c = new Socket(lo, server.getLocalPort());
-             Socket a = server.accept()) {
+        try (ServerSocket server = new ServerSocket(0, 50, lo);
+                Socket c = new Socket(lo, server.getLocalPort());
+                Socket a = server.accept()) {
             c.getOutputStream().write(1);
             a.getInputStream().read();
         }
-        try (DatagramSocket d = new DatagramSocket(0, lo); Selector sel = Selector.open(); WatchService w = FileSystems.getDefault().newWatchService()) {
+        try (DatagramSocket d = new DatagramSocket(0, lo);
+                Selector sel = Selector.open();
+                WatchService w = FileSystems.getDefault().newWatchService()) {
             d.getLocalPort();
             sel.selectNow();
         }
@@ -72,7 +79,8 @@ public final class CleanTarget {
         try (AsynchronousFileChannel af = AsynchronousFileChannel.open(tmp)) {
             af.size();
         }
-        try (ServerSocket server = new ServerSocket(0, 50, lo); AsynchronousSocketChannel ac = AsynchronousSocketChannel.open()) {
+        try (ServerSocket server = new ServerSocket(0, 50, lo);
+                AsynchronousSocketChannel ac = AsynchronousSocketChannel.open()) {
             ac.connect(new InetSocketAddress(lo, server.getLocalPort())).get();
             server.accept().close();
         }
