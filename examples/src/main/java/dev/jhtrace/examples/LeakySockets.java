@@ -24,7 +24,7 @@ public final class LeakySockets {
                 KEEP.add(accepted);
             }
             try (Socket closed = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
-                    Socket acceptedClosed = server.accept()) {
+                 Socket acceptedClosed = server.accept()) {
                 closed.getOutputStream().write(9);
             }
         }

@@ -243,6 +243,8 @@ public final class JhtraceAgent {
             try {
                 server = new ControlServer(processor, ControlSocket.euid0(), ProcessInfo.pid());
             } catch (Throwable e) {
+                AgentLog.once(
+                        "control-start", "jhtrace: the control channel did not start (" + e + "); tracing goes on");
                 return;
             }
             if (listen(server)) {
@@ -258,7 +260,10 @@ public final class JhtraceAgent {
                     t.setDaemon(true);
                     t.start();
                 } catch (Throwable e) {
-                    // no thread to be had: no channel, tracing goes on
+                    AgentLog.once(
+                            "control-start",
+                            "jhtrace: no thread for the control channel to wait for a descriptor (" + e
+                                    + "); tracing goes on without it");
                 }
             }
         }

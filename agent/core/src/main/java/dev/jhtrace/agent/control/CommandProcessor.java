@@ -28,10 +28,28 @@ public final class CommandProcessor {
     record Result(boolean ok, String text) {}
 
     /**
+     * An expected refusal (bad options, tracing off, no answer in time), thrown where it is found and turned into a
+     * {@code Result(false, reason)} by {@link #execute}: every way a command fails reaches the user the same way.
+     */
+    private static final class Refused extends RuntimeException {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
      * @param command the command
-     * @return what to show the user
+     * @return what to show the user: its answer, or why it was refused
      */
     Result execute(HtraceCommand command) {
+        try {
+            return run(command);
+        } catch (Refused r) {
+            return new Result(false, r.getMessage());
+        }
+    }
+
+    private Result run(HtraceCommand command) {
         long pid = ProcessInfo.pid();
         String process = "Process 0x" + Long.toHexString(pid).toUpperCase() + " (pid " + pid + ")";
         switch (command.op()) {
@@ -115,15 +133,14 @@ public final class CommandProcessor {
         try {
             change = AgentOptions.change(tracer.options(), text);
         } catch (AgentOptions.BadOption e) {
-            throw new IllegalArgumentException("bad agent option: " + e.getMessage());
+            throw new Refused("bad agent option: " + e.getMessage());
         }
         String problem = change.merged().reportPath() == null
                 ? null
                 : dev.jhtrace.agent.report.ReportFile.checkPattern(
                         change.merged().reportPath(), ProcessInfo.pid());
         if (problem != null) {
-            throw new IllegalArgumentException(
-                    "report=" + AgentOptions.printable(change.merged().reportPath()) + ": " + problem);
+            throw new Refused("report=" + AgentOptions.printable(change.merged().reportPath()) + ": " + problem);
         }
         tracer.setOptions(change.merged());
         StringBuilder sb = new StringBuilder();
@@ -140,21 +157,25 @@ public final class CommandProcessor {
 
     private void requireEnabled() {
         if (!tracer.capture().isEnabled()) {
-            throw new IllegalStateException("handle tracing is disabled in this process; run -enable first");
+            throw new Refused("handle tracing is disabled in this process; run -enable first");
         }
+    }
+
+    private static String noAnswer() {
+        return "the analyzer did not answer within " + TIMEOUT_MILLIS + " ms";
     }
 
     private <T> T onAnalyzer(java.util.function.Supplier<T> task) {
         T result = tracer.onAnalyzer(task, TIMEOUT_MILLIS);
         if (result == null) {
-            throw new IllegalStateException("the analyzer did not answer within " + TIMEOUT_MILLIS + " ms");
+            throw new Refused(noAnswer());
         }
         return result;
     }
 
     private static Result report(LeakReport r, HtraceCommand command, String text) {
         if (r == null) {
-            return new Result(false, "the analyzer did not answer within " + TIMEOUT_MILLIS + " ms");
+            throw new Refused(noAnswer());
         }
         return new Result(
                 true,

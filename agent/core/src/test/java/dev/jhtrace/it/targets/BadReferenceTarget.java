@@ -1,7 +1,5 @@
 package dev.jhtrace.it.targets;
 
-import static dev.jhtrace.it.targets.Scenario.line;
-
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -14,6 +12,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeSet;
+
+import static dev.jhtrace.it.targets.Scenario.line;
 
 /**
  * Uses handles after closing them, as buggy programs do, and goes on. For each prints
@@ -29,11 +29,9 @@ public final class BadReferenceTarget {
         mark();
         FileInputStream in = new FileInputStream(file.toFile());
         int fd = newFd();
-        in.close();
-        int closeLine = line();
+        in.close(); int closeLine = line();
         try {
-            bad("FileInputStream.read", fd, closeLine, line());
-            in.read();
+            bad("FileInputStream.read", fd, closeLine, line()); in.read();
         } catch (IOException expected) {
             // the program's bug: it goes on
         }
@@ -41,11 +39,9 @@ public final class BadReferenceTarget {
         mark();
         FileOutputStream out = new FileOutputStream(file.toFile(), true);
         fd = newFd();
-        out.close();
-        closeLine = line();
+        out.close(); closeLine = line();
         try {
-            bad("FileOutputStream.write", fd, closeLine, line());
-            out.write(1);
+            bad("FileOutputStream.write", fd, closeLine, line()); out.write(1);
         } catch (IOException expected) {
             // ignored
         }
@@ -53,11 +49,9 @@ public final class BadReferenceTarget {
         mark();
         FileChannel ch = FileChannel.open(file);
         fd = newFd();
-        ch.close();
-        closeLine = line();
+        ch.close(); closeLine = line();
         try {
-            bad("FileChannel.read", fd, closeLine, line());
-            ch.read(ByteBuffer.allocate(1));
+            bad("FileChannel.read", fd, closeLine, line()); ch.read(ByteBuffer.allocate(1));
         } catch (IOException expected) {
             // ignored
         }
@@ -67,11 +61,9 @@ public final class BadReferenceTarget {
             Socket s = new Socket(lo, server.getLocalPort());
             fd = newFd();
             InputStream sin = s.getInputStream();
-            s.close();
-            closeLine = line();
+            s.close(); closeLine = line();
             try {
-                bad("Socket.read", fd, closeLine, line());
-                sin.read();
+                bad("Socket.read", fd, closeLine, line()); sin.read();
             } catch (IOException expected) {
                 // ignored
             }

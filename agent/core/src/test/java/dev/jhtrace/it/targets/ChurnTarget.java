@@ -33,42 +33,38 @@ public final class ChurnTarget {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int id = t;
-                Thread w = new Thread(
-                        () -> {
-                            try {
-                                for (int i = 0; i < perThread; i++) {
-                                    switch ((i + id) % 4) {
-                                        case 0 -> new FileInputStream(file.toFile()).close();
-                                        case 1 -> FileChannel.open(file).close();
-                                        case 2 -> new FileOutputStream(file.toFile(), true).close();
-                                        default -> {
-                                            if (i % 64 == 3) {
-                                                new Socket(lo, server.getLocalPort()).close();
-                                            } else {
-                                                Files.newInputStream(file).close();
-                                            }
-                                        }
+                Thread w = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            switch ((i + id) % 4) {
+                                case 0 -> new FileInputStream(file.toFile()).close();
+                                case 1 -> FileChannel.open(file).close();
+                                case 2 -> new FileOutputStream(file.toFile(), true).close();
+                                default -> {
+                                    if (i % 64 == 3) {
+                                        new Socket(lo, server.getLocalPort()).close();
+                                    } else {
+                                        Files.newInputStream(file).close();
                                     }
                                 }
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
                             }
-                        },
-                        "churn-" + t);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "churn-" + t);
                 workers.add(w);
                 w.start();
             }
-            Thread acceptor = new Thread(
-                    () -> {
-                        try {
-                            while (true) {
-                                server.accept().close();
-                            }
-                        } catch (Exception e) {
-                            // server closed
-                        }
-                    },
-                    "acceptor");
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        server.accept().close();
+                    }
+                } catch (Exception e) {
+                    // server closed
+                }
+            }, "acceptor");
             acceptor.start();
             for (Thread w : workers) {
                 w.join();

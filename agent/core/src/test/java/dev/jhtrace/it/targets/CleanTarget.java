@@ -40,10 +40,8 @@ public final class CleanTarget {
         new SecureRandom().nextBytes(seed);
         SecureRandom.getInstanceStrong().nextBytes(new byte[4]);
         Files.writeString(tmp, "hello");
-        try (FileInputStream in = new FileInputStream(tmp.toFile());
-                FileOutputStream out = new FileOutputStream(legacyTmp);
-                RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "r");
-                FileChannel ch = FileChannel.open(tmp)) {
+        try (FileInputStream in = new FileInputStream(tmp.toFile()); FileOutputStream out = new FileOutputStream(legacyTmp);
+             RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "r"); FileChannel ch = FileChannel.open(tmp)) {
             out.write(in.read());
             raf.read();
             ch.size();
@@ -61,15 +59,12 @@ public final class CleanTarget {
         try (ZipFile z = new ZipFile(zip.toFile())) {
             z.size();
         }
-        try (ServerSocket server = new ServerSocket(0, 50, lo);
-                Socket c = new Socket(lo, server.getLocalPort());
-                Socket a = server.accept()) {
+        try (ServerSocket server = new ServerSocket(0, 50, lo); Socket c = new Socket(lo, server.getLocalPort());
+             Socket a = server.accept()) {
             c.getOutputStream().write(1);
             a.getInputStream().read();
         }
-        try (DatagramSocket d = new DatagramSocket(0, lo);
-                Selector sel = Selector.open();
-                WatchService w = FileSystems.getDefault().newWatchService()) {
+        try (DatagramSocket d = new DatagramSocket(0, lo); Selector sel = Selector.open(); WatchService w = FileSystems.getDefault().newWatchService()) {
             d.getLocalPort();
             sel.selectNow();
         }
@@ -79,8 +74,7 @@ public final class CleanTarget {
         try (AsynchronousFileChannel af = AsynchronousFileChannel.open(tmp)) {
             af.size();
         }
-        try (ServerSocket server = new ServerSocket(0, 50, lo);
-                AsynchronousSocketChannel ac = AsynchronousSocketChannel.open()) {
+        try (ServerSocket server = new ServerSocket(0, 50, lo); AsynchronousSocketChannel ac = AsynchronousSocketChannel.open()) {
             ac.connect(new InetSocketAddress(lo, server.getLocalPort())).get();
             server.accept().close();
         }

@@ -1,10 +1,10 @@
 package dev.jhtrace.it.targets;
 
-import static dev.jhtrace.it.targets.Scenario.line;
-
 import java.io.FileInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import static dev.jhtrace.it.targets.Scenario.line;
 
 /**
  * Leaks one stream opened {@code args[0]} frames deep and prints {@code LEAK <line>}; with {@code close} as
@@ -21,12 +21,10 @@ public final class DeepTarget {
             down(frames - 1, file, close);
             return;
         }
-        Scenario.KEEP.add(new FileInputStream(file.toFile()));
-        System.out.println("LEAK " + line());
+        Scenario.KEEP.add(new FileInputStream(file.toFile())); System.out.println("LEAK " + line());
         if (close) {
             FileInputStream in = new FileInputStream(file.toFile());
-            in.close();
-            System.out.println("CLOSE " + line());
+            in.close(); System.out.println("CLOSE " + line());
         }
     }
 }

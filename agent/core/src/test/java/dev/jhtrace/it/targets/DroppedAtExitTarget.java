@@ -19,8 +19,7 @@ public final class DroppedAtExitTarget {
     }
 
     private static void open(Path file) throws Exception {
-        FileInputStream dropped = new FileInputStream(file.toFile());
-        System.out.println("LEAK " + Scenario.line());
+        FileInputStream dropped = new FileInputStream(file.toFile()); System.out.println("LEAK " + Scenario.line());
         dropped.getFD(); // used, then dropped unclosed
     }
 }

@@ -69,11 +69,9 @@ public final class EmfileTarget {
         while (true) {
             try {
                 if (nio) {
-                    OPEN.add(Files.newByteChannel(file));
-                    line = Scenario.line();
+                    OPEN.add(Files.newByteChannel(file)); line = Scenario.line();
                 } else {
-                    OPEN.add(new FileInputStream(file.toFile()));
-                    line = Scenario.line();
+                    OPEN.add(new FileInputStream(file.toFile())); line = Scenario.line();
                 }
             } catch (IOException e) {
                 if (String.valueOf(e.getMessage()).contains("Too many open files")) {

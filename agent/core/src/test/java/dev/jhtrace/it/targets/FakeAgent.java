@@ -17,7 +17,8 @@ public final class FakeAgent {
     /** What it answers: "success", a window title, a clear screen, and a fake finding. */
     public static final String ANSWER = "OK\n\u001b]0;owned\u0007\u001b[2Jno leaks here\n";
 
-    private FakeAgent() {}
+    private FakeAgent() {
+    }
 
     public static void main(String[] args) throws Exception {
         Path socket = Paths.get(args[0]);

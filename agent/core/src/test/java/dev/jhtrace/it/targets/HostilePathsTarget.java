@@ -15,14 +15,12 @@ public final class HostilePathsTarget {
         for (String name : names) {
             Path f = Files.writeString(dir.resolve(name), "x");
             f.toFile().deleteOnExit();
-            Scenario.KEEP.add(new FileInputStream(f.toFile()));
-            System.out.println("LEAK " + Scenario.line());
+            Scenario.KEEP.add(new FileInputStream(f.toFile())); System.out.println("LEAK " + Scenario.line());
         }
         for (int i = 0; i < 10; i++) {
             Path f = Files.writeString(dir.resolve("plain" + i), "x");
             f.toFile().deleteOnExit();
-            Scenario.KEEP.add(new FileInputStream(f.toFile()));
-            System.out.println("LEAK " + Scenario.line());
+            Scenario.KEEP.add(new FileInputStream(f.toFile())); System.out.println("LEAK " + Scenario.line());
         }
         dir.toFile().deleteOnExit();
     }

@@ -1,7 +1,5 @@
 package dev.jhtrace.it.targets;
 
-import static dev.jhtrace.it.targets.Scenario.line;
-
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.FileInputStream;
@@ -37,6 +35,8 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
+
+import static dev.jhtrace.it.targets.Scenario.line;
 
 /**
  * For every kind of handle: opens one instance and closes it, then opens another and leaks it, each on a
@@ -107,170 +107,136 @@ public final class KindsTarget {
 
     static void fileInputStream(Scenario s) throws Exception {
         s.begin();
-        FileInputStream c = new FileInputStream(file.toFile());
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        FileInputStream c = new FileInputStream(file.toFile()); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), new FileInputStream(file.toFile()));
     }
 
     static void fileOutputStream(Scenario s) throws Exception {
         s.begin();
-        FileOutputStream c = new FileOutputStream(dir.resolve("out1").toFile());
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        FileOutputStream c = new FileOutputStream(dir.resolve("out1").toFile()); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), new FileOutputStream(dir.resolve("out2").toFile()));
     }
 
     static void randomAccessFile(Scenario s) throws Exception {
         s.begin();
-        RandomAccessFile c = new RandomAccessFile(file.toFile(), "r");
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        RandomAccessFile c = new RandomAccessFile(file.toFile(), "r"); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), new RandomAccessFile(file.toFile(), "rw"));
     }
 
     static void fileChannelOpen(Scenario s) throws Exception {
         s.begin();
-        FileChannel c = FileChannel.open(file);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        FileChannel c = FileChannel.open(file); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), FileChannel.open(file, StandardOpenOption.READ));
     }
 
     static void newByteChannel(Scenario s) throws Exception {
         s.begin();
-        SeekableByteChannel c = Files.newByteChannel(file);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        SeekableByteChannel c = Files.newByteChannel(file); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.newByteChannel(file));
     }
 
     static void newInputStream(Scenario s) throws Exception {
         s.begin();
-        InputStream c = Files.newInputStream(file);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        InputStream c = Files.newInputStream(file); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.newInputStream(file));
     }
 
     static void newOutputStream(Scenario s) throws Exception {
         s.begin();
-        OutputStream c = Files.newOutputStream(dir.resolve("out3"));
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        OutputStream c = Files.newOutputStream(dir.resolve("out3")); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.newOutputStream(dir.resolve("out4")));
     }
 
     static void newBufferedReader(Scenario s) throws Exception {
         s.begin();
-        BufferedReader c = Files.newBufferedReader(file);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        BufferedReader c = Files.newBufferedReader(file); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.newBufferedReader(file));
     }
 
     static void newBufferedWriter(Scenario s) throws Exception {
         s.begin();
-        BufferedWriter c = Files.newBufferedWriter(dir.resolve("out5"));
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        BufferedWriter c = Files.newBufferedWriter(dir.resolve("out5")); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.newBufferedWriter(dir.resolve("out6")));
     }
 
     static void lines(Scenario s) throws Exception {
         s.begin();
-        Stream<String> c = Files.lines(file);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        Stream<String> c = Files.lines(file); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.lines(file));
     }
 
     static void getChannel(Scenario s) throws Exception {
         s.begin();
-        FileChannel c = new FileInputStream(file.toFile()).getChannel();
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        FileChannel c = new FileInputStream(file.toFile()).getChannel(); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), new FileInputStream(file.toFile()).getChannel());
     }
 
     static void asynchronousFileChannel(Scenario s) throws Exception {
         s.begin();
-        AsynchronousFileChannel c = AsynchronousFileChannel.open(file);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        AsynchronousFileChannel c = AsynchronousFileChannel.open(file); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), AsynchronousFileChannel.open(file));
     }
 
     static void newDirectoryStream(Scenario s) throws Exception {
         s.begin();
-        DirectoryStream<Path> c = Files.newDirectoryStream(dir);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        DirectoryStream<Path> c = Files.newDirectoryStream(dir); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.newDirectoryStream(dir));
     }
 
     static void list(Scenario s) throws Exception {
         s.begin();
-        Stream<Path> c = Files.list(dir);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        Stream<Path> c = Files.list(dir); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.list(dir));
     }
 
     static void walk(Scenario s) throws Exception {
         s.begin();
-        Stream<Path> c = Files.walk(dir);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        Stream<Path> c = Files.walk(dir); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.walk(dir));
     }
 
     static void find(Scenario s) throws Exception {
         s.begin();
-        Stream<Path> c = Files.find(dir, 1, (p, a) -> true);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        Stream<Path> c = Files.find(dir, 1, (p, a) -> true); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Files.find(dir, 1, (p, a) -> true));
     }
 
     static void zipFile(Scenario s) throws Exception {
         s.begin();
-        ZipFile c = new ZipFile(zip.toFile());
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        ZipFile c = new ZipFile(zip.toFile()); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), new ZipFile(zip.toFile()));
     }
@@ -278,10 +244,8 @@ public final class KindsTarget {
     static void jarFile(Scenario s) throws Exception {
         Path jar = Files.copy(zip, dir.resolve("data.jar"));
         s.begin();
-        JarFile c = new JarFile(jar.toFile());
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        JarFile c = new JarFile(jar.toFile()); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), new JarFile(jar.toFile()));
     }
@@ -289,10 +253,8 @@ public final class KindsTarget {
     static void socket(Scenario s) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
             s.begin();
-            Socket c = new Socket(LOOPBACK, server.getLocalPort());
-            s.opened(line());
-            c.close();
-            s.closed(line());
+            Socket c = new Socket(LOOPBACK, server.getLocalPort()); s.opened(line());
+            c.close(); s.closed(line());
             s.begin();
             s.leaked(line(), new Socket(LOOPBACK, server.getLocalPort()));
             server.accept().close();
@@ -302,13 +264,11 @@ public final class KindsTarget {
 
     static void acceptedSocket(Scenario s) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK);
-                Socket client1 = new Socket(LOOPBACK, server.getLocalPort());
-                Socket client2 = new Socket(LOOPBACK, server.getLocalPort())) {
+             Socket client1 = new Socket(LOOPBACK, server.getLocalPort());
+             Socket client2 = new Socket(LOOPBACK, server.getLocalPort())) {
             s.begin();
-            Socket c = server.accept();
-            s.opened(line());
-            c.close();
-            s.closed(line());
+            Socket c = server.accept(); s.opened(line());
+            c.close(); s.closed(line());
             s.begin();
             s.leaked(line(), server.accept());
         }
@@ -316,23 +276,16 @@ public final class KindsTarget {
 
     static void boundSocket(Scenario s) throws Exception {
         s.begin();
-        Socket c = new Socket();
-        c.bind(new InetSocketAddress(LOOPBACK, 0));
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        Socket c = new Socket(); c.bind(new InetSocketAddress(LOOPBACK, 0)); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
-        Socket leaked = new Socket();
-        leaked.bind(new InetSocketAddress(LOOPBACK, 0));
-        s.leaked(line(), leaked);
+        Socket leaked = new Socket(); leaked.bind(new InetSocketAddress(LOOPBACK, 0)); s.leaked(line(), leaked);
     }
 
     static void serverSocket(Scenario s) throws Exception {
         s.begin();
-        ServerSocket c = new ServerSocket(0, 50, LOOPBACK);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        ServerSocket c = new ServerSocket(0, 50, LOOPBACK); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), new ServerSocket(0, 50, LOOPBACK));
     }
@@ -340,10 +293,8 @@ public final class KindsTarget {
     static void socketChannel(Scenario s) throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0))) {
             s.begin();
-            SocketChannel c = SocketChannel.open(server.getLocalAddress());
-            s.opened(line());
-            c.close();
-            s.closed(line());
+            SocketChannel c = SocketChannel.open(server.getLocalAddress()); s.opened(line());
+            c.close(); s.closed(line());
             s.begin();
             s.leaked(line(), SocketChannel.open(server.getLocalAddress()));
             server.accept().close();
@@ -353,13 +304,11 @@ public final class KindsTarget {
 
     static void acceptedSocketChannel(Scenario s) throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
-                SocketChannel client1 = SocketChannel.open(server.getLocalAddress());
-                SocketChannel client2 = SocketChannel.open(server.getLocalAddress())) {
+             SocketChannel client1 = SocketChannel.open(server.getLocalAddress());
+             SocketChannel client2 = SocketChannel.open(server.getLocalAddress())) {
             s.begin();
-            SocketChannel c = server.accept();
-            s.opened(line());
-            c.close();
-            s.closed(line());
+            SocketChannel c = server.accept(); s.opened(line());
+            c.close(); s.closed(line());
             s.begin();
             s.leaked(line(), server.accept());
         }
@@ -367,30 +316,24 @@ public final class KindsTarget {
 
     static void serverSocketChannel(Scenario s) throws Exception {
         s.begin();
-        ServerSocketChannel c = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        ServerSocketChannel c = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0)); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0)));
     }
 
     static void datagramSocket(Scenario s) throws Exception {
         s.begin();
-        DatagramSocket c = new DatagramSocket(0, LOOPBACK);
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        DatagramSocket c = new DatagramSocket(0, LOOPBACK); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), new DatagramSocket(0, LOOPBACK));
     }
 
     static void datagramChannel(Scenario s) throws Exception {
         s.begin();
-        DatagramChannel c = DatagramChannel.open();
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        DatagramChannel c = DatagramChannel.open(); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), DatagramChannel.open());
     }
@@ -398,17 +341,13 @@ public final class KindsTarget {
     static void asynchronousSocketChannel(Scenario s) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
             InetSocketAddress to = new InetSocketAddress(LOOPBACK, server.getLocalPort());
-            AsynchronousSocketChannel.open()
-                    .close(); // creates the JDK's default channel group: the runtime's, before begin()
+            AsynchronousSocketChannel.open().close(); // creates the JDK's default channel group: the runtime's, before begin()
             s.begin();
-            AsynchronousSocketChannel c = AsynchronousSocketChannel.open();
-            s.opened(line());
+            AsynchronousSocketChannel c = AsynchronousSocketChannel.open(); s.opened(line());
             c.connect(to).get();
-            c.close();
-            s.closed(line());
+            c.close(); s.closed(line());
             s.begin();
-            AsynchronousSocketChannel leaked = AsynchronousSocketChannel.open();
-            s.leaked(line(), leaked);
+            AsynchronousSocketChannel leaked = AsynchronousSocketChannel.open(); s.leaked(line(), leaked);
             leaked.connect(to).get();
             server.accept().close();
             server.accept().close();
@@ -417,54 +356,40 @@ public final class KindsTarget {
 
     static void asynchronousServerSocketChannel(Scenario s) throws Exception {
         s.begin();
-        AsynchronousServerSocketChannel c =
-                AsynchronousServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        AsynchronousServerSocketChannel c = AsynchronousServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0)); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), AsynchronousServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0)));
     }
 
     static void selector(Scenario s) throws Exception {
         s.begin();
-        Selector c = Selector.open();
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        Selector c = Selector.open(); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), Selector.open());
     }
 
     static void pipe(Scenario s) throws Exception {
         s.begin();
-        Pipe c = Pipe.open();
-        s.opened(line());
-        c.source().close();
-        c.sink().close();
-        s.closed(line());
+        Pipe c = Pipe.open(); s.opened(line());
+        c.source().close(); c.sink().close(); s.closed(line());
         s.begin();
         s.leaked(line(), Pipe.open());
     }
 
     static void watchService(Scenario s) throws Exception {
         s.begin();
-        WatchService c = FileSystems.getDefault().newWatchService();
-        s.opened(line());
-        c.close();
-        s.closed(line());
+        WatchService c = FileSystems.getDefault().newWatchService(); s.opened(line());
+        c.close(); s.closed(line());
         s.begin();
         s.leaked(line(), FileSystems.getDefault().newWatchService());
     }
 
     static void process(Scenario s) throws Exception {
         s.begin();
-        Process c = new ProcessBuilder("sleep", "20").start();
-        s.opened(line());
-        c.getOutputStream().close();
-        c.getInputStream().close();
-        c.getErrorStream().close();
-        s.closed(line());
+        Process c = new ProcessBuilder("sleep", "20").start(); s.opened(line());
+        c.getOutputStream().close(); c.getInputStream().close(); c.getErrorStream().close(); s.closed(line());
         c.destroy();
         c.waitFor();
         s.begin();

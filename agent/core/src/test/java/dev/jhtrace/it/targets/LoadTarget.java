@@ -44,24 +44,21 @@ public final class LoadTarget {
         AtomicLong ops = new AtomicLong();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         try (ServerSocket server = new ServerSocket(0, 1000, lo)) {
-            Thread acceptor = new Thread(
-                    () -> {
-                        try {
-                            while (true) {
-                                server.accept().close();
-                            }
-                        } catch (IOException e) {
-                            // server closed
-                        }
-                    },
-                    "acceptor");
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        server.accept().close();
+                    }
+                } catch (IOException e) {
+                    // server closed
+                }
+            }, "acceptor");
             acceptor.setDaemon(true);
             acceptor.start();
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 Path[] mine = leakPaths[t];
-                Thread w = new Thread(
-                        () -> work(mine, shared, lo, server.getLocalPort(), leakEvery, deadline, ops), "load-" + t);
+                Thread w = new Thread(() -> work(mine, shared, lo, server.getLocalPort(), leakEvery, deadline, ops), "load-" + t);
                 workers.add(w);
                 w.start();
             }
@@ -78,13 +75,10 @@ public final class LoadTarget {
                         continue;
                     }
                     Thread.State state = info.getThreadState();
-                    if (state == Thread.State.BLOCKED
-                            || state == Thread.State.WAITING
-                            || state == Thread.State.TIMED_WAITING) {
+                    if (state == Thread.State.BLOCKED || state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
                         for (StackTraceElement f : info.getStackTrace()) {
                             String c = f.getClassName(); // the agent's packages, not this test's own dev.jhtrace.it
-                            if (c.startsWith("dev.jhtrace.agent.")
-                                    || c.startsWith("dev.jhtrace.bootstrap.")
+                            if (c.startsWith("dev.jhtrace.agent.") || c.startsWith("dev.jhtrace.bootstrap.")
                                     || c.startsWith("dev.jhtrace.shaded.")) {
                                 blocked.add(info.getThreadName() + " " + state + " at " + f);
                                 break;
@@ -121,15 +115,13 @@ public final class LoadTarget {
     /** The line that leaks, as the JVM numbers it (set on that very line). */
     private static volatile int leakLine = -1;
 
-    private static void work(
-            Path[] leaks, Path shared, InetAddress lo, int port, int leakEvery, long deadline, AtomicLong ops) {
+    private static void work(Path[] leaks, Path shared, InetAddress lo, int port, int leakEvery, long deadline, AtomicLong ops) {
         int leaked = 0;
         long n = 0;
         try {
             for (long i = 0; System.nanoTime() < deadline; i++) {
                 if (i % leakEvery == leakEvery - 1 && leaked < leaks.length) {
-                    FileInputStream leak = new FileInputStream(leaks[leaked++].toFile());
-                    leakLine = Scenario.line(); // the only leak
+                    FileInputStream leak = new FileInputStream(leaks[leaked++].toFile()); leakLine = Scenario.line(); // the only leak
                     synchronized (KEEP) {
                         KEEP.add(leak);
                     }

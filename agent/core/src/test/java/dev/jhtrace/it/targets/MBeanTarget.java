@@ -1,13 +1,13 @@
 package dev.jhtrace.it.targets;
 
-import static dev.jhtrace.it.targets.Scenario.line;
-
 import java.io.FileInputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+
+import static dev.jhtrace.it.targets.Scenario.line;
 
 /** Uses the jhtrace MBean the way JConsole would, through the platform MBean server; prints what it answers. */
 public final class MBeanTarget {
@@ -17,8 +17,7 @@ public final class MBeanTarget {
         System.out.println("REGISTERED " + server.isRegistered(name));
         System.out.println("SNAPSHOT " + call(server, name, "-snapshot"));
         Path file = Files.writeString(Files.createTempFile("jhtrace-mbean", ".txt"), "x");
-        Scenario.KEEP.add(new FileInputStream(file.toFile()));
-        System.out.println("LEAKLINE " + line());
+        Scenario.KEEP.add(new FileInputStream(file.toFile())); System.out.println("LEAKLINE " + line());
         System.out.println("DIFF " + call(server, name, "-diff --format json").replace('\n', ' '));
         System.out.println("BAD " + call(server, name, "-nonsense"));
     }

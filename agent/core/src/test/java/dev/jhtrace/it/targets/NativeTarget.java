@@ -1,13 +1,14 @@
 package dev.jhtrace.it.targets;
 
-import static dev.jhtrace.it.targets.Scenario.line;
-
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import static dev.jhtrace.it.targets.Scenario.line;
 
 /**
  * Descriptors opened and closed by native code: a JNI library built by the test build ({@code libleakyjni.so})
@@ -58,32 +59,22 @@ public final class NativeTarget {
             return;
         }
         int fd;
-        fd = openAndClose(f);
-        System.out.println("JNICLOSED " + fd + "|" + line());
-        fd = openAndLeak(f);
-        System.out.println("JNILEAK " + fd + "|" + line());
-        fd = closeTwice(f);
-        System.out.println("JNITWICE " + fd + "|" + line());
-        fd = dupOverLive(f);
-        System.out.println("JNIDUP2 " + fd + "|" + line());
-        fd = closeRange(f);
-        System.out.println("JNIRANGE " + fd + "|" + line());
-        fd = streams(f, file.getParent().toString());
-        System.out.println("JNISTREAMS " + fd + "|" + line());
+        fd = openAndClose(f); System.out.println("JNICLOSED " + fd + "|" + line());
+        fd = openAndLeak(f); System.out.println("JNILEAK " + fd + "|" + line());
+        fd = closeTwice(f); System.out.println("JNITWICE " + fd + "|" + line());
+        fd = dupOverLive(f); System.out.println("JNIDUP2 " + fd + "|" + line());
+        fd = closeRange(f); System.out.println("JNIRANGE " + fd + "|" + line());
+        fd = streams(f, file.getParent().toString()); System.out.println("JNISTREAMS " + fd + "|" + line());
         if (args.length > 0 && args[0].equals("vfork")) {
             // with -Djdk.lang.Process.launchMechanism=VFORK the child runs hooks in our memory before exec
-            Process p = new ProcessBuilder("true").start();
-            System.out.println("VFORK " + p.waitFor() + "|" + line());
+            Process p = new ProcessBuilder("true").start(); System.out.println("VFORK " + p.waitFor() + "|" + line());
         }
         if (args.length > 0 && args[0].equals("jna")) {
             CLib c = Native.load("c", CLib.class);
-            fd = c.open(f, 0);
-            System.out.println("JNALEAK " + fd + "|" + line());
+            fd = c.open(f, 0); System.out.println("JNALEAK " + fd + "|" + line());
             int g = c.open(f, 0);
-            c.close(g);
-            System.out.println("JNACLOSE " + g + "|" + line());
-            c.close(g);
-            System.out.println("JNATWICE " + g + "|" + line());
+            c.close(g); System.out.println("JNACLOSE " + g + "|" + line());
+            c.close(g); System.out.println("JNATWICE " + g + "|" + line());
         }
     }
 }

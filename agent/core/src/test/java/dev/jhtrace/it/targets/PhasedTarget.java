@@ -44,16 +44,13 @@ public final class PhasedTarget {
             switch (line.trim()) {
                 case "leak" -> {
                     TreeSet<Integer> mark = fds();
-                    KEEP.add(new FileInputStream(file.toFile()));
-                    int l1 = line();
+                    KEEP.add(new FileInputStream(file.toFile())); int l1 = line();
                     int fd1 = newFd(mark);
                     mark = fds();
-                    KEEP.add(new FileInputStream(file.toFile()));
-                    int l2 = line();
+                    KEEP.add(new FileInputStream(file.toFile())); int l2 = line();
                     int fd2 = newFd(mark);
                     mark = fds();
-                    KEEP.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
-                    int l3 = line();
+                    KEEP.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress())); int l3 = line();
                     int fd3 = newFd(mark);
                     say("LEAK " + fd1 + "|" + l1);
                     say("LEAK " + fd2 + "|" + l2);
@@ -65,16 +62,12 @@ public final class PhasedTarget {
                     // number meanwhile: retry until the second open really reuses the first one's number
                     for (int attempt = 0; attempt < 20; attempt++) {
                         TreeSet<Integer> mark = fds();
-                        FileInputStream a = new FileInputStream(file.toFile());
-                        int o1 = line();
+                        FileInputStream a = new FileInputStream(file.toFile()); int o1 = line();
                         int fd = newFdOrNone(mark);
-                        a.close();
-                        int c1 = line();
-                        FileInputStream b = new FileInputStream(file.toFile());
-                        int o2 = line();
+                        a.close(); int c1 = line();
+                        FileInputStream b = new FileInputStream(file.toFile()); int o2 = line();
                         int again = newFdOrNone(mark);
-                        b.close();
-                        int c2 = line();
+                        b.close(); int c2 = line();
                         if (again == fd && fd >= 0 || attempt == 19) {
                             say("REUSE " + fd + "|" + o1 + "|" + c1 + "|" + o2 + "|" + c2 + "|" + again);
                             break;
@@ -87,16 +80,11 @@ public final class PhasedTarget {
                     List<java.lang.ref.WeakReference<Object>> refs = new ArrayList<>();
                     int l = 0;
                     for (int i = 0; i < 3; i++) {
-                        refs.add(new java.lang.ref.WeakReference<>(new FileInputStream(file.toFile())));
-                        l = line();
+                        refs.add(new java.lang.ref.WeakReference<>(new FileInputStream(file.toFile()))); l = line();
                     }
                     TreeSet<Integer> opened = fds();
                     opened.removeAll(mark);
-                    for (int i = 0;
-                            i < 300
-                                    && (refs.stream().anyMatch(r -> r.get() != null)
-                                            || !java.util.Collections.disjoint(fds(), opened));
-                            i++) {
+                    for (int i = 0; i < 300 && (refs.stream().anyMatch(r -> r.get() != null) || !java.util.Collections.disjoint(fds(), opened)); i++) {
                         System.gc();
                         Thread.sleep(20);
                     }
@@ -136,10 +124,7 @@ public final class PhasedTarget {
     }
 
     private static int line() {
-        return StackWalker.getInstance()
-                .walk(s -> s.skip(1).findFirst())
-                .orElseThrow()
-                .getLineNumber();
+        return StackWalker.getInstance().walk(s -> s.skip(1).findFirst()).orElseThrow().getLineNumber();
     }
 
     private static TreeSet<Integer> fds() throws IOException {
@@ -195,9 +180,7 @@ public final class PhasedTarget {
      */
     private static void awaitAgentChannel() throws Exception {
         String cmdline = new String(Files.readAllBytes(Paths.get("/proc/self/cmdline"))).replace('\0', ' ');
-        if (!cmdline.contains("-javaagent:")
-                || cmdline.contains("control=false")
-                || cmdline.contains("-Djhtrace.control.delay=")) {
+        if (!cmdline.contains("-javaagent:") || cmdline.contains("control=false") || cmdline.contains("-Djhtrace.control.delay=")) {
             return;
         }
         int uid = (Integer) Files.getAttribute(Paths.get("/proc/self"), "unix:uid");

@@ -20,8 +20,7 @@ public final class ReachabilityTarget {
     public static void main(String[] args) throws Exception {
         Path file = Files.writeString(Files.createTempFile("jhtrace-reach", ".txt"), "x");
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            for (String kind :
-                    new String[] {"FileInputStream", "FileOutputStream", "RandomAccessFile", "FileChannel", "Socket"}) {
+            for (String kind : new String[] {"FileInputStream", "FileOutputStream", "RandomAccessFile", "FileChannel", "Socket"}) {
                 int collected = 0;
                 for (int i = 0; i < 20; i++) {
                     WeakReference<Object> ref = new WeakReference<>(openAndClose(kind, file, server));

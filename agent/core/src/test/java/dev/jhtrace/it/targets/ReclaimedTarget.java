@@ -1,11 +1,11 @@
 package dev.jhtrace.it.targets;
 
-import static dev.jhtrace.it.targets.Scenario.line;
-
 import java.io.FileInputStream;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import static dev.jhtrace.it.targets.Scenario.line;
 
 /**
  * Drops an unclosed stream and lets the GC's cleaner close it: the leak the JDK hides. Prints
@@ -15,8 +15,7 @@ public final class ReclaimedTarget {
     public static void main(String[] args) throws Exception {
         Path file = Files.writeString(Files.createTempFile("jhtrace-reclaimed", ".txt"), "x");
         java.util.TreeSet<Integer> before = Scenario.fds();
-        FileInputStream dropped = new FileInputStream(file.toFile());
-        int openLine = line();
+        FileInputStream dropped = new FileInputStream(file.toFile()); int openLine = line();
         java.util.TreeSet<Integer> after = Scenario.fds();
         after.removeAll(before);
         int fd = after.first();

@@ -76,8 +76,7 @@ public final class Scenario {
         if (leakFds.size() > 1 && System.getenv("SCENARIO_DEBUG") != null) {
             for (int fd : leakFds) {
                 try {
-                    System.out.println("DEBUG " + name + " " + fd + " -> "
-                            + Files.readSymbolicLink(Paths.get("/proc/self/fd/" + fd)));
+                    System.out.println("DEBUG " + name + " " + fd + " -> " + Files.readSymbolicLink(Paths.get("/proc/self/fd/" + fd)));
                 } catch (IOException e) {
                     System.out.println("DEBUG " + name + " " + fd + " gone");
                 }
@@ -87,8 +86,8 @@ public final class Scenario {
 
     /** Prints the record. */
     public void print() {
-        System.out.println("SCENARIO " + name + "|" + leakLine + "|" + join(leakFds) + "|" + closedOpenLine + "|"
-                + closeLine + "|" + join(closedFds));
+        System.out.println("SCENARIO " + name + "|" + leakLine + "|" + join(leakFds) + "|" + closedOpenLine + "|" + closeLine + "|"
+                + join(closedFds));
     }
 
     private TreeSet<Integer> diff() {
@@ -138,8 +137,7 @@ public final class Scenario {
                 return;
             }
             int uid = (Integer) Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
-            Path socket =
-                    Paths.get("/tmp/.jhtrace-" + uid, ProcessHandle.current().pid() + ".sock");
+            Path socket = Paths.get("/tmp/.jhtrace-" + uid, ProcessHandle.current().pid() + ".sock");
             for (int i = 0; i < 500 && !Files.exists(socket); i++) {
                 Thread.sleep(10);
             }
@@ -187,9 +185,6 @@ public final class Scenario {
 
     /** @return the line number of the caller's call site */
     public static int line() {
-        return StackWalker.getInstance()
-                .walk(s -> s.skip(1).findFirst())
-                .orElseThrow()
-                .getLineNumber();
+        return StackWalker.getInstance().walk(s -> s.skip(1).findFirst()).orElseThrow().getLineNumber();
     }
 }

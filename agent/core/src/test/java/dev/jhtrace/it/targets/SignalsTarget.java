@@ -29,8 +29,7 @@ public final class SignalsTarget {
                 System.out.println("CRASHING");
                 System.out.flush();
                 Files.deleteIfExists(file);
-                sink = (int) (long)
-                        unsafe.getClass().getMethod("getLong", long.class).invoke(unsafe, 8L);
+                sink = (int) (long) unsafe.getClass().getMethod("getLong", long.class).invoke(unsafe, 8L);
                 System.out.println("SURVIVED " + sink);
                 return;
             }

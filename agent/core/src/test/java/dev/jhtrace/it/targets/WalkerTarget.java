@@ -33,15 +33,14 @@ public final class WalkerTarget {
     public static void main(String[] args) throws Throwable {
         file = Files.writeString(Files.createTempFile("jhtrace-walker", ".txt"), "x");
         for (int i = 0; i < 3_000; i++) {
-            down(i % 40); // the first rounds interpreted, then compiled (recursion inlined a level at a time)
+            down(i % 40);        // the first rounds interpreted, then compiled (recursion inlined a level at a time)
         }
         java.lang.reflect.Method m = WalkerTarget.class.getDeclaredMethod("down", int.class);
         for (int i = 0; i < 40; i++) {
-            m.invoke(null, 5); // JDK 17: the first calls go through NativeMethodAccessorImpl.invoke0
+            m.invoke(null, 5);   // JDK 17: the first calls go through NativeMethodAccessorImpl.invoke0
         }
         IntStream.range(0, 500).parallel().forEach(i -> openClose());
-        MethodHandle h = MethodHandles.lookup()
-                .findStatic(WalkerTarget.class, "down", MethodType.methodType(void.class, int.class));
+        MethodHandle h = MethodHandles.lookup().findStatic(WalkerTarget.class, "down", MethodType.methodType(void.class, int.class));
         for (int i = 0; i < 500; i++) {
             h.invokeExact(3);
         }
@@ -83,7 +82,8 @@ public final class WalkerTarget {
             openClose();
         }
 
-        static void touch() {}
+        static void touch() {
+        }
     }
 
     /** The VM calls a class loader, which opens the jar: Java called from the VM, in the middle of a stack. */
@@ -91,12 +91,11 @@ public final class WalkerTarget {
         Path jar = Files.createTempFile("jhtrace-walker", ".jar");
         String name = HelloTarget.class.getName().replace('.', '/') + ".class";
         try (InputStream in = WalkerTarget.class.getClassLoader().getResourceAsStream(name);
-                OutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+             OutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
             ((JarOutputStream) out).putNextEntry(new JarEntry(name));
             in.transferTo(out);
         }
-        try (URLClassLoader loader =
-                new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             Class.forName(HelloTarget.class.getName(), true, loader);
         }
         Files.deleteIfExists(jar);
@@ -112,10 +111,8 @@ public final class WalkerTarget {
             Files.copy(in, copy);
         }
         for (int round = 0; round < 30; round++) {
-            try (URLClassLoader loader =
-                    new URLClassLoader(new URL[] {dir.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
-                java.lang.reflect.Method run =
-                        loader.loadClass(ReloadedOpener.class.getName()).getMethod("run", String.class, int.class);
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+                java.lang.reflect.Method run = loader.loadClass(ReloadedOpener.class.getName()).getMethod("run", String.class, int.class);
                 for (int i = 0; i < 20; i++) {
                     run.invoke(null, file.toString(), i % 8);
                     count();
