@@ -21,6 +21,9 @@ public final class HandleCapture implements HookSink {
     private static final int OWN_JAVA_FRAMES = 3;
 
     private final EventRing ring;
+    /** Hook calls that failed and lost their event: reports count them ({@code stats.errors}). */
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+
     private final int depth;
     private final int closeDepth;
     private volatile boolean enabled = true;
@@ -117,10 +120,16 @@ public final class HandleCapture implements HookSink {
             }
             out.publish(traceId, stack);
         } catch (Throwable t) {
+            failures.incrementAndGet();
             String name = site >= 0 && site < points.length ? points[site].site() : String.valueOf(site);
             AgentLog.once("capture:" + name, "jhtrace: hook " + name + " failed and is skipped: " + t);
         } finally {
             AgentThreads.exitCapture(state);
         }
+    }
+
+    /** @return hook calls that failed and lost their event */
+    long failures() {
+        return failures.get();
     }
 }

@@ -85,10 +85,10 @@ public final class Tracer {
                 request, copy, before, after, new ReportBuilder.Counts(startedAt, dropped(), errors()), warnings);
     }
 
-    /** @return events or records that could not be processed: the analyzer's own count is in its copies */
+    /** @return events lost to a failing hook, or records that could not be processed: the analyzer's own count is in its copies */
     private long errors() {
         NativeDrain drain = nativeDrain;
-        return ring.handlerErrors() + (drain != null ? drain.badRecords() : 0);
+        return ring.handlerErrors() + capture.failures() + (drain != null ? drain.badRecords() : 0);
     }
 
     /** @return the options in force */
