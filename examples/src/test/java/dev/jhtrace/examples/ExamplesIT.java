@@ -22,12 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the same number of handles opened from each line of the example.
  */
 class ExamplesIT {
+    /** Where this test's reports go; JUnit deletes it after each test. */
+    @org.junit.jupiter.api.io.TempDir
+    Path scratch;
+
     private static final Pattern EXAMPLE_FRAME = Pattern.compile("at dev\\.jhtrace\\.examples\\.(\\w+)\\.main\\(\\w+\\.java:(\\d+)\\)");
 
     @ParameterizedTest
     @ValueSource(strings = {"LeakyFiles", "LeakySockets", "LeakySelector"})
     void exampleLeaksWhatItsExpectedReportShows(String example) throws Exception {
-        Path dir = Files.createTempDirectory("jhtrace-example");
+        Path dir = Files.createTempDirectory(scratch, "jhtrace-example");
         Path report = dir.resolve("leaks.json");
         Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-javaagent:" + System.getProperty("jhtrace.jar") + "=report=" + report,

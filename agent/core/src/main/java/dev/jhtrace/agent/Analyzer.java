@@ -108,8 +108,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 if (!stale) {
                     slot.open = true;
                     slot.generation = gen;
-                    slot.kind = e.kind;
-                    slot.description = e.description;
+                    slot.referent.set(e.kind, e.description);
                     slot.opened.set(e.thread, e.timeMillis, stackId, javaStack);
                     slot.openedNanos = e.nanos;
                     slot.agent = e.agent;
@@ -118,7 +117,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 }
                 Trace t = e.agent ? null : traces.add();
                 if (t != null) {
-                    fill(t, TraceType.OPEN, e, gen, e.kind, e.description, stackId, javaStack);
+                    fill(t, TraceType.OPEN, e, gen, null, stackId, javaStack);
                 }
             }
             case CLOSE -> {
@@ -150,8 +149,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                         TraceType.CLOSE,
                         e,
                         r != null ? r.generation : 0,
-                        r != null ? r.kind : e.kind,
-                        r != null ? r.description : e.description,
+                        r != null ? r.referent : null,
                         stackId,
                         javaStack);
                 t.reclaimed = e.reclaimed;
@@ -184,8 +182,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                         TraceType.BAD_REFERENCE,
                         e,
                         previous != null ? previous.generation : 0,
-                        previous != null ? previous.kind : e.kind,
-                        previous != null ? previous.description : e.description,
+                        previous != null ? previous.referent : null,
                         stackId,
                         javaStack);
                 if (previous != null) {
@@ -203,15 +200,17 @@ public final class Analyzer implements EventHandler<HandleEvent> {
             TraceType type,
             HandleEvent e,
             int generation,
-            HandleKind kind,
-            String description,
+            Referent known,
             int stackId,
             CapturedStack javaStack) {
         t.type = type;
         t.fd = e.fd;
         t.generation = generation;
-        t.kind = kind;
-        t.description = description;
+        if (known != null) {
+            t.referent.set(known); // what the open (or the close before a bad reference) knew of the handle
+        } else {
+            t.referent.set(e.kind, e.description);
+        }
         t.site.set(e.thread, e.timeMillis, stackId, javaStack);
     }
 
@@ -279,10 +278,17 @@ public final class Analyzer implements EventHandler<HandleEvent> {
             if (r == null || !r.open) {
                 continue;
             }
-            tracedNumbers.set(r.fd);
             if (r.agent) {
-                agentNumbers.set(r.fd);
-            } else if (request.openHandles()) {
+                // the agent's own handle (a CLI connection, say), unless an event of its number was dropped since: its
+                // close may have been, and what is open under the number now is then not vouched for (untraced, lost)
+                if (ledger.count(r.fd) == r.dropsAtOpen) {
+                    tracedNumbers.set(r.fd);
+                    agentNumbers.set(r.fd);
+                }
+                continue;
+            }
+            tracedNumbers.set(r.fd);
+            if (request.openHandles()) {
                 HandleRecord c = r.copy();
                 c.vouched = ledger.count(r.fd) == r.dropsAtOpen;
                 c.inSnapshot = snapshot.contains(key(r.fd, r.generation));

@@ -14,8 +14,8 @@ final class HandleRecord {
 
     boolean open;
     int generation;
-    HandleKind kind;
-    String description;
+    /** What the handle open under this number refers to. */
+    final Referent referent = new Referent();
     /** Where and when the handle open under this number was opened. */
     final Site opened = new Site();
     /** {@link System#nanoTime()} of the open, to tell a late-arriving event about an earlier use of the number. */
@@ -53,8 +53,7 @@ final class HandleRecord {
         c.uses = uses;
         c.open = open;
         c.generation = generation;
-        c.kind = kind;
-        c.description = description;
+        c.referent.set(referent);
         c.opened.set(opened);
         c.openedNanos = openedNanos;
         c.agent = agent;

@@ -63,7 +63,7 @@ final class ReportBuilder {
             if (now == null) {
                 continue; // closed by something no hook sees; the OS is the ground truth
             }
-            if (!r.vouched || !sameKind(r.kind, now)) {
+            if (!r.vouched || !sameKind(r.referent.kind, now)) {
                 // another life of the number, or maybe: listed with what the OS says, never with this record's stack
                 if (after.containsKey(r.fd)
                         && asked(request, r.fd)
@@ -145,7 +145,7 @@ final class ReportBuilder {
         List<HandleView> views = new ArrayList<>();
         for (HandleRecord r : copy.open()) {
             String now = os.get(r.fd);
-            if (now == null || !r.vouched || !sameKind(r.kind, now)) {
+            if (now == null || !r.vouched || !sameKind(r.referent.kind, now)) {
                 continue;
             }
             if (!includeRuntime && RuntimeHandles.isRuntime(frames(r.opened), depth)) {
@@ -194,8 +194,8 @@ final class ReportBuilder {
                 ? new HandleView(
                         t.fd,
                         t.generation,
-                        name(t.kind),
-                        t.description,
+                        name(t.referent.kind),
+                        t.referent.description,
                         t.opened.thread,
                         t.opened.timeMillis,
                         frames(t.opened))
@@ -204,8 +204,8 @@ final class ReportBuilder {
                 t.fd,
                 t.generation,
                 t.type.name(),
-                name(t.kind),
-                t.description,
+                name(t.referent.kind),
+                t.referent.description,
                 t.site.thread,
                 t.site.timeMillis,
                 frames(t.site),
@@ -214,16 +214,16 @@ final class ReportBuilder {
     }
 
     private HandleView view(HandleRecord r, String osDescription) {
-        String description = r.description;
+        String description = r.referent.description;
         if (description == null) {
             description = osDescription;
-        } else if (r.kind == HandleKind.SOCKET
+        } else if (r.referent.kind == HandleKind.SOCKET
                 && osDescription != null
                 && !osDescription.startsWith("socket:")
                 && !osDescription.startsWith("pipe:")) {
             description = description + " (" + osDescription + ")";
         }
-        HandleKind kind = r.kind;
+        HandleKind kind = r.referent.kind;
         if (osDescription != null && osDescription.startsWith("pipe:")) {
             kind = HandleKind.PIPE; // some JDKs make wakeup pairs from pipes, others from socketpairs
         } else if (kind == HandleKind.FILE

@@ -17,8 +17,8 @@ final class Trace {
     /** Which use of that number (incremented at every OPEN of it). */
     int generation;
 
-    HandleKind kind;
-    String description;
+    /** What the handle refers to. */
+    final Referent referent = new Referent();
     /** Where and when it happened. */
     final Site site = new Site();
     /** For a CLOSE: run by the GC's cleaner, not by the program. */
@@ -43,8 +43,7 @@ final class Trace {
     /** Forgets the previous content of a reused slot. */
     void clear() {
         type = null;
-        kind = null;
-        description = null;
+        referent.clear();
         site.clear();
         reclaimed = false;
         hasOpened = false;
@@ -71,8 +70,7 @@ final class Trace {
         c.type = type;
         c.fd = fd;
         c.generation = generation;
-        c.kind = kind;
-        c.description = description;
+        c.referent.set(referent);
         c.site.set(site);
         c.reclaimed = reclaimed;
         c.openedFrom(this);

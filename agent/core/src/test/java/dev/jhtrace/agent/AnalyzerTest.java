@@ -252,6 +252,28 @@ class AnalyzerTest {
     }
 
     @Test
+    void aLeakOnTheNumberOfAnAgentHandleWhoseCloseWasDroppedIsListedNotHidden() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("jhtrace-analyzer", ".txt");
+        try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {
+            int fd = fdOf(file.toString());
+            HandleEvent agents = open(fd, HandleKind.SOCKET, ledger.count(fd)); // a CLI connection the agent accepted
+            agents.agent = true;
+            analyzer.onEvent(agents, 0, true);
+            LeakReport before = report();
+            assertTrue(before.untraced().stream().noneMatch(u -> u.handle() == fd), "the agent's own: hidden");
+            // its close was dropped, and so was the open of the program's handle now under that number
+            ledger.dropped(fd);
+            ledger.dropped(fd);
+            LeakReport r = report();
+            assertTrue(
+                    r.untraced().stream().anyMatch(u -> u.handle() == fd && u.lost()),
+                    "the program's handle is listed as lost, not hidden as the agent's: " + r.untraced());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
     void aRecordOfAnotherKindThanTheOsSaysIsNeverShownWithItsStack() throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("jhtrace-analyzer", ".txt");
         try (java.io.FileInputStream in = new java.io.FileInputStream(file.toFile())) {

@@ -20,6 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * build, libc through JNA, and (JDK 25) libc through the FFM API.
  */
 class NativeIT {
+    /** Where this test's reports go; JUnit deletes it after each test. */
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path scratch;
+
     private static final String TARGET = NativeTarget.class.getName();
 
     private static String classpath() {
@@ -61,8 +65,8 @@ class NativeIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void jniAndJnaDescriptorsAreTraced(Jdk jdk) throws Exception {
-        java.nio.file.Path report =
-                java.nio.file.Files.createTempDirectory("jhtrace-native").resolve("r.json");
+        java.nio.file.Path report = java.nio.file.Files.createTempDirectory(scratch, "jhtrace-native")
+                .resolve("r.json");
         TargetJvm.Result r = TargetJvm.run(
                 jdk,
                 List.of(
@@ -138,8 +142,8 @@ class NativeIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void hooksStayQuietInAVforkChild(Jdk jdk) throws Exception {
-        java.nio.file.Path report =
-                java.nio.file.Files.createTempDirectory("jhtrace-vfork").resolve("r.json");
+        java.nio.file.Path report = java.nio.file.Files.createTempDirectory(scratch, "jhtrace-vfork")
+                .resolve("r.json");
         TargetJvm.Result r = TargetJvm.run(
                 jdk,
                 List.of(
@@ -168,7 +172,7 @@ class NativeIT {
     void ffmDowncallsAreTracedOnJdk25() throws Exception {
         Jdk jdk25 = Jdk.all().filter(j -> j.name().equals("jdk25")).findFirst().orElseThrow();
         java.nio.file.Path report =
-                java.nio.file.Files.createTempDirectory("jhtrace-ffm").resolve("r.json");
+                java.nio.file.Files.createTempDirectory(scratch, "jhtrace-ffm").resolve("r.json");
         String source = System.getProperty("jhtrace.test.ffm");
         Assumptions.assumeTrue(source != null, "jhtrace.test.ffm not set");
         List<String> cmd = new ArrayList<>(List.of(

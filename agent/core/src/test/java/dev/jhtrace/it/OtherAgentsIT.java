@@ -96,7 +96,8 @@ class OtherAgentsIT {
     private static String start(Path java, String other, boolean jhtraceFirst, int n) throws Exception {
         Path report = dir.resolve("report-" + System.nanoTime() + ".json");
         String jhtrace = "-javaagent:" + TargetJvm.agentJar() + "=report=" + report;
-        List<String> cmd = new ArrayList<>(List.of(java.toString()));
+        // the target's temporary file (it leaks one on purpose) goes into this test's directory, deleted after
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Djava.io.tmpdir=" + dir));
         if (other.contains("jacoco")) {
             cmd.add("-Djacoco-agent.destfile=" + dir.resolve("jacoco-" + n + ".exec"));
         }

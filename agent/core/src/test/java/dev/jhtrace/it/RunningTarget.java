@@ -22,6 +22,9 @@ final class RunningTarget implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Path stderr;
     final long pid;
+    /** The target's temporary directory, deleted with it; null when the command chose one. */
+    private final Path tmp;
+
     final List<Integer> pre;
 
     RunningTarget(List<String> command) throws Exception {
@@ -34,7 +37,15 @@ final class RunningTarget implements AutoCloseable {
      */
     RunningTarget(List<String> command, String prePrefix) throws Exception {
         stderr = Files.createTempFile("jhtrace-target", ".err");
-        process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        // a target started directly (not as another user) keeps its temporary files in a directory of this run's
+        List<String> cmd = new ArrayList<>(command);
+        if (cmd.get(0).endsWith("/java") && cmd.stream().noneMatch(a -> a.startsWith("-Djava.io.tmpdir="))) {
+            tmp = Files.createTempDirectory("jhtrace-running");
+            cmd.add(1, "-Djava.io.tmpdir=" + tmp);
+        } else {
+            tmp = null;
+        }
+        process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> {
             try (BufferedReader r =
@@ -111,6 +122,7 @@ final class RunningTarget implements AutoCloseable {
         try {
             process.waitFor(10, TimeUnit.SECONDS);
             Files.deleteIfExists(stderr);
+            Reports.deleteTree(tmp);
         } catch (IOException | InterruptedException e) {
             // best effort: the file is in the temporary directory
         }

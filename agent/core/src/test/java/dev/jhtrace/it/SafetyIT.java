@@ -14,6 +14,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The agent never harms or pollutes the application, and writes reports safely. */
 class SafetyIT {
+    /** Where this test's reports go; JUnit deletes it after each test. */
+    @org.junit.jupiter.api.io.TempDir
+    Path scratch;
 
     private static String agent(String options) {
         return "-javaagent:" + TargetJvm.agentJar() + (options.isEmpty() ? "" : "=" + options);
@@ -61,7 +64,7 @@ class SafetyIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void textReportFollowsHtraceAndGroupsByStack(Jdk jdk) throws Exception {
-        Path dir = Files.createTempDirectory("jhtrace-text");
+        Path dir = Files.createTempDirectory(scratch, "jhtrace-text");
         TargetJvm.Result r =
                 TargetJvm.run(jdk, List.of(agent("report=" + dir + "/leaks-%p.txt")), HelloTarget.class, "leak");
         assertEquals(0, r.exitCode(), r.stderr());
@@ -86,7 +89,7 @@ class SafetyIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void reportIsNotWrittenThroughASymlink(Jdk jdk) throws Exception {
-        Path dir = Files.createTempDirectory("jhtrace-link");
+        Path dir = Files.createTempDirectory(scratch, "jhtrace-link");
         Path victim = Files.writeString(dir.resolve("victim"), "precious");
         Path link = Files.createSymbolicLink(dir.resolve("report.txt"), victim);
         TargetJvm.Result r = TargetJvm.run(jdk, List.of(agent("report=" + link)), HelloTarget.class, "leak");
