@@ -178,6 +178,7 @@ class NativeIT {
         List<String> cmd = new ArrayList<>(List.of(
                 jdk25.java().toString(),
                 "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + report.getParent(), // its leaked file goes where JUnit cleans up
                 "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all",
                 source));
         java.nio.file.Path out = report.resolveSibling("out");
