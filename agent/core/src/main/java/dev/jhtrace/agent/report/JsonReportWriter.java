@@ -47,6 +47,30 @@ public final class JsonReportWriter {
                 .append(",\"evicted\":")
                 .append(r.evicted())
                 .append('}');
+        sb.append(",\n\"sites\":[");
+        List<LeakSites.Site> sites = LeakSites.of(r);
+        for (int i = 0; i < sites.size(); i++) {
+            LeakSites.Site s = sites.get(i);
+            sb.append(i == 0 ? "\n " : ",\n ")
+                    .append("{\"site\":")
+                    .append(str(s.site()))
+                    .append(",\"count\":")
+                    .append(s.count())
+                    .append(",\"reclaimed\":")
+                    .append(s.reclaimed())
+                    .append(",\"kinds\":[");
+            for (int k = 0; k < s.kinds().size(); k++) {
+                sb.append(k == 0 ? "" : ",").append(str(s.kinds().get(k)));
+            }
+            sb.append("],\"oldestAt\":")
+                    .append(str(Instant.ofEpochMilli(s.oldestAt()).toString()))
+                    .append(",\"newestAt\":")
+                    .append(str(Instant.ofEpochMilli(s.newestAt()).toString()))
+                    .append(",\"stacks\":")
+                    .append(s.stacks())
+                    .append('}');
+        }
+        sb.append(']');
         sb.append(",\n\"openHandles\":");
         handles(sb, r.openHandles());
         sb.append(",\n\"traces\":[");

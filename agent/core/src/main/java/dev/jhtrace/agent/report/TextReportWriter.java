@@ -29,6 +29,7 @@ public final class TextReportWriter {
                 .append(", tracing since ")
                 .append(Instant.ofEpochMilli(r.startedAt()))
                 .append('\n');
+        sites(sb, LeakSites.of(r));
         int groups = openGroups(
                 sb,
                 r,
@@ -42,6 +43,38 @@ public final class TextReportWriter {
                 r.untraced(),
                 "Untraced open handles (no stack: open before tracing, or opened by code no hook sees):");
         return footer(sb, r, groups + r.traces().size() + r.reclaimed().size());
+    }
+
+    /** The most sites a text report lists at its top; the rest are counted. */
+    private static final int TOP_SITES = 10;
+
+    /** The leak sites first, the most first: the answer before the detail. */
+    private static void sites(StringBuilder sb, List<LeakSites.Site> sites) {
+        if (sites.isEmpty()) {
+            return;
+        }
+        int leaks = 0;
+        for (LeakSites.Site s : sites) {
+            leaks += s.count() + s.reclaimed();
+        }
+        sb.append("Leak sites (the program's innermost frame of each open stack): ")
+                .append(leaks)
+                .append(" leak(s) at ")
+                .append(sites.size())
+                .append(" site(s)\n");
+        for (int i = 0; i < sites.size() && i < TOP_SITES; i++) {
+            LeakSites.Site s = sites.get(i);
+            sb.append(String.format(java.util.Locale.ROOT, "  %8d open %6d reclaimed  ", s.count(), s.reclaimed()))
+                    .append(String.join(",", s.kinds()))
+                    .append("  ")
+                    .append(Escapes.printable(s.site()))
+                    .append(s.stacks() > 1 ? " (" + s.stacks() + " stacks)" : "")
+                    .append('\n');
+        }
+        if (sites.size() > TOP_SITES) {
+            sb.append("  and ").append(sites.size() - TOP_SITES).append(" more site(s)\n");
+        }
+        sb.append(RULE).append('\n');
     }
 
     /**

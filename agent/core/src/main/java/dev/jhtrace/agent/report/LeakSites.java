@@ -1,0 +1,125 @@
+package dev.jhtrace.agent.report;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Leaks grouped by leak site: the innermost frame of a leak's open stack that is the program's own, neither the
+ * JDK's, nor jhtrace's, nor a native-access library's. One leaking line reached by several call paths (a server's
+ * threads reach a handler by different routes) is one site, with the number of distinct full stacks under it.
+ */
+public final class LeakSites {
+    /** Class-name prefixes of frames that are never the program's own. */
+    private static final String[] NOT_THE_PROGRAMS = {
+        "java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.jhtrace.agent.", "dev.jhtrace.bootstrap."
+    };
+
+    private LeakSites() {}
+
+    /**
+     * One leak site.
+     *
+     * @param site      the frame, {@code class.method(File.java:line)}
+     * @param count     handles opened there and still open
+     * @param reclaimed handles opened there that the GC closed
+     * @param kinds     their kinds, sorted
+     * @param oldestAt  the oldest open among them (epoch milliseconds)
+     * @param newestAt  the newest
+     * @param stacks    distinct full open stacks under the site
+     */
+    public record Site(
+            String site, int count, int reclaimed, List<String> kinds, long oldestAt, long newestAt, int stacks) {}
+
+    /**
+     * @param r a report
+     * @return its leaks (open and reclaimed) by site, the most first (then by site, for a stable order)
+     */
+    public static List<Site> of(LeakReport r) {
+        Map<String, Builder> bySite = new LinkedHashMap<>();
+        for (HandleView h : r.openHandles()) {
+            bySite.computeIfAbsent(siteOf(h.stack()), Builder::new).add(h, false);
+        }
+        for (HandleView h : r.reclaimed()) {
+            bySite.computeIfAbsent(siteOf(h.stack()), Builder::new).add(h, true);
+        }
+        List<Site> sites = new ArrayList<>();
+        for (Builder b : bySite.values()) {
+            sites.add(b.build());
+        }
+        sites.sort((a, b) -> a.count() + a.reclaimed() != b.count() + b.reclaimed()
+                ? Integer.compare(b.count() + b.reclaimed(), a.count() + a.reclaimed())
+                : a.site().compareTo(b.site()));
+        return sites;
+    }
+
+    /**
+     * @param stack an open stack, innermost first
+     * @return its leak site: the innermost frame of the program's own, else the innermost frame, else "(no stack)"
+     */
+    public static String siteOf(List<StackTraceElement> stack) {
+        if (stack == null || stack.isEmpty()) {
+            return "(no stack)";
+        }
+        for (StackTraceElement f : stack) {
+            if (!NativeFrame.is(f) && programs(f.getClassName())) {
+                return frame(f);
+            }
+        }
+        return frame(stack.get(0));
+    }
+
+    private static boolean programs(String cls) {
+        for (String p : NOT_THE_PROGRAMS) {
+            if (cls.startsWith(p)) {
+                return false;
+            }
+        }
+        return !cls.startsWith("com.sun.jna."); // JNA's own frames between a program and libc
+    }
+
+    /** @return {@code class.method(File.java:line)}, without the module a JDK frame's {@code toString} adds */
+    static String frame(StackTraceElement f) {
+        if (NativeFrame.is(f)) {
+            return f.getMethodName();
+        }
+        String where = f.getFileName() == null
+                ? "Unknown Source"
+                : f.getLineNumber() >= 0 ? f.getFileName() + ":" + f.getLineNumber() : f.getFileName();
+        return f.getClassName() + "." + f.getMethodName() + "(" + where + ")";
+    }
+
+    private static final class Builder {
+        private final String site;
+        private int count;
+        private int reclaimed;
+        private final Set<String> kinds = new TreeSet<>();
+        private long oldest = Long.MAX_VALUE;
+        private long newest = Long.MIN_VALUE;
+        private final Set<List<StackTraceElement>> stacks = new HashSet<>();
+
+        Builder(String site) {
+            this.site = site;
+        }
+
+        void add(HandleView h, boolean wasReclaimed) {
+            if (wasReclaimed) {
+                reclaimed++;
+            } else {
+                count++;
+            }
+            kinds.add(String.valueOf(h.kind()));
+            oldest = Math.min(oldest, h.openedAt());
+            newest = Math.max(newest, h.openedAt());
+            stacks.add(h.stack() == null ? List.of() : h.stack());
+        }
+
+        Site build() {
+            return new Site(site, count, reclaimed, List.copyOf(kinds), oldest, newest, stacks.size());
+        }
+    }
+}
