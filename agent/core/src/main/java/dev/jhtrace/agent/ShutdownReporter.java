@@ -106,6 +106,18 @@ final class ShutdownReporter implements Runnable {
                 .append(" handle(s) still open at exit (pid ")
                 .append(pid)
                 .append("); add report=leaks.txt to the agent options for full stacks");
+        // the sites first: one line reached by many paths is one entry, however many handles it leaked
+        List<dev.jhtrace.agent.report.LeakSites.Site> sites = dev.jhtrace.agent.report.LeakSites.of(open, List.of());
+        sb.append("\n  leak sites:");
+        for (int i = 0; i < sites.size() && i < 5; i++) {
+            sb.append(i == 0 ? " " : "; ")
+                    .append(sites.get(i).count())
+                    .append(" at ")
+                    .append(AgentOptions.printable(sites.get(i).site()));
+        }
+        if (sites.size() > 5) {
+            sb.append("; and ").append(sites.size() - 5).append(" more site(s)");
+        }
         int shown = 0;
         for (HandleView h : open) {
             if (shown++ == 10) {

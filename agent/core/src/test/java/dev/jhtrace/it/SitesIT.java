@@ -55,5 +55,16 @@ class SitesIT {
                         + ") (2 stacks)"),
                 report);
         assertTrue(report.indexOf("Leak sites") < report.indexOf("Handle 0x"), "the sites come first: " + report);
+
+        // without a report file: the stderr summary names the sites first
+        TargetJvm.Result s = TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar()), SitesTarget.class);
+        assertEquals(0, s.exitCode(), s.stderr());
+        int lineS = Integer.parseInt(s.lines("LEAKLINE ").get(0).trim());
+        int otherS = Integer.parseInt(s.lines("OTHERLINE ").get(0).trim());
+        assertTrue(
+                s.stderr()
+                        .contains("  leak sites: 50 at " + target + ".open(SitesTarget.java:" + lineS + "); 5 at "
+                                + target + ".main(SitesTarget.java:" + otherS + ")"),
+                s.stderr());
     }
 }

@@ -40,11 +40,20 @@ public final class LeakSites {
      * @return its leaks (open and reclaimed) by site, the most first (then by site, for a stable order)
      */
     public static List<Site> of(LeakReport r) {
+        return of(r.openHandles(), r.reclaimed());
+    }
+
+    /**
+     * @param open      open handles
+     * @param reclaimed handles the GC closed
+     * @return them by site, the most first
+     */
+    public static List<Site> of(List<HandleView> open, List<HandleView> reclaimed) {
         Map<String, Builder> bySite = new LinkedHashMap<>();
-        for (HandleView h : r.openHandles()) {
+        for (HandleView h : open) {
             bySite.computeIfAbsent(siteOf(h.stack()), Builder::new).add(h, false);
         }
-        for (HandleView h : r.reclaimed()) {
+        for (HandleView h : reclaimed) {
             bySite.computeIfAbsent(siteOf(h.stack()), Builder::new).add(h, true);
         }
         List<Site> sites = new ArrayList<>();

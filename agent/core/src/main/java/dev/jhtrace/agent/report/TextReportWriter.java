@@ -85,6 +85,7 @@ public final class TextReportWriter {
      */
     public static String writeDiff(LeakReport r) {
         StringBuilder sb = header(r);
+        sites(sb, LeakSites.of(r));
         int groups = openGroups(
                 sb,
                 r,

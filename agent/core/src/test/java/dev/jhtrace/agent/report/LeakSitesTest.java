@@ -53,6 +53,7 @@ class LeakSitesTest {
                 json);
         String text = TextReportWriter.write(r);
         assertTrue(text.contains("5 leak(s) at 2 site(s)"), text);
+        assertTrue(TextReportWriter.writeDiff(r).contains("5 leak(s) at 2 site(s)"), "-diff too");
         assertTrue(
                 text.contains("       3 open      1 reclaimed  FILE  com.example.Store.load(Store.java:24) (2 stacks)"),
                 text);
