@@ -1,6 +1,7 @@
 package dev.jhtrace.agent;
 
 import dev.jhtrace.agent.report.ReportFormat;
+import dev.jhtrace.agent.report.Suppressions;
 
 /**
  * The agent's options, {@code -javaagent:jhtrace.jar=k=v,k=v} (docs/options.md).
@@ -21,6 +22,9 @@ import dev.jhtrace.agent.report.ReportFormat;
  *                       versions it was verified on, else {@code asgct}), {@code vm} (HotSpot's structures, checked
  *                       against AsyncGetCallTrace at first), {@code asgct} (AsyncGetCallTrace only) or {@code check}
  *                       (both on every capture, disagreements counted on stderr at exit: for testing)
+ * @param threshold      {@code threshold=}: write a report when the program's open handles first exceed this many; 0
+ *                       for never
+ * @param suppress       {@code suppress=FILE}: accepted handles, left out of reports
  */
 public record AgentOptions(
         String reportPath,
@@ -33,7 +37,9 @@ public record AgentOptions(
         boolean nativeHooks,
         int depth,
         int closeDepth,
-        WalkerMode walker) {
+        WalkerMode walker,
+        int threshold,
+        Suppressions suppress) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
     /** Default and largest number of frames per stack. */
@@ -67,6 +73,8 @@ public record AgentOptions(
         int depth = DEFAULT_DEPTH;
         int closeDepth = DEFAULT_CLOSE_DEPTH;
         WalkerMode walker = WalkerMode.AUTO;
+        int threshold = 0;
+        Suppressions suppress = Suppressions.NONE;
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -100,6 +108,8 @@ public record AgentOptions(
                             throw new BadOption("walker=" + value + " (expected auto, vm, asgct or check)");
                         }
                     }
+                    case "threshold" -> threshold = number(key, value, "a number of open handles");
+                    case "suppress" -> suppress = suppressions(required(key, value));
                     case "enable" -> enabled = value == null || bool(key, value);
                     case "disable" -> enabled = !(value == null || bool(key, value));
                     default -> throw new BadOption("unknown option '" + printable(item.trim()) + "'");
@@ -110,12 +120,24 @@ public record AgentOptions(
             format = ReportFormat.of(report);
         }
         return new AgentOptions(
-                report, format, max, internal, enabled, traces, control, nativeHooks, depth, closeDepth, walker);
+                report,
+                format,
+                max,
+                internal,
+                enabled,
+                traces,
+                control,
+                nativeHooks,
+                depth,
+                closeDepth,
+                walker,
+                threshold,
+                suppress);
     }
 
     /** Options a running agent takes from a later {@code -enable}; the others are fixed at its start. */
-    private static final java.util.Set<String> RUN_TIME_KEYS =
-            java.util.Set.of("report", "format", "max", "internal", "traces", "enable", "disable");
+    private static final java.util.Set<String> RUN_TIME_KEYS = java.util.Set.of(
+            "report", "format", "max", "internal", "traces", "threshold", "suppress", "enable", "disable");
 
     /**
      * What a later {@code -enable k=v,...} makes of the running agent's options.
@@ -161,7 +183,9 @@ public record AgentOptions(
                 current.nativeHooks(),
                 current.depth(),
                 current.closeDepth(),
-                current.walker());
+                current.walker(),
+                keys.contains("threshold") ? given.threshold() : current.threshold(),
+                keys.contains("suppress") ? given.suppress() : current.suppress());
         return new Change(merged, fixed);
     }
 
@@ -212,6 +236,16 @@ public record AgentOptions(
             throw new BadOption(key + "= needs a value");
         }
         return value;
+    }
+
+    private static Suppressions suppressions(String file) throws BadOption {
+        try {
+            return Suppressions.read(java.nio.file.Paths.get(file));
+        } catch (java.io.IOException | RuntimeException e) {
+            String why =
+                    e instanceof java.nio.file.NoSuchFileException ? "no such file" : String.valueOf(e.getMessage());
+            throw new BadOption("suppress=" + file + " (" + why + ")");
+        }
     }
 
     private static int frames(String key, String value) throws BadOption {

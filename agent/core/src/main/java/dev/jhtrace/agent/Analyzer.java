@@ -59,6 +59,24 @@ public final class Analyzer implements EventHandler<HandleEvent> {
     private Throwable lastRaw;
     private CapturedStack lastStack;
 
+    /** Told, on the analyzer thread, when the program's open handles first exceed {@code threshold=}. */
+    interface ThresholdListener {
+        /**
+         * @param threshold the limit
+         * @param open      the program's open handles now
+         */
+        void thresholdExceeded(int threshold, int open);
+    }
+
+    /** Handles open now that are not the agent's: what {@code threshold=} is compared with. */
+    private int programOpen;
+    /** {@code threshold=}, 0 for none; set by {@link #armThreshold} from any thread. */
+    private volatile int threshold;
+
+    private volatile ThresholdListener thresholdListener;
+    /** The threshold last exceeded (and told), so that it is told once per arming. */
+    private int thresholdTold;
+
     Analyzer(int maxTraces, DropLedger ledger) {
         this.traces = new TraceDatabase(maxTraces);
         this.ledger = ledger;
@@ -106,6 +124,9 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 }
                 int gen = ++slot.uses;
                 if (!stale) {
+                    if (slot.open && !slot.agent) {
+                        programOpen--; // its close was not seen (closed by code no hook sees): this open replaces it
+                    }
                     slot.open = true;
                     slot.generation = gen;
                     slot.referent.set(e.kind, e.description);
@@ -114,6 +135,13 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                     slot.agent = e.agent;
                     slot.dropsAtOpen = e.drops;
                     slot.descriptorId = e.descriptorId;
+                    if (!e.agent && ++programOpen > threshold && threshold > 0 && thresholdTold != threshold) {
+                        thresholdTold = threshold;
+                        ThresholdListener l = thresholdListener;
+                        if (l != null) {
+                            l.thresholdExceeded(threshold, programOpen);
+                        }
+                    }
                 }
                 Trace t = e.agent ? null : traces.add();
                 if (t != null) {
@@ -127,6 +155,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 e.descriptorId = r != null && r.descriptorId != 0 ? r.descriptorId : identityOf(e.descriptor);
                 if (r != null) {
                     r.open = false;
+                    programOpen -= r.agent ? 0 : 1;
                 }
                 if (e.agent || r != null && r.agent) {
                     return; // the agent's own handle: accounted for, not traced
@@ -364,6 +393,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 r.lastClose = null;
             }
         }
+        programOpen = 0;
         traces.clear();
         reclaimed.clear();
         reclaimedEvicted = 0;
@@ -373,6 +403,23 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         dropBaseline = ledger.copy(); // from now on, a number is vouched for only if nothing was dropped for it since
         lastRaw = null;
         lastStack = null;
+    }
+
+    /**
+     * Arms {@code threshold=}: the listener is told when the program's open handles first exceed it, once; a different
+     * value arms it again.
+     *
+     * @param limit    the threshold, 0 for none
+     * @param listener who is told
+     */
+    void armThreshold(int limit, ThresholdListener listener) {
+        thresholdListener = listener;
+        threshold = limit;
+    }
+
+    /** @return the program's handles open now (analyzer thread only) */
+    int programOpen() {
+        return programOpen;
     }
 
     /** @return the size of the trace database (analyzer thread only) */

@@ -65,6 +65,11 @@ public final class Emitter {
     }
 
     /** @return whether a stack is wanted: descriptors were found, and they are the program's */
+    /** @return whether the event is the agent's own (its code opened or closed the handle) */
+    public boolean fromAgent() {
+        return agent;
+    }
+
     boolean wantsStack() {
         return count > 0 && !agent;
     }

@@ -312,8 +312,11 @@ public final class JhtraceAgent {
             }
         }
 
-        /** How often a channel that found no free descriptor tries again. */
-        private static final long RETRY_MILLIS = 1_000;
+        /**
+         * How often a channel that found no free descriptor tries again: soon after the program frees descriptors, the
+         * CLI can reach it (a try costs one failed {@code socket()} call).
+         */
+        private static final long RETRY_MILLIS = 100;
 
         private void prepareMBean() {
             HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor).registerWhenPlatformServerExists();

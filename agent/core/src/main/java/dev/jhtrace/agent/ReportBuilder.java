@@ -4,6 +4,7 @@ import dev.jhtrace.agent.os.ProcFds;
 import dev.jhtrace.agent.os.ProcessInfo;
 import dev.jhtrace.agent.report.HandleView;
 import dev.jhtrace.agent.report.LeakReport;
+import dev.jhtrace.agent.report.Suppressions;
 import dev.jhtrace.agent.report.TraceView;
 import dev.jhtrace.agent.report.UntracedView;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ final class ReportBuilder {
      * @param after    the OS's table, listed after the copy was made
      * @param counts   drops and errors
      * @param warnings the warnings to carry
+     * @param suppress accepted handles: left out of the open and reclaimed lists, and counted
      * @return the report
      */
     LeakReport build(
@@ -53,9 +55,11 @@ final class ReportBuilder {
             Map<Integer, String> before,
             Map<Integer, String> after,
             Counts counts,
-            List<String> warnings) {
+            List<String> warnings,
+            Suppressions suppress) {
         ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self(), before);
         int[] hidden = {0};
+        int suppressed = 0;
         List<HandleView> open = new ArrayList<>();
         List<UntracedView> untraced = new ArrayList<>();
         for (HandleRecord r : copy.open()) {
@@ -80,7 +84,12 @@ final class ReportBuilder {
                 hidden[0]++;
                 continue;
             }
-            open.add(view(r, sockets.describe(now)));
+            HandleView v = view(r, sockets.describe(now));
+            if (suppress.suppresses(v.description(), v.stack())) {
+                suppressed++;
+                continue;
+            }
+            open.add(v);
         }
         // untraced: open in the listing taken before the copy (so not opened after it, its event still to come) and in
         // one taken after (so not closed in between, its close processed before the copy)
@@ -110,7 +119,12 @@ final class ReportBuilder {
         List<HandleView> reclaimedViews = new ArrayList<>();
         for (HandleRecord r : copy.reclaimed()) {
             if (request.includeRuntime() || !RuntimeHandles.isRuntime(frames(r.opened), depth)) {
-                reclaimedViews.add(view(r, null));
+                HandleView v = view(r, null);
+                if (suppress.suppresses(v.description(), v.stack())) {
+                    suppressed++;
+                } else {
+                    reclaimedViews.add(v);
+                }
             }
         }
         return new LeakReport(
@@ -128,7 +142,8 @@ final class ReportBuilder {
                 copy.events(),
                 copy.badEvents() + counts.errors(),
                 hidden[0],
-                copy.evicted());
+                copy.evicted(),
+                suppressed);
     }
 
     /**
@@ -138,9 +153,11 @@ final class ReportBuilder {
      * @param copy           the analyzer's state
      * @param os             the OS's table, listed before the copy
      * @param includeRuntime also the JVM's own handles
+     * @param suppress       accepted handles, left out
      * @return the open handles
      */
-    List<HandleView> openHandles(TableCopy copy, Map<Integer, String> os, boolean includeRuntime) {
+    List<HandleView> openHandles(
+            TableCopy copy, Map<Integer, String> os, boolean includeRuntime, Suppressions suppress) {
         ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self(), os);
         List<HandleView> views = new ArrayList<>();
         for (HandleRecord r : copy.open()) {
@@ -151,7 +168,10 @@ final class ReportBuilder {
             if (!includeRuntime && RuntimeHandles.isRuntime(frames(r.opened), depth)) {
                 continue;
             }
-            views.add(view(r, sockets.describe(now)));
+            HandleView v = view(r, sockets.describe(now));
+            if (!suppress.suppresses(v.description(), v.stack())) {
+                views.add(v);
+            }
         }
         return views;
     }

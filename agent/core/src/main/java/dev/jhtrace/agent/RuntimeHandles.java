@@ -6,8 +6,11 @@ import java.util.List;
  * Tells the handles the JDK keeps open on purpose from the program's.
  *
  * <p>The class path's jars, the {@code /dev/urandom} pool behind SecureRandom, the default asynchronous
- * channel group and the launcher's files stay open for the JVM's life: they are the runtime's, not leaks.
- * So is anything opened with no frame of the program's on the stack (JDK threads doing JDK work).
+ * channel group, the launcher's files, the jars the JDK's jar-URL cache keeps, the connections its HTTP keep-alive cache
+ * and {@code java.net.http}'s pool keep (with that client's selector) stay open as long as the JDK wants: they are
+ * the runtime's, not leaks. So is anything opened with no frame of the program's on the stack (JDK threads doing JDK
+ * work). A {@code URLClassLoader} the program made is the program's: the jars it opens stay open until the program
+ * closes it.
  */
 final class RuntimeHandles {
     /** Frames ({@code class} prefix, or {@code class#method}) that mean the JDK holds the handle for itself. */
@@ -17,9 +20,13 @@ final class RuntimeHandles {
         "sun.launcher.",
         "jdk.internal.jimage.",
         "sun.nio.ch.LinuxAsynchronousChannelProvider#defaultEventPort",
+        "sun.net.www.protocol.jar.JarFileFactory",
+        "sun.net.www.http.HttpClient",
+        "jdk.internal.net.http.",
     };
 
-    private static final String[] JDK_PREFIXES = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
+    /** A frame of this class means a class loader the program made (the JDK's own are not URLClassLoaders). */
+    private static final String PROGRAMS_LOADER = "java.net.URLClassLoader";
 
     private RuntimeHandles() {}
 
@@ -30,6 +37,11 @@ final class RuntimeHandles {
      * @return true if the JDK opened the handle for itself
      */
     static boolean isRuntime(List<StackTraceElement> frames, int depth) {
+        for (StackTraceElement e : frames) {
+            if (e.getClassName().equals(PROGRAMS_LOADER)) {
+                return false; // its jars are opened under jdk.internal.loader frames, like the class path's
+            }
+        }
         boolean programFrame = false;
         for (StackTraceElement e : frames) {
             String cls = e.getClassName();
@@ -41,23 +53,10 @@ final class RuntimeHandles {
                     return true;
                 }
             }
-            if (!isJdk(cls)) {
+            if (!dev.jhtrace.agent.report.LeakSites.isJdk(cls)) {
                 programFrame = true;
             }
         }
         return !programFrame && frames.size() < depth;
-    }
-
-    /**
-     * @param cls a class name
-     * @return true if it belongs to the JDK
-     */
-    static boolean isJdk(String cls) {
-        for (String p : JDK_PREFIXES) {
-            if (cls.startsWith(p)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

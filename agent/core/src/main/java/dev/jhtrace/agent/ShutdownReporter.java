@@ -6,6 +6,7 @@ import dev.jhtrace.agent.os.DescriptorReserve;
 import dev.jhtrace.agent.os.ProcessInfo;
 import dev.jhtrace.agent.report.HandleView;
 import dev.jhtrace.agent.report.LeakReport;
+import dev.jhtrace.agent.report.LeakSites;
 import dev.jhtrace.agent.report.ReportFile;
 import dev.jhtrace.agent.report.TextReportWriter;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ final class ShutdownReporter implements Runnable {
             AgentLog.warn(
                     "jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no leak summary");
         } else if (!leaks.isEmpty()) {
-            AgentLog.warn(summary(ProcessInfo.pid(), leaks));
+            AgentLog.warn(summary(ProcessInfo.pid(), leaks, "still open at exit"));
             tracer.checkHooks(); // a hook missing in this JDK would explain handles missing from the summary
         }
         long dropped = tracer.dropped();
@@ -97,17 +98,20 @@ final class ShutdownReporter implements Runnable {
     /**
      * @param pid  this process
      * @param open the handles still open
+     * @param when {@code still open at exit}, or what else they are
      * @return a few lines: how many handles leaked, and where the first few were opened
      */
-    static String summary(long pid, List<HandleView> open) {
+    static String summary(long pid, List<HandleView> open, String when) {
         StringBuilder sb = new StringBuilder();
         sb.append("jhtrace: ")
                 .append(open.size())
-                .append(" handle(s) still open at exit (pid ")
+                .append(" handle(s) ")
+                .append(when)
+                .append(" (pid ")
                 .append(pid)
                 .append("); add report=leaks.txt to the agent options for full stacks");
         // the sites first: one line reached by many paths is one entry, however many handles it leaked
-        List<dev.jhtrace.agent.report.LeakSites.Site> sites = dev.jhtrace.agent.report.LeakSites.of(open, List.of());
+        List<LeakSites.Site> sites = LeakSites.of(open, List.of());
         sb.append("\n  leak sites:");
         for (int i = 0; i < sites.size() && i < 5; i++) {
             sb.append(i == 0 ? " " : "; ")
@@ -131,17 +135,8 @@ final class ShutdownReporter implements Runnable {
                     .append(' ')
                     .append(AgentOptions.printable(String.valueOf(h.description())))
                     .append(" opened at ")
-                    .append(AgentOptions.printable(programFrame(h)));
+                    .append(AgentOptions.printable(LeakSites.siteOf(h.stack())));
         }
         return sb.toString();
-    }
-
-    private static String programFrame(HandleView h) {
-        for (StackTraceElement e : h.stack()) {
-            if (!RuntimeHandles.isJdk(e.getClassName())) {
-                return e.toString();
-            }
-        }
-        return h.stack().isEmpty() ? "?" : h.stack().get(0).toString();
     }
 }

@@ -6,6 +6,7 @@ import dev.jhtrace.agent.jni.NativeHooks;
 import dev.jhtrace.agent.jni.WalkerCheck;
 import dev.jhtrace.agent.os.ProcFds;
 import dev.jhtrace.agent.report.LeakReport;
+import dev.jhtrace.agent.report.Suppressions;
 import dev.jhtrace.bootstrap.HandleHooks;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,8 @@ public final class Tracer {
     /** The options in force: those of the start, with what a later {@code -enable k=v} changed. */
     private volatile AgentOptions options;
 
+    private final AutoReports autoReports;
+
     Tracer(AgentOptions options, List<HookPoint> points, List<String> warnings) {
         this.options = options;
         DropLedger ledger = DropLedger.process();
@@ -53,6 +56,9 @@ public final class Tracer {
         this.capture = new HandleCapture(points, ring, options.depth(), options.closeDepth());
         this.capture.setEnabled(options.enabled());
         this.warnings = warnings;
+        this.autoReports = new AutoReports(this);
+        analyzer.armThreshold(options.threshold(), autoReports);
+        autoReports.install();
         HandleHooks.sink = capture;
     }
 
@@ -73,16 +79,35 @@ public final class Tracer {
         // the OS's table first, then the events: every close that made a descriptor vanish from this listing was
         // published before the command below (Java close hooks run before the close, native ones are flushed now), so
         // a leak the GC's cleaner closes while the report is made is listed as reclaimed, never lost between the two
-        java.util.Map<Integer, String> before = ProcFds.list(ProcFds.self());
+        java.util.Map<Integer, String> before = listing();
         flushNative();
         // the analyzer only copies its state; the report is built here, so the ring keeps moving meanwhile
         TableCopy copy = onAnalyzer(() -> analyzer.copy(request), timeoutMillis);
         if (copy == null) {
             return null;
         }
-        java.util.Map<Integer, String> after = ProcFds.list(ProcFds.self());
+        java.util.Map<Integer, String> after = listing();
         return builder.build(
-                request, copy, before, after, new ReportBuilder.Counts(startedAt, dropped(), errors()), warnings);
+                request,
+                copy,
+                before,
+                after,
+                new ReportBuilder.Counts(startedAt, dropped(), errors()),
+                warnings,
+                request.handle() >= 0 ? Suppressions.NONE : options.suppress()); // a handle's traces are asked for
+    }
+
+    /**
+     * @return the OS's table of this process
+     * @throws java.io.UncheckedIOException when it cannot be listed (no descriptor free): a report must then fail, not
+     *     say that nothing is open
+     */
+    private static java.util.Map<Integer, String> listing() {
+        try {
+            return ProcFds.listOrFail(ProcFds.self());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list /proc/self/fd: " + e.getMessage(), e);
+        }
     }
 
     /** @return events lost to a failing hook, or records that could not be processed: the analyzer's own count is in its copies */
@@ -98,6 +123,9 @@ public final class Tracer {
 
     /** @param changed the options in force from now on (only those that may change at run time differ) */
     public void setOptions(AgentOptions changed) {
+        if (changed.threshold() != options.threshold()) {
+            analyzer.armThreshold(changed.threshold(), autoReports); // a new threshold= is told once more
+        }
         options = changed;
     }
 
@@ -122,10 +150,10 @@ public final class Tracer {
      * @return the handles, or null if the analyzer did not answer in time
      */
     List<dev.jhtrace.agent.report.HandleView> openHandles(boolean includeRuntime, long timeoutMillis) {
-        java.util.Map<Integer, String> os = ProcFds.list(ProcFds.self()); // first: see report()
+        java.util.Map<Integer, String> os = listing(); // first: see report()
         flushNative();
         TableCopy copy = onAnalyzer(() -> analyzer.copy(ReportRequest.openOnly(includeRuntime)), timeoutMillis);
-        return copy == null ? null : builder.openHandles(copy, os, includeRuntime);
+        return copy == null ? null : builder.openHandles(copy, os, includeRuntime, options.suppress());
     }
 
     /** Moves native events recorded before this call into the ring: they belong in what is asked next. */

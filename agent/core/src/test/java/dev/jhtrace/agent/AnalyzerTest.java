@@ -19,7 +19,14 @@ class AnalyzerTest {
     private LeakReport build(Analyzer a, ReportRequest request, long dropped) {
         java.util.Map<Integer, String> os = ProcFds.list(ProcFds.self());
         return new ReportBuilder(new StackResolver(), ledger, AgentOptions.DEFAULT_DEPTH, null)
-                .build(request, a.copy(request), os, os, new ReportBuilder.Counts(0, dropped, 0), List.of());
+                .build(
+                        request,
+                        a.copy(request),
+                        os,
+                        os,
+                        new ReportBuilder.Counts(0, dropped, 0),
+                        List.of(),
+                        dev.jhtrace.agent.report.Suppressions.NONE);
     }
 
     private void event(TraceType type, int fd, int descriptorId, boolean reclaimed) {
@@ -321,5 +328,34 @@ class AnalyzerTest {
             e.descriptorId = 1 + fd;
             analyzer.onEvent(e, 0, true);
         }
+    }
+
+    @Test
+    void theThresholdIsToldOncePerArmingWhenTheProgramsOpenHandlesFirstExceedIt() {
+        List<int[]> told = new java.util.ArrayList<>();
+        analyzer.armThreshold(3, (limit, open) -> told.add(new int[] {limit, open}));
+        for (int fd = 5200; fd < 5203; fd++) {
+            event(TraceType.OPEN, fd, 0, false);
+        }
+        assertEquals(0, told.size(), "3 open is not over 3");
+        event(TraceType.OPEN, 5200, 0, false); // a number reopened whose close no hook saw: still 3 open
+        assertEquals(3, analyzer.programOpen());
+        event(TraceType.CLOSE, 5202, 0, false);
+        event(TraceType.OPEN, 5202, 0, false);
+        assertEquals(0, told.size(), "a close and an open: still 3");
+        event(TraceType.OPEN, 5203, 0, false);
+        assertEquals(1, told.size());
+        assertEquals(3, told.get(0)[0]);
+        assertEquals(4, told.get(0)[1]);
+        event(TraceType.CLOSE, 5203, 0, false);
+        event(TraceType.OPEN, 5203, 0, false);
+        event(TraceType.OPEN, 5204, 0, false);
+        assertEquals(1, told.size(), "once: a program at its threshold crosses it again and again");
+        analyzer.armThreshold(5, (limit, open) -> told.add(new int[] {limit, open}));
+        event(TraceType.OPEN, 5205, 0, false);
+        assertEquals(2, told.size(), "a new threshold is told once more");
+        assertEquals(6, told.get(1)[1]);
+        analyzer.clear();
+        assertEquals(0, analyzer.programOpen(), "after -disable, nothing is known to be open");
     }
 }

@@ -35,7 +35,8 @@ class JsonReportWriterTest {
                 40,
                 3,
                 2,
-                9);
+                9,
+                4);
         JsonNode n = new ObjectMapper().readTree(JsonReportWriter.write(r));
         assertEquals(123, n.path("pid").asInt());
         assertEquals("1970-01-01T00:00:01Z", n.path("generatedAt").asText());

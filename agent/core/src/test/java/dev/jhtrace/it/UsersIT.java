@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jhtrace.it.targets.FakeAgent;
 import dev.jhtrace.it.targets.PhasedTarget;
+import dev.jhtrace.it.targets.Scenario;
+import dev.jhtrace.it.targets.SitesTarget;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -50,7 +52,7 @@ class UsersIT {
         Path pkg = Files.createDirectories(classes.resolve("dev/jhtrace/it/targets"));
         Path from = Paths.get(
                 System.getProperty("jhtrace.targets.classpath", "target/test-classes"), "dev/jhtrace/it/targets");
-        for (Class<?> c : List.of(PhasedTarget.class, FakeAgent.class)) {
+        for (Class<?> c : List.of(PhasedTarget.class, FakeAgent.class, SitesTarget.class, Scenario.class)) {
             Files.copy(from.resolve(c.getSimpleName() + ".class"), pkg.resolve(c.getSimpleName() + ".class"));
         }
         classpath = classes.toString();
@@ -113,6 +115,47 @@ class UsersIT {
         } finally {
             Reports.deleteTree(tmp);
         }
+    }
+
+    @ParameterizedTest(name = "{0}, uid {1}")
+    @MethodSource("gateUsers")
+    void theGateReadsAnOrdinaryUsersReportsAndNoOneElsesCan(Jdk jdk, int uid) throws Exception {
+        Path tmp = ownTmp(uid);
+        try {
+            List<String> as = as(uid, tmp);
+            Path reports = tmp.resolve("target/jhtrace");
+            List<String> cmd = new ArrayList<>(as);
+            cmd.addAll(List.of(
+                    jdk.java().toString(),
+                    "-Djava.io.tmpdir=" + tmp,
+                    "-javaagent:" + jar + "=report=" + reports + "/leaks-%p.json",
+                    "-cp",
+                    classpath,
+                    SitesTarget.class.getName()));
+            run(cmd.toArray(new String[0]));
+            Cli.Run gate = Cli.runAs(as, jdk, jar, "check", reports);
+            assertEquals(1, gate.exit(), gate.out() + gate.err());
+            assertTrue(
+                    gate.out()
+                            .startsWith("jhtrace check: 55 leak(s) (55 open at exit, 0 reclaimed by the GC) at 2"
+                                    + " site(s) in 1 of 1 report(s); 0 allowed: FAILED"),
+                    gate.out());
+            Cli.Run other = Cli.runAs(
+                    List.of("setpriv", "--reuid=" + ATTACKER_UID, "--regid=" + ATTACKER_UID, "--clear-groups"),
+                    jdk,
+                    jar,
+                    "check",
+                    reports);
+            assertEquals(2, other.exit(), other.out() + other.err());
+            assertTrue(other.err().startsWith("jhtrace check: "), other.err());
+            assertEquals("", other.out());
+        } finally {
+            Reports.deleteTree(tmp);
+        }
+    }
+
+    static Stream<Arguments> gateUsers() {
+        return Jdk.ends().flatMap(jdk -> Stream.of(Arguments.of(jdk, 65534), Arguments.of(jdk, NO_PASSWD_UID)));
     }
 
     @ParameterizedTest

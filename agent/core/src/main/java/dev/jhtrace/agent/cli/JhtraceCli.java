@@ -47,6 +47,9 @@ public final class JhtraceCli {
             help(out);
             return args.isEmpty() ? 2 : 0;
         }
+        if (args.get(0).equals("check")) {
+            return CheckCommand.run(args.subList(1, args.size()), out, err);
+        }
         if (args.get(0).equals("list")) {
             return JvmList.print(out, Math.min(timeoutMillis, JvmList.TIMEOUT_MILLIS));
         }
@@ -97,6 +100,10 @@ public final class JhtraceCli {
         out.println("  jhtrace <pid> -disable               stop tracing and free the trace database");
         out.println(
                 "  jhtrace list                         running JVMs of this user, and whether jhtrace is enabled in each");
+        out.println(
+                "  jhtrace check REPORT.json|DIR [--max N] [--suppress FILE]  CI gate: merge JSON reports by leak site,");
+        out.println(
+                "                                       exit 1 if they hold more than N leaks (default 0), 2 on bad input");
         out.println("  jhtrace -?                           this help");
         out.println(
                 "  Add --format json to a query for the JSON report form, --timeout SECONDS to wait longer than 60 s.");
@@ -107,6 +114,8 @@ public final class JhtraceCli {
         out.println(
                 "  java -javaagent:jhtrace.jar[=report=PATH,format=txt|json|html,max=N,traces=bad|all|none,internal=true] ...");
         out.println("     report=PATH  write the leak report at shutdown (%p = pid, %t = timestamp)");
+        out.println("     threshold=N  also write one when the program's open handles first exceed N");
+        out.println("     suppress=F   leave handles matching F's frame or path patterns out of reports");
         out.println("     max=N        trace database capacity (default 16384)");
     }
 }

@@ -46,6 +46,8 @@ public final class CommandProcessor {
             return run(command);
         } catch (Refused r) {
             return new Result(false, r.getMessage());
+        } catch (java.io.UncheckedIOException noDescriptor) {
+            return new Result(false, noDescriptor.getMessage()); // a report that cannot see the OS's table is none
         }
     }
 

@@ -33,5 +33,7 @@ enum Extraction {
     /** See {@code Extractors.platformMBeanServer}. */
     PLATFORM_M_BEAN_SERVER,
     /** See {@code Extractors.badReference}. */
-    BAD_REFERENCE
+    BAD_REFERENCE,
+    /** See {@code Extractors.openFailed}. */
+    OPEN_FAILED
 }

@@ -1,5 +1,6 @@
 package dev.jhtrace.agent.hook;
 
+import dev.jhtrace.agent.AutoReports;
 import dev.jhtrace.agent.Emitter;
 import dev.jhtrace.agent.HandleKind;
 import dev.jhtrace.agent.control.HtraceMBeanImpl;
@@ -53,6 +54,7 @@ public final class Extractors {
             case DIRECTORY_STREAM_CLOSE -> directoryStreamClose(owner, detail, fd, flags, out);
             case PLATFORM_M_BEAN_SERVER -> platformMBeanServer(owner, detail, fd, flags, out);
             case BAD_REFERENCE -> badReference(owner, detail, fd, flags, out);
+            case OPEN_FAILED -> openFailed(owner, detail, fd, flags, out);
             default -> throw new IllegalArgumentException(how.name());
         }
     }
@@ -159,6 +161,19 @@ public final class Extractors {
 
     static void platformMBeanServer(Object owner, Object detail, int fd, int flags, Emitter out) {
         HtraceMBeanImpl.platformServerCreated(owner); // not a handle: the moment the agent's MBean can be registered
+    }
+
+    /**
+     * An open, socket or accept failed: not a handle, but when it failed for want of descriptors ("Too many open files",
+     * the JDK's text of EMFILE and ENFILE in every exception it makes of them) the moment for a report.
+     */
+    static void openFailed(Object owner, Object detail, int fd, int flags, Emitter out) {
+        Object failure = detail != null ? detail : owner; // thrown, or returned by UnixException.translateToIOException
+        if (!out.fromAgent()
+                && failure instanceof Throwable t
+                && String.valueOf(t.getMessage()).contains("Too many open files")) {
+            AutoReports.openFailed(t);
+        }
     }
 
     static void badReference(Object owner, Object detail, int fd, int flags, Emitter out) {

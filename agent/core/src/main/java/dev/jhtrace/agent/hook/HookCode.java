@@ -29,7 +29,9 @@ enum HookCode {
     /** As {@link #OPENED_INT_RETURN} for {@code openat(dfd, path, flags, mode)}: {@code openedFd(site, fd, arg1, arg2)}. */
     OPENED_AT_INT_RETURN(Where.RETURN, Value.RETURNED, Value.ARG1),
     /** When the method throws: {@code failed(site, this, thrown)}, then the same exception is rethrown. */
-    FAILED_THIS(Where.THROW, Value.THIS, Value.NONE);
+    FAILED_THIS(Where.THROW, Value.THIS, Value.NONE),
+    /** When the method (static or not) throws: {@code failed(site, null, thrown)}, then the same exception is rethrown. */
+    FAILED_ANY(Where.THROW, Value.NONE, Value.NONE);
 
     /** Where in the method the call goes. */
     enum Where {

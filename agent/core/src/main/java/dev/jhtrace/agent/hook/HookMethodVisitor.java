@@ -94,7 +94,7 @@ final class HookMethodVisitor extends MethodVisitor {
                     super.visitInsn(Opcodes.DUP);
                     pushSite(sites[i]);
                     super.visitInsn(Opcodes.SWAP);
-                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    load(points.get(i).code().owner);
                     super.visitInsn(Opcodes.SWAP);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "failed", FAILED, false);
                 }

@@ -175,6 +175,27 @@ public final class HookPoints {
                 HookCode.CLOSING_THIS,
                 TraceType.CLOSE,
                 Extraction.DIRECTORY_STREAM_CLOSE));
+        // not handles: opens, sockets and accepts that fail, for the report at the first "Too many open files"
+        for (String stream :
+                new String[] {"java.io.FileInputStream", "java.io.FileOutputStream", "java.io.RandomAccessFile"}) {
+            p.add(failedOpen(stream, "open", ANY));
+        }
+        // NIO's file opens: not where UnixNativeDispatcher.open throws, because a UnixException's message is the
+        // strerror of the thread's errno when it is read, and any code run in between (a hook's) may change errno; the
+        // IOException made of it, whose message is fixed, is hooked where it is returned
+        p.add(new HookPoint(
+                        "sun.nio.fs.UnixException",
+                        "translateToIOException",
+                        ANY.parameters(2).returning("Ljava/io/IOException;"),
+                        HookCode.OPENED_RETURN,
+                        TraceType.OPEN,
+                        Extraction.OPEN_FAILED)
+                .inGroup("failed sun.nio.fs opens (UnixException.translateToIOException)"));
+        p.add(failedOpen("sun.nio.ch.Net", "socket", withFamily));
+        p.add(failedOpen("sun.nio.ch.Net", "serverSocket", withFamily));
+        p.add(failedOpen("sun.nio.ch.UnixDomainSockets", "socket", ANY.returning(FD_TYPE)));
+        p.add(failedOpen("sun.nio.ch.ServerSocketChannelImpl", "implAccept", ANY.parameter(1, FD_TYPE)));
+        p.add(failedOpen("sun.nio.ch.NioSocketImpl", "accept", ANY.parameters(1)));
         // not a handle: the moment the platform MBean server exists, to register the Htrace MBean in it
         p.add(new HookPoint(
                 "java.lang.management.ManagementFactory",
@@ -252,5 +273,10 @@ public final class HookPoints {
                 TraceType.BAD_REFERENCE,
                 Extraction.BAD_REFERENCE));
         return p;
+    }
+
+    private static HookPoint failedOpen(String type, String method, MethodShape shape) {
+        return new HookPoint(type, method, shape, HookCode.FAILED_ANY, TraceType.OPEN, Extraction.OPEN_FAILED)
+                .inGroup("failed " + type + "." + method); // the same method as an open's hook: its own name
     }
 }

@@ -17,6 +17,8 @@ public final class DescriptorReserve {
     static final int SIZE = 4;
 
     private static FileInputStream[] held;
+    /** Set when the shutdown report took the descriptors for good: a lender must not take them back then. */
+    private static boolean released;
 
     private DescriptorReserve() {}
 
@@ -36,8 +38,36 @@ public final class DescriptorReserve {
         held = r;
     }
 
-    /** Gives the descriptors back to the process, for the report about to be written. */
-    public static synchronized void release() {
+    /** Gives the descriptors back to the process for good, for the shutdown report about to be written. */
+    public static void release() {
+        synchronized (DescriptorReserve.class) {
+            released = true;
+        }
+        giveBack();
+    }
+
+    /**
+     * Gives the descriptors back to the process while {@code task} runs (a report written at the limit), then takes
+     * them again, unless the shutdown report has taken them for good meanwhile. No lock is held while it runs: the
+     * shutdown report never waits for it.
+     *
+     * @param task what needs them
+     */
+    public static void lend(Runnable task) {
+        giveBack();
+        try {
+            task.run();
+        } finally {
+            synchronized (DescriptorReserve.class) {
+                if (!released) {
+                    held = null;
+                    take();
+                }
+            }
+        }
+    }
+
+    private static synchronized void giveBack() {
         FileInputStream[] r = held;
         if (r == null) {
             return;

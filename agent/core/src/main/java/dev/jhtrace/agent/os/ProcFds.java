@@ -43,6 +43,21 @@ public final class ProcFds {
      *     (see {@link Sockets} for endpoints)
      */
     public static Map<Integer, String> list(Path procDir) {
+        try {
+            return listOrFail(procDir);
+        } catch (IOException e) {
+            return new TreeMap<>();
+        }
+    }
+
+    /**
+     * As {@link #list}, for a report: an empty listing would say that nothing is open.
+     *
+     * @param procDir {@code /proc/self} or {@code /proc/<pid>}
+     * @return the descriptors and what each is
+     * @throws IOException if the directory cannot be listed (no descriptor left to list it with)
+     */
+    public static Map<Integer, String> listOrFail(Path procDir) throws IOException {
         if (NativeHooks.loaded) {
             // one native call instead of a directory stream and a readlink per descriptor through NIO: reports at
             // exit are part of the application's run time
@@ -72,8 +87,6 @@ public final class ProcFds {
                 }
                 fds.put(fd, target);
             }
-        } catch (IOException e) {
-            return fds;
         }
         return fds;
     }

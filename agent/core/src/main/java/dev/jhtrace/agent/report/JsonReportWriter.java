@@ -46,6 +46,8 @@ public final class JsonReportWriter {
                 .append(r.errors())
                 .append(",\"evicted\":")
                 .append(r.evicted())
+                .append(",\"suppressed\":")
+                .append(r.suppressed())
                 .append('}');
         sb.append(",\n\"sites\":[");
         List<LeakSites.Site> sites = LeakSites.of(r);

@@ -21,6 +21,7 @@ import java.util.List;
  * @param hidden       open descriptors not shown because the JVM or jhtrace holds them for itself
  * @param evicted      traces and reclaimed handles that gave way to newer ones (the limits of {@code max=} and the
  *                     reclaimed list)
+ * @param suppressed   leaks (open and reclaimed) not shown because a {@code suppress=} pattern accepts them
  */
 public record LeakReport(
         long pid,
@@ -37,7 +38,35 @@ public record LeakReport(
         long events,
         long errors,
         int hidden,
-        long evicted) {
+        long evicted,
+        int suppressed) {
+
+    /**
+     * @param warning a line to put first among the warnings
+     * @return this report with it
+     */
+    public LeakReport withWarning(String warning) {
+        List<String> w = new java.util.ArrayList<>(warnings.size() + 1);
+        w.add(warning);
+        w.addAll(warnings);
+        return new LeakReport(
+                pid,
+                command,
+                startedAt,
+                generatedAt,
+                parsed,
+                dropped,
+                openHandles,
+                traces,
+                reclaimed,
+                untraced,
+                w,
+                events,
+                errors,
+                hidden,
+                evicted,
+                suppressed);
+    }
 
     /** @return untraced descriptors whose events may have been dropped: perhaps opened while tracing was on */
     public int lost() {

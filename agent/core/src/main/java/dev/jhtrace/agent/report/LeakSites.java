@@ -14,10 +14,11 @@ import java.util.TreeSet;
  * threads reach a handler by different routes) is one site, with the number of distinct full stacks under it.
  */
 public final class LeakSites {
-    /** Class-name prefixes of frames that are never the program's own. */
-    private static final String[] NOT_THE_PROGRAMS = {
-        "java.", "javax.", "jdk.", "sun.", "com.sun.", "dev.jhtrace.agent.", "dev.jhtrace.bootstrap."
-    };
+    /** Class-name prefixes of the JDK's classes. */
+    private static final String[] JDK = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
+
+    /** Class-name prefixes of frames between the program and the JDK or libc that are not the program's either. */
+    private static final String[] NOT_THE_PROGRAMS = {"dev.jhtrace.agent.", "dev.jhtrace.bootstrap.", "com.sun.jna."};
 
     private LeakSites() {}
 
@@ -75,20 +76,40 @@ public final class LeakSites {
             return "(no stack)";
         }
         for (StackTraceElement f : stack) {
-            if (!NativeFrame.is(f) && programs(f.getClassName())) {
+            if (isProgram(f)) {
                 return frame(f);
             }
         }
         return frame(stack.get(0));
     }
 
-    private static boolean programs(String cls) {
+    /**
+     * @param f a frame
+     * @return whether it is the program's own: not the JDK's, not jhtrace's, not JNA's, not a native frame
+     */
+    public static boolean isProgram(StackTraceElement f) {
+        if (NativeFrame.is(f) || isJdk(f.getClassName())) {
+            return false;
+        }
         for (String p : NOT_THE_PROGRAMS) {
-            if (cls.startsWith(p)) {
+            if (f.getClassName().startsWith(p)) {
                 return false;
             }
         }
-        return !cls.startsWith("com.sun.jna."); // JNA's own frames between a program and libc
+        return true;
+    }
+
+    /**
+     * @param cls a class name
+     * @return whether it is the JDK's
+     */
+    public static boolean isJdk(String cls) {
+        for (String p : JDK) {
+            if (cls.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return {@code class.method(File.java:line)}, without the module a JDK frame's {@code toString} adds */

@@ -37,12 +37,12 @@ public final class TextReportWriter {
                 "; " + r.untraced().size() + " untraced; " + r.reclaimed().size() + " reclaimed by GC; " + r.dropped()
                         + " event(s) dropped" + accounting(r) + "\n");
         traces(sb, r.traces(), false);
-        reclaimed(sb, r.reclaimed());
+        int reclaimedStacks = reclaimed(sb, r.reclaimed());
         untraced(
                 sb,
                 r.untraced(),
                 "Untraced open handles (no stack: open before tracing, or opened by code no hook sees):");
-        return footer(sb, r, groups + r.traces().size() + r.reclaimed().size());
+        return footer(sb, r, groups + r.traces().size() + reclaimedStacks);
     }
 
     /** The most sites a text report lists at its top; the rest are counted. */
@@ -92,12 +92,12 @@ public final class TextReportWriter {
                 " handle(s) opened since the last snapshot and still open, from ",
                 "; " + r.reclaimed().size() + " more reclaimed by GC; " + r.dropped() + " event(s) dropped"
                         + accounting(r) + "\n");
-        reclaimed(sb, r.reclaimed());
+        int reclaimedStacks = reclaimed(sb, r.reclaimed());
         untraced(
                 sb,
                 r.untraced(),
                 "Untraced handles opened since the snapshot (no stack: opened by code no hook sees):");
-        return footer(sb, r, groups + r.reclaimed().size());
+        return footer(sb, r, groups + reclaimedStacks);
     }
 
     /**
@@ -166,48 +166,141 @@ public final class TextReportWriter {
         if (r.evicted() > 0) {
             sb.append("; ").append(r.evicted()).append(" older trace(s) evicted (max=)");
         }
+        if (r.suppressed() > 0) {
+            sb.append("; ").append(r.suppressed()).append(" leak(s) suppressed (suppress=)");
+        }
         if (r.hidden() > 0) {
-            sb.append("; ").append(r.hidden()).append(" held by the JVM or jhtrace, not shown");
+            sb.append("; ")
+                    .append(r.hidden())
+                    .append(" held by the JVM itself or jhtrace, not shown (internal=true shows the JVM's)");
         }
         return sb.toString();
     }
 
+    /** The most handles listed under one stack; the rest are counted ("and N more"). */
+    static final int HANDLES_PER_STACK = 10;
+
+    /**
+     * Open handles by leak site, the most first, and under each site by open stack: a site's header, then each stack
+     * once with the handles opened from it (the first {@value #HANDLES_PER_STACK}, the rest counted).
+     *
+     * @return how many stacks were printed
+     */
     private static int openGroups(StringBuilder sb, LeakReport r, String countText, String tail) {
-        Map<List<StackTraceElement>, List<HandleView>> groups = new LinkedHashMap<>();
-        for (HandleView h : r.openHandles()) {
-            groups.computeIfAbsent(h.stack(), k -> new ArrayList<>()).add(h);
+        Map<String, Map<List<StackTraceElement>, List<HandleView>>> bySite = bySiteAndStack(r.openHandles());
+        int stacks = 0;
+        for (Map<List<StackTraceElement>, List<HandleView>> s : bySite.values()) {
+            stacks += s.size();
         }
         sb.append(r.openHandles().size())
                 .append(countText)
-                .append(groups.size())
+                .append(stacks)
                 .append(" stack(s)")
                 .append(tail);
-        for (List<HandleView> hs : groups.values()) {
-            HandleView first = hs.get(0);
-            sb.append(RULE).append('\n');
-            if (hs.size() > 1) {
-                sb.append(hs.size()).append(" handles still open, opened from this stack:\n");
-                for (HandleView h : hs) {
-                    sb.append("  ")
-                            .append(hex(h.handle()))
-                            .append(' ')
-                            .append(h.kind())
-                            .append(' ')
-                            .append(Escapes.printable(h.description()))
-                            .append('\n');
-                }
+        for (Map.Entry<String, Map<List<StackTraceElement>, List<HandleView>>> site : bySite.entrySet()) {
+            if (bySite.size() > 1 || site.getValue().size() > 1) {
+                siteHeader(sb, site.getKey(), site.getValue(), "open");
             }
-            entry(
-                    sb,
-                    first.handle(),
-                    "OPEN",
-                    first.kind(),
-                    first.description(),
-                    first.thread(),
-                    first.openedAt(),
-                    first.stack());
+            for (List<HandleView> hs : site.getValue().values()) {
+                sb.append(RULE).append('\n');
+                handleList(sb, hs, " handles still open, opened from this stack:\n");
+                HandleView first = hs.get(0);
+                entry(sb, first, "OPEN");
+            }
         }
-        return groups.size();
+        return stacks;
+    }
+
+    /** @return handles by leak site (the most first) and by open stack under each (the most first) */
+    private static Map<String, Map<List<StackTraceElement>, List<HandleView>>> bySiteAndStack(List<HandleView> hs) {
+        Map<String, Map<List<StackTraceElement>, List<HandleView>>> bySite = new LinkedHashMap<>();
+        for (HandleView h : hs) {
+            bySite.computeIfAbsent(LeakSites.siteOf(h.stack()), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(h.stack(), k -> new ArrayList<>())
+                    .add(h);
+        }
+        List<Map.Entry<String, Map<List<StackTraceElement>, List<HandleView>>>> sites =
+                new ArrayList<>(bySite.entrySet());
+        sites.sort((a, b) -> Integer.compare(count(b.getValue()), count(a.getValue())));
+        Map<String, Map<List<StackTraceElement>, List<HandleView>>> sorted = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<List<StackTraceElement>, List<HandleView>>> e : sites) {
+            List<Map.Entry<List<StackTraceElement>, List<HandleView>>> stacks =
+                    new ArrayList<>(e.getValue().entrySet());
+            stacks.sort(
+                    (a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
+            Map<List<StackTraceElement>, List<HandleView>> byStack = new LinkedHashMap<>();
+            for (Map.Entry<List<StackTraceElement>, List<HandleView>> st : stacks) {
+                byStack.put(st.getKey(), st.getValue());
+            }
+            sorted.put(e.getKey(), byStack);
+        }
+        return sorted;
+    }
+
+    private static int count(Map<List<StackTraceElement>, List<HandleView>> byStack) {
+        int n = 0;
+        for (List<HandleView> hs : byStack.values()) {
+            n += hs.size();
+        }
+        return n;
+    }
+
+    /** A site's line before its stacks: how many, of which kinds, opened when, under how many stacks. */
+    private static void siteHeader(
+            StringBuilder sb, String site, Map<List<StackTraceElement>, List<HandleView>> byStack, String what) {
+        java.util.Set<String> kinds = new java.util.TreeSet<>();
+        long oldest = Long.MAX_VALUE;
+        long newest = Long.MIN_VALUE;
+        for (List<HandleView> hs : byStack.values()) {
+            for (HandleView h : hs) {
+                kinds.add(String.valueOf(h.kind()));
+                oldest = Math.min(oldest, h.openedAt());
+                newest = Math.max(newest, h.openedAt());
+            }
+        }
+        sb.append(RULE)
+                .append('\n')
+                .append("Site ")
+                .append(Escapes.printable(site))
+                .append(": ")
+                .append(count(byStack))
+                .append(' ')
+                .append(what)
+                .append(" (")
+                .append(String.join(",", kinds))
+                .append("), opened ")
+                .append(
+                        oldest == newest
+                                ? "at " + Instant.ofEpochMilli(oldest)
+                                : "from " + Instant.ofEpochMilli(oldest) + " to " + Instant.ofEpochMilli(newest))
+                .append(", from ")
+                .append(byStack.size())
+                .append(" stack(s)\n");
+    }
+
+    /** The handles opened from one stack: all of them up to {@value #HANDLES_PER_STACK}, then a count. */
+    private static void handleList(StringBuilder sb, List<HandleView> hs, String title) {
+        if (hs.size() < 2) {
+            return;
+        }
+        sb.append(hs.size()).append(title);
+        for (int i = 0; i < hs.size() && i < HANDLES_PER_STACK; i++) {
+            HandleView h = hs.get(i);
+            sb.append("  ")
+                    .append(hex(h.handle()))
+                    .append(' ')
+                    .append(h.kind())
+                    .append(' ')
+                    .append(Escapes.printable(h.description()))
+                    .append('\n');
+        }
+        if (hs.size() > HANDLES_PER_STACK) {
+            sb.append("  and ").append(hs.size() - HANDLES_PER_STACK).append(" more\n");
+        }
+    }
+
+    private static void entry(StringBuilder sb, HandleView h, String type) {
+        entry(sb, h.handle(), type, h.kind(), h.description(), h.thread(), h.openedAt(), h.stack());
     }
 
     private static void traces(StringBuilder sb, List<TraceView> traces, boolean stacksByReference) {
@@ -267,19 +360,26 @@ public final class TextReportWriter {
         }
     }
 
-    private static void reclaimed(StringBuilder sb, List<HandleView> reclaimed) {
-        for (HandleView h : reclaimed) {
-            sb.append(RULE).append('\n');
-            entry(
-                    sb,
-                    h.handle(),
-                    "OPEN (never closed; reclaimed by the GC)",
-                    h.kind(),
-                    h.description(),
-                    h.thread(),
-                    h.openedAt(),
-                    h.stack());
+    /**
+     * Handles the GC reclaimed, grouped as open ones are: by site, then by open stack, each stack once.
+     *
+     * @return how many stacks were printed
+     */
+    private static int reclaimed(StringBuilder sb, List<HandleView> reclaimed) {
+        int stacks = 0;
+        Map<String, Map<List<StackTraceElement>, List<HandleView>>> bySite = bySiteAndStack(reclaimed);
+        for (Map.Entry<String, Map<List<StackTraceElement>, List<HandleView>>> site : bySite.entrySet()) {
+            if (bySite.size() > 1 || site.getValue().size() > 1) {
+                siteHeader(sb, site.getKey(), site.getValue(), "reclaimed by the GC");
+            }
+            for (List<HandleView> hs : site.getValue().values()) {
+                stacks++;
+                sb.append(RULE).append('\n');
+                handleList(sb, hs, " handles never closed and reclaimed by the GC, opened from this stack:\n");
+                entry(sb, hs.get(0), "OPEN (never closed; reclaimed by the GC)");
+            }
         }
+        return stacks;
     }
 
     private static void entry(
@@ -309,21 +409,56 @@ public final class TextReportWriter {
         frames(sb, stack, "    at ");
     }
 
+    /** Untraced class path jars and runtime files listed one by one up to this many; more are summarised. */
+    private static final int JARS_LISTED = 3;
+
     private static void untraced(StringBuilder sb, List<UntracedView> untraced, String title) {
-        if (!untraced.isEmpty()) {
-            sb.append(RULE).append('\n').append(title).append('\n');
-            for (UntracedView u : untraced) {
-                sb.append("  ")
-                        .append(hex(u.handle()))
-                        .append("  ")
-                        .append(Escapes.printable(u.description()))
-                        .append(
-                                u.lost()
-                                        ? "  (lost: events for this number were dropped; it may have been opened while tracing)"
-                                        : "")
-                        .append('\n');
+        if (untraced.isEmpty()) {
+            return;
+        }
+        sb.append(RULE).append('\n').append(title).append('\n');
+        // the class path's jars and the runtime image, open since before the agent started: counted, not listed, when
+        // there are many (the JSON form lists each); a lost entry is always listed
+        List<UntracedView> runtimeFiles = new ArrayList<>();
+        for (UntracedView u : untraced) {
+            if (!u.lost() && isRuntimeFile(u.description())) {
+                runtimeFiles.add(u);
             }
         }
+        boolean summarise = runtimeFiles.size() > JARS_LISTED;
+        for (UntracedView u : untraced) {
+            if (summarise && runtimeFiles.contains(u)) {
+                continue;
+            }
+            sb.append("  ")
+                    .append(hex(u.handle()))
+                    .append("  ")
+                    .append(Escapes.printable(u.description()))
+                    .append(
+                            u.lost()
+                                    ? "  (lost: events for this number were dropped; it may have been opened while tracing)"
+                                    : "")
+                    .append('\n');
+        }
+        if (summarise) {
+            sb.append("  ")
+                    .append(runtimeFiles.size())
+                    .append(" jar and runtime files (the class path's and the JDK's), such as ");
+            for (int i = 0; i < JARS_LISTED; i++) {
+                sb.append(i == 0 ? "" : ", ")
+                        .append(Escapes.printable(runtimeFiles.get(i).description()));
+            }
+            sb.append("; the JSON form lists each\n");
+        }
+    }
+
+    /** @return whether an untraced descriptor is a jar, or a file of the JDK's (its runtime image, its jars) */
+    private static boolean isRuntimeFile(String description) {
+        if (description == null || !description.startsWith("/")) {
+            return false;
+        }
+        String home = System.getProperty("java.home");
+        return description.endsWith(".jar") || home != null && description.startsWith(home + "/");
     }
 
     private static String footer(StringBuilder sb, LeakReport r, long dumped) {

@@ -19,7 +19,7 @@ class LeakSitesTest {
     }
 
     private static LeakReport report(List<HandleView> open, List<HandleView> reclaimed) {
-        return new LeakReport(1, "cmd", 0, 0, 0, 0, open, List.of(), reclaimed, List.of(), List.of(), 0, 0, 0, 0);
+        return new LeakReport(1, "cmd", 0, 0, 0, 0, open, List.of(), reclaimed, List.of(), List.of(), 0, 0, 0, 0, 0);
     }
 
     @Test
