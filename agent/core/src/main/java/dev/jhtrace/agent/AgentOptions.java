@@ -7,7 +7,7 @@ import dev.jhtrace.agent.report.Suppressions;
  * The agent's options, {@code -javaagent:jhtrace.jar=k=v,k=v} (docs/options.md).
  *
  * @param reportPath     {@code report=}: where to write the shutdown report, with {@code %p} and {@code %t}; null for none
- * @param format         {@code format=}: txt, json or html; from the report's extension when absent (null without a report)
+ * @param format         {@code format=}: txt, json, html or collapsed; from the report's extension when absent (null without a report)
  * @param maxTraces      {@code max=}: capacity of the trace database
  * @param includeRuntime {@code internal=true}: also report the JVM's own handles as open handles
  * @param enabled        {@code enable} (default) or {@code disable}: whether tracing starts at once
@@ -25,6 +25,7 @@ import dev.jhtrace.agent.report.Suppressions;
  * @param threshold      {@code threshold=}: write a report when the program's open handles first exceed this many; 0
  *                       for never
  * @param suppress       {@code suppress=FILE}: accepted handles, left out of reports
+ * @param jfr            {@code jfr=true}: JFR events for handles
  */
 public record AgentOptions(
         String reportPath,
@@ -39,7 +40,8 @@ public record AgentOptions(
         int closeDepth,
         WalkerMode walker,
         int threshold,
-        Suppressions suppress) {
+        Suppressions suppress,
+        boolean jfr) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
     /** Default and largest number of frames per stack. */
@@ -75,6 +77,7 @@ public record AgentOptions(
         WalkerMode walker = WalkerMode.AUTO;
         int threshold = 0;
         Suppressions suppress = Suppressions.NONE;
+        boolean jfr = false;
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -85,7 +88,7 @@ public record AgentOptions(
                     case "format" -> {
                         format = ReportFormat.named(required(key, value));
                         if (format == null || value.equalsIgnoreCase("text")) {
-                            throw new BadOption("format=" + value + " (expected txt, json or html)");
+                            throw new BadOption("format=" + value + " (expected txt, json, html or collapsed)");
                         }
                     }
                     case "max" -> {
@@ -96,6 +99,7 @@ public record AgentOptions(
                     case "internal" -> internal = bool(key, value);
                     case "control" -> control = bool(key, value);
                     case "native" -> nativeHooks = bool(key, value);
+                    case "jfr" -> jfr = bool(key, value);
                     case "traces" -> {
                         traces = TraceFilter.named(required(key, value));
                         if (traces == null) {
@@ -132,12 +136,13 @@ public record AgentOptions(
                 closeDepth,
                 walker,
                 threshold,
-                suppress);
+                suppress,
+                jfr);
     }
 
     /** Options a running agent takes from a later {@code -enable}; the others are fixed at its start. */
     private static final java.util.Set<String> RUN_TIME_KEYS = java.util.Set.of(
-            "report", "format", "max", "internal", "traces", "threshold", "suppress", "enable", "disable");
+            "report", "format", "max", "internal", "traces", "threshold", "suppress", "jfr", "enable", "disable");
 
     /**
      * What a later {@code -enable k=v,...} makes of the running agent's options.
@@ -185,7 +190,8 @@ public record AgentOptions(
                 current.closeDepth(),
                 current.walker(),
                 keys.contains("threshold") ? given.threshold() : current.threshold(),
-                keys.contains("suppress") ? given.suppress() : current.suppress());
+                keys.contains("suppress") ? given.suppress() : current.suppress(),
+                keys.contains("jfr") ? given.jfr() : current.jfr());
         return new Change(merged, fixed);
     }
 

@@ -70,6 +70,14 @@ public final class Analyzer implements EventHandler<HandleEvent> {
 
     /** Handles open now that are not the agent's: what {@code threshold=} is compared with. */
     private int programOpen;
+
+    private final OpenTimeline timeline = new OpenTimeline();
+
+    /** The program's open handles by {@link HandleKind} ordinal, for JFR's periodic event (read racily there). */
+    private final int[] openByKind = new int[HandleKind.values().length];
+
+    /** Resolves the open stacks of reclaimed handles for their JFR event; made at the first one. */
+    private StackResolver jfrStacks;
     /** {@code threshold=}, 0 for none; set by {@link #armThreshold} from any thread. */
     private volatile int threshold;
 
@@ -126,6 +134,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 if (!stale) {
                     if (slot.open && !slot.agent) {
                         programOpen--; // its close was not seen (closed by code no hook sees): this open replaces it
+                        openByKind[kindIndex(slot.referent.kind)]--;
                     }
                     slot.open = true;
                     slot.generation = gen;
@@ -135,12 +144,8 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                     slot.agent = e.agent;
                     slot.dropsAtOpen = e.drops;
                     slot.descriptorId = e.descriptorId;
-                    if (!e.agent && ++programOpen > threshold && threshold > 0 && thresholdTold != threshold) {
-                        thresholdTold = threshold;
-                        ThresholdListener l = thresholdListener;
-                        if (l != null) {
-                            l.thresholdExceeded(threshold, programOpen);
-                        }
+                    if (!e.agent) {
+                        programOpened(e.timeMillis, slot.referent.kind);
                     }
                 }
                 Trace t = e.agent ? null : traces.add();
@@ -155,12 +160,18 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 e.descriptorId = r != null && r.descriptorId != 0 ? r.descriptorId : identityOf(e.descriptor);
                 if (r != null) {
                     r.open = false;
-                    programOpen -= r.agent ? 0 : 1;
+                    if (!r.agent) {
+                        timeline.record(e.timeMillis, --programOpen);
+                        openByKind[kindIndex(r.referent.kind)]--;
+                    }
                 }
                 if (e.agent || r != null && r.agent) {
                     return; // the agent's own handle: accounted for, not traced
                 }
                 if (e.reclaimed && r != null) {
+                    if (Emitter.jfr) {
+                        jfrReclaimed(r);
+                    }
                     HandleRecord copy = r.copy();
                     copy.reclaimedIndex = reclaimedCount++;
                     reclaimed.addLast(copy);
@@ -353,7 +364,8 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 traces.size(),
                 events,
                 badEvents,
-                traces.evicted() + reclaimedEvicted);
+                traces.evicted() + reclaimedEvicted,
+                timeline.copy(System.currentTimeMillis(), programOpen));
     }
 
     /**
@@ -394,6 +406,8 @@ public final class Analyzer implements EventHandler<HandleEvent> {
             }
         }
         programOpen = 0;
+        Arrays.fill(openByKind, 0);
+        timeline.clear();
         traces.clear();
         reclaimed.clear();
         reclaimedEvicted = 0;
@@ -403,6 +417,46 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         dropBaseline = ledger.copy(); // from now on, a number is vouched for only if nothing was dropped for it since
         lastRaw = null;
         lastStack = null;
+    }
+
+    /** Counts a handle of the program's opened, and tells the threshold's listener when it is first exceeded. */
+    private void programOpened(long timeMillis, HandleKind kind) {
+        programOpen++;
+        openByKind[kindIndex(kind)]++;
+        timeline.record(timeMillis, programOpen);
+        int limit = threshold;
+        if (limit > 0 && programOpen > limit && thresholdTold != limit) {
+            thresholdTold = limit;
+            ThresholdListener l = thresholdListener;
+            if (l != null) {
+                l.thresholdExceeded(limit, programOpen);
+            }
+        }
+    }
+
+    private static int kindIndex(HandleKind kind) {
+        return (kind == null ? HandleKind.UNKNOWN : kind).ordinal();
+    }
+
+    /** @return a copy of the program's open handles by kind; from any thread, so perhaps a moment old */
+    int[] openByKind() {
+        return openByKind.clone();
+    }
+
+    /** The JFR event of a reclaimed leak, with its open stack: only the analyzer knows it. */
+    private void jfrReclaimed(HandleRecord r) {
+        if (jfrStacks == null) {
+            jfrStacks = new StackResolver();
+        }
+        List<StackTraceElement> stack = jfrStacks.frames(r.opened.stackId, r.opened.javaStack);
+        dev.jhtrace.agent.jfr.JfrEvents.reclaimed(
+                r.fd,
+                (r.referent.kind == null ? HandleKind.UNKNOWN : r.referent.kind).name(),
+                r.referent.description,
+                dev.jhtrace.agent.report.LeakSites.siteOf(stack),
+                stack,
+                r.opened.thread,
+                r.opened.timeMillis);
     }
 
     /**

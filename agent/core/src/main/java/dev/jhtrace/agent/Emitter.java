@@ -14,6 +14,12 @@ public final class Emitter {
     /** The most descriptors one hooked call yields (a WatchService has three; a child process's pipes three). */
     private static final int MAX_FDS = 8;
 
+    /**
+     * {@code jfr=true}: JFR events too. Read here, not in {@code JfrEvents}, so that a JVM without it never loads a
+     * class of {@code jdk.jfr}.
+     */
+    static volatile boolean jfr;
+
     private final EventRing ring;
     private final int[] fds = new int[MAX_FDS];
     private final HandleKind[] kinds = new HandleKind[MAX_FDS];
@@ -88,6 +94,10 @@ public final class Emitter {
             Object descriptor = descriptors[i];
             descriptions[i] = null; // nothing of the program's is kept here once published (or dropped)
             descriptors[i] = null;
+            if (jfr && !agent) {
+                dev.jhtrace.agent.jfr.JfrEvents.handle(
+                        type.name(), reclaimed, fds[i], kinds[i] == null ? "UNKNOWN" : kinds[i].name(), description);
+            }
             int drops = ring.drops(fds[i]); // before the claim: see DropLedger
             long seq = ring.tryClaim(fds[i]);
             if (seq < 0) {

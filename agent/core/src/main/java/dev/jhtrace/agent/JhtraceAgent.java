@@ -319,7 +319,7 @@ public final class JhtraceAgent {
         private static final long RETRY_MILLIS = 100;
 
         private void prepareMBean() {
-            HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor).registerWhenPlatformServerExists();
+            HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor, tracer).registerWhenPlatformServerExists();
             Class<?>[] loaded = inst.getAllLoadedClasses();
             for (Class<?> c : loaded != null ? loaded : new Class<?>[0]) {
                 if (c.getName().equals("com.sun.jmx.mbeanserver.JmxMBeanServer")) {

@@ -143,7 +143,8 @@ final class ReportBuilder {
                 copy.badEvents() + counts.errors(),
                 hidden[0],
                 copy.evicted(),
-                suppressed);
+                suppressed,
+                copy.timeline());
     }
 
     /**

@@ -32,4 +32,5 @@ record TableCopy(
         int traceCount,
         long events,
         long badEvents,
-        long evicted) {}
+        long evicted,
+        List<dev.jhtrace.agent.report.OpenCount> timeline) {}

@@ -59,6 +59,7 @@ public final class Tracer {
         this.autoReports = new AutoReports(this);
         analyzer.armThreshold(options.threshold(), autoReports);
         autoReports.install();
+        applyJfr(false, options.jfr());
         HandleHooks.sink = capture;
     }
 
@@ -123,10 +124,23 @@ public final class Tracer {
 
     /** @param changed the options in force from now on (only those that may change at run time differ) */
     public void setOptions(AgentOptions changed) {
+        applyJfr(options.jfr(), changed.jfr());
         if (changed.threshold() != options.threshold()) {
             analyzer.armThreshold(changed.threshold(), autoReports); // a new threshold= is told once more
         }
         options = changed;
+    }
+
+    /** Switches JFR events as {@code jfr=} asks; {@code jdk.jfr} is touched only when they were or will be on. */
+    private void applyJfr(boolean was, boolean now) {
+        if (was == now) {
+            return;
+        }
+        String failed = dev.jhtrace.agent.jfr.JfrEvents.set(now, analyzer::openByKind);
+        if (failed != null) {
+            AgentLog.warn("jhtrace: " + failed + "; jfr=true is ignored");
+        }
+        Emitter.jfr = dev.jhtrace.agent.jfr.JfrEvents.isOn();
     }
 
     /** @param warning a line every later report carries among its warnings */
@@ -219,8 +233,19 @@ public final class Tracer {
         return capture;
     }
 
+    /**
+     * The program's open handles as a report lists them (for JMX): what {@link #openHandles} gives, with the
+     * options in force.
+     *
+     * @param timeoutMillis how long to wait for the analyzer
+     * @return them, or null if it did not answer in time
+     */
+    public List<dev.jhtrace.agent.report.HandleView> programHandles(long timeoutMillis) {
+        return openHandles(options.includeRuntime(), timeoutMillis);
+    }
+
     /** @return events dropped so far: the ring's, and the native module's when it is loaded */
-    long dropped() {
+    public long dropped() {
         return ring.dropped() + (nativeDrain != null ? NativeHooks.dropped0() : 0);
     }
 }

@@ -179,10 +179,15 @@ class LoadIT {
                 assertTrue(dropped > 0, "a ring of " + ring + " slots dropped nothing");
                 assertTrue(stderr.contains("dropped"), "the drops are said on stderr too: " + stderr);
             } else if (!disableInLoop) {
-                assertEquals(
-                        0,
-                        dropped,
-                        "the default ring dropped events while the CLI looped: commands stall the analyzer");
+                // commands that stall the analyzer (reports once built on its thread) dropped 10-17% of the events;
+                // on a quiet machine nothing is dropped, but where each CLI run's JVM start and the host take the two
+                // cores from it, up to ~1% (the same load without the CLI dropped 0.01-0.03% on such a machine), and
+                // a drop is then accounted for (above): 5% tells the one from the other without timing the machine
+                long events = r.path("stats").path("events").asLong();
+                assertTrue(
+                        dropped * 20 < events,
+                        "the default ring dropped " + dropped + " of " + (events + dropped)
+                                + " events while the CLI looped: commands stall the analyzer");
             }
             assertTrue(
                     r.path("stats").path("lost").asInt() >= lost,

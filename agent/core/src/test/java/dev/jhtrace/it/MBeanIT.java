@@ -26,5 +26,24 @@ class MBeanIT {
         assertTrue(
                 Reports.hasFrame(diff.path("openHandles").get(0), MBeanTarget.class.getName(), line), diff.toString());
         assertTrue(r.lines("BAD ").get(0).startsWith("error: unknown command '-nonsense'"), r.stdout());
+        assertEquals(List.of("true"), r.lines("ATTR Enabled "), r.stdout());
+        assertEquals(List.of("1"), r.lines("ATTR OpenHandles "), "the one leak: " + r.stdout());
+        assertEquals(List.of("FILE=1"), r.lines("ATTR OpenHandlesByKind "), r.stdout());
+        assertEquals(List.of("0"), r.lines("ATTR DroppedEvents "), r.stdout());
+        assertEquals(
+                List.of("1 " + MBeanTarget.class.getName() + ".main(MBeanTarget.java:" + line + ")"),
+                r.lines("ATTR TopSites "),
+                r.stdout());
+        String op = r.lines("OPERATION execute ").get(0);
+        assertTrue(op.startsWith("command | Runs an !htrace command"), op);
+        assertTrue(op.contains("-diff | [Handle [Max_Traces]] | -disable"), op);
+        assertTrue(
+                op.endsWith("| for example: -diff --format json, or 0x1C 5 (the traces of handle 0x1C, at most 5)"),
+                op);
+        assertTrue(r.lines("INFO ").get(0).startsWith("jhtrace, !htrace for the JVM"), r.stdout());
+        for (String a : r.lines("ATTRIBUTE ")) {
+            assertTrue(a.split(" \\| ")[1].length() > 20, "every attribute is described: " + a);
+        }
+        assertEquals(5, r.lines("ATTRIBUTE ").size(), r.stdout());
     }
 }

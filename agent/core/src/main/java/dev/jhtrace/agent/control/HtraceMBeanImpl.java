@@ -2,8 +2,13 @@ package dev.jhtrace.agent.control;
 
 import dev.jhtrace.agent.AgentLog;
 import dev.jhtrace.agent.AgentThreads;
+import dev.jhtrace.agent.Tracer;
+import dev.jhtrace.agent.report.HandleView;
+import dev.jhtrace.agent.report.LeakSites;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -13,11 +18,22 @@ public final class HtraceMBeanImpl implements HtraceMXBean {
     /** The MBean's name. */
     static final String NAME = "dev.jhtrace:type=Htrace";
 
+    /** How long one look at the open handles serves the attributes: a console reads them all every few seconds. */
+    private static final long FIGURES_MILLIS = 1_000;
+
+    private static final long TIMEOUT_MILLIS = 5_000;
+
     /** Set when the control channel is on: the MBean to register in the platform MBean server once it exists. */
     private static volatile HtraceMBeanImpl pending;
 
     private final CommandProcessor processor;
+    private final Tracer tracer;
     private volatile boolean registered;
+
+    /** The last look at the open handles, and when it was taken (nanoTime). */
+    private record Figures(long takenNanos, List<HandleView> open) {}
+
+    private volatile Figures figures;
 
     /**
      * Makes this the MBean registered once the platform MBean server exists ({@link #platformServerCreated}).
@@ -41,9 +57,13 @@ public final class HtraceMBeanImpl implements HtraceMXBean {
         }
     }
 
-    /** @param processor runs the operations' commands */
-    public HtraceMBeanImpl(CommandProcessor processor) {
+    /**
+     * @param processor runs the operations' commands
+     * @param tracer    the tracing session, for the attributes
+     */
+    public HtraceMBeanImpl(CommandProcessor processor, Tracer tracer) {
         this.processor = processor;
+        this.tracer = tracer;
     }
 
     @Override
@@ -63,6 +83,67 @@ public final class HtraceMBeanImpl implements HtraceMXBean {
         return answer.get();
     }
 
+    @Override
+    public boolean isEnabled() {
+        return tracer.capture().isEnabled();
+    }
+
+    @Override
+    public int getOpenHandles() {
+        return open().size();
+    }
+
+    @Override
+    public Map<String, Integer> getOpenHandlesByKind() {
+        Map<String, Integer> byKind = new TreeMap<>();
+        for (HandleView h : open()) {
+            byKind.merge(h.kind(), 1, Integer::sum);
+        }
+        return byKind;
+    }
+
+    @Override
+    public long getDroppedEvents() {
+        return tracer.dropped();
+    }
+
+    @Override
+    public String[] getTopSites() {
+        List<LeakSites.Site> sites = LeakSites.of(open(), List.of());
+        String[] top = new String[Math.min(10, sites.size())];
+        for (int i = 0; i < top.length; i++) {
+            top[i] = sites.get(i).count() + " " + sites.get(i).site();
+        }
+        return top;
+    }
+
+    /** @return the program's open handles, looked at once a second at most; none while tracing is off */
+    private List<HandleView> open() {
+        if (!tracer.capture().isEnabled()) {
+            return List.of();
+        }
+        Figures f = figures;
+        long now = System.nanoTime();
+        if (f != null && now - f.takenNanos() < FIGURES_MILLIS * 1_000_000) {
+            return f.open();
+        }
+        AtomicReference<List<HandleView>> open = new AtomicReference<>(List.of());
+        AgentThreads.runAsAgent(() -> {
+            try {
+                List<HandleView> h = tracer.programHandles(TIMEOUT_MILLIS);
+                if (h != null) {
+                    open.set(h);
+                }
+            } catch (RuntimeException e) {
+                // no descriptor to list /proc/self/fd with: the last figures stand
+                Figures last = figures;
+                open.set(last != null ? last.open() : List.of());
+            }
+        });
+        figures = new Figures(now, open.get());
+        return open.get();
+    }
+
     /**
      * Registers the MBean in {@code server}, once. Called when the application (or the JDK's management agent,
      * when JConsole attaches) first creates the platform MBean server, so that a JVM that never uses JMX pays
@@ -76,7 +157,7 @@ public final class HtraceMBeanImpl implements HtraceMXBean {
         }
         registered = true;
         try {
-            ((MBeanServer) server).registerMBean(this, new ObjectName(NAME));
+            ((MBeanServer) server).registerMBean(new DescribedMBean(this), new ObjectName(NAME));
         } catch (Exception | LinkageError e) {
             AgentLog.once("mbean", "jhtrace: MBean " + NAME + " not registered: " + e);
         }

@@ -96,6 +96,16 @@ public final class JsonReportWriter {
         for (int i = 0; i < r.warnings().size(); i++) {
             sb.append(i == 0 ? "" : ",").append(str(r.warnings().get(i)));
         }
+        sb.append("],\n\"timeline\":[");
+        for (int i = 0; i < r.timeline().size(); i++) {
+            OpenCount c = r.timeline().get(i);
+            sb.append(i == 0 ? "" : ",")
+                    .append("{\"at\":")
+                    .append(str(Instant.ofEpochMilli(c.at()).toString()))
+                    .append(",\"open\":")
+                    .append(c.open())
+                    .append('}');
+        }
         return sb.append("]}\n").toString();
     }
 

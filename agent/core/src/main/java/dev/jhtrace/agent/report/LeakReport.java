@@ -22,6 +22,7 @@ import java.util.List;
  * @param evicted      traces and reclaimed handles that gave way to newer ones (the limits of {@code max=} and the
  *                     reclaimed list)
  * @param suppressed   leaks (open and reclaimed) not shown because a {@code suppress=} pattern accepts them
+ * @param timeline     the program's open-handle count over time, oldest first (see the HTML report)
  */
 public record LeakReport(
         long pid,
@@ -39,7 +40,46 @@ public record LeakReport(
         long errors,
         int hidden,
         long evicted,
-        int suppressed) {
+        int suppressed,
+        List<OpenCount> timeline) {
+
+    /** A report without a timeline (one built from a JSON report, or in a test). */
+    public LeakReport(
+            long pid,
+            String command,
+            long startedAt,
+            long generatedAt,
+            long parsed,
+            long dropped,
+            List<HandleView> openHandles,
+            List<TraceView> traces,
+            List<HandleView> reclaimed,
+            List<UntracedView> untraced,
+            List<String> warnings,
+            long events,
+            long errors,
+            int hidden,
+            long evicted,
+            int suppressed) {
+        this(
+                pid,
+                command,
+                startedAt,
+                generatedAt,
+                parsed,
+                dropped,
+                openHandles,
+                traces,
+                reclaimed,
+                untraced,
+                warnings,
+                events,
+                errors,
+                hidden,
+                evicted,
+                suppressed,
+                List.of());
+    }
 
     /**
      * @param warning a line to put first among the warnings
@@ -65,7 +105,8 @@ public record LeakReport(
                 errors,
                 hidden,
                 evicted,
-                suppressed);
+                suppressed,
+                timeline);
     }
 
     /** @return untraced descriptors whose events may have been dropped: perhaps opened while tracing was on */

@@ -24,6 +24,13 @@ public enum ReportFormat {
         public String write(LeakReport r) {
             return HtmlReportWriter.write(r);
         }
+    },
+    /** Collapsed stacks ({@code frame;frame;frame count}) for flamegraph.pl and speedscope. */
+    COLLAPSED("collapsed", ".collapsed", ".folded") {
+        @Override
+        public String write(LeakReport r) {
+            return CollapsedStacksWriter.write(r);
+        }
     };
 
     private final String option;

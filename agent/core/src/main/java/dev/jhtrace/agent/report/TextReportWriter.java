@@ -212,7 +212,7 @@ public final class TextReportWriter {
     }
 
     /** @return handles by leak site (the most first) and by open stack under each (the most first) */
-    private static Map<String, Map<List<StackTraceElement>, List<HandleView>>> bySiteAndStack(List<HandleView> hs) {
+    static Map<String, Map<List<StackTraceElement>, List<HandleView>>> bySiteAndStack(List<HandleView> hs) {
         Map<String, Map<List<StackTraceElement>, List<HandleView>>> bySite = new LinkedHashMap<>();
         for (HandleView h : hs) {
             bySite.computeIfAbsent(LeakSites.siteOf(h.stack()), k -> new LinkedHashMap<>())
