@@ -26,6 +26,7 @@ import dev.jhtrace.agent.report.Suppressions;
  *                       for never
  * @param suppress       {@code suppress=FILE}: accepted handles, left out of reports
  * @param jfr            {@code jfr=true}: JFR events for handles
+ * @param frameworks     {@code frameworks=a.b.:c.d.}: class-name prefixes of frameworks, whose frames are not leak sites
  */
 public record AgentOptions(
         String reportPath,
@@ -41,7 +42,8 @@ public record AgentOptions(
         WalkerMode walker,
         int threshold,
         Suppressions suppress,
-        boolean jfr) {
+        boolean jfr,
+        java.util.List<String> frameworks) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
     /** Default and largest number of frames per stack. */
@@ -78,6 +80,7 @@ public record AgentOptions(
         int threshold = 0;
         Suppressions suppress = Suppressions.NONE;
         boolean jfr = false;
+        java.util.List<String> frameworks = java.util.List.of();
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -100,6 +103,7 @@ public record AgentOptions(
                     case "control" -> control = bool(key, value);
                     case "native" -> nativeHooks = bool(key, value);
                     case "jfr" -> jfr = bool(key, value);
+                    case "frameworks" -> frameworks = prefixes(key, required(key, value));
                     case "traces" -> {
                         traces = TraceFilter.named(required(key, value));
                         if (traces == null) {
@@ -137,12 +141,23 @@ public record AgentOptions(
                 walker,
                 threshold,
                 suppress,
-                jfr);
+                jfr,
+                frameworks);
     }
 
     /** Options a running agent takes from a later {@code -enable}; the others are fixed at its start. */
     private static final java.util.Set<String> RUN_TIME_KEYS = java.util.Set.of(
-            "report", "format", "max", "internal", "traces", "threshold", "suppress", "jfr", "enable", "disable");
+            "report",
+            "format",
+            "max",
+            "internal",
+            "traces",
+            "threshold",
+            "suppress",
+            "jfr",
+            "frameworks",
+            "enable",
+            "disable");
 
     /**
      * What a later {@code -enable k=v,...} makes of the running agent's options.
@@ -191,7 +206,8 @@ public record AgentOptions(
                 current.walker(),
                 keys.contains("threshold") ? given.threshold() : current.threshold(),
                 keys.contains("suppress") ? given.suppress() : current.suppress(),
-                keys.contains("jfr") ? given.jfr() : current.jfr());
+                keys.contains("jfr") ? given.jfr() : current.jfr(),
+                keys.contains("frameworks") ? given.frameworks() : current.frameworks());
         return new Change(merged, fixed);
     }
 
@@ -242,6 +258,22 @@ public record AgentOptions(
             throw new BadOption(key + "= needs a value");
         }
         return value;
+    }
+
+    /**
+     * @return {@code a.b.:c.d} as its class-name prefixes: Java names only (the option separator ',' cannot be in them,
+     *     so ':' separates them)
+     */
+    static java.util.List<String> prefixes(String key, String value) throws BadOption {
+        java.util.List<String> list = new java.util.ArrayList<>();
+        for (String p : value.split(":")) {
+            if (p.isEmpty() || !p.chars().allMatch(c -> Character.isJavaIdentifierPart(c) || c == '.' || c == '$')) {
+                throw new BadOption(key + "=" + value + " (expected class-name prefixes separated by ':', like"
+                        + " com.example.pool.:org.acme.)");
+            }
+            list.add(p);
+        }
+        return java.util.List.copyOf(list);
     }
 
     private static Suppressions suppressions(String file) throws BadOption {

@@ -16,6 +16,8 @@ public enum HandleKind {
     EVENTFD,
     /** An inotify instance (a {@code WatchService}). */
     INOTIFY,
+    /** A timerfd (native code's timers: event loops such as Netty's epoll transport). */
+    TIMERFD,
     /** Not known from the hook. */
     UNKNOWN
 }

@@ -1,5 +1,6 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.jni.LibraryNames;
 import dev.jhtrace.agent.jni.NativeContract;
 import dev.jhtrace.agent.jni.NativeFrames;
 import dev.jhtrace.agent.jni.NativeHooks;
@@ -118,7 +119,7 @@ final class NativeDrain implements Runnable {
 
     private void publish(NativeRecord r) {
         List<StackTraceElement> frames = new ArrayList<>(r.frames.length / 2 + 1);
-        String symbol = NativeHooks.symbol0(r.caller);
+        String symbol = LibraryNames.stableFrame(NativeHooks.symbol0(r.caller));
         String callName = calls.computeIfAbsent(r.call, NativeHooks::hookName0);
         frames.add(new StackTraceElement(
                 NATIVE_FRAME, (symbol != null ? symbol : "(FFM downcall)") + " -> " + callName, null, -2));
@@ -173,6 +174,7 @@ final class NativeDrain implements Runnable {
             case "eventfd" -> HandleKind.EVENTFD;
             case "epoll_create", "epoll_create1" -> HandleKind.EPOLL;
             case "inotify_init", "inotify_init1" -> HandleKind.INOTIFY;
+            case "timerfd_create" -> HandleKind.TIMERFD;
             case "opendir" -> HandleKind.DIRECTORY;
             case "close", "close_range", "fclose", "closedir", "dup", "dup2", "dup3", "fcntl", "fcntl64" ->
                 HandleKind.UNKNOWN;

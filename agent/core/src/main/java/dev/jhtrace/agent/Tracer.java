@@ -60,6 +60,7 @@ public final class Tracer {
         analyzer.armThreshold(options.threshold(), autoReports);
         autoReports.install();
         applyJfr(false, options.jfr());
+        dev.jhtrace.agent.report.LeakSites.addFrameworks(options.frameworks());
         HandleHooks.sink = capture;
     }
 
@@ -125,6 +126,7 @@ public final class Tracer {
     /** @param changed the options in force from now on (only those that may change at run time differ) */
     public void setOptions(AgentOptions changed) {
         applyJfr(options.jfr(), changed.jfr());
+        dev.jhtrace.agent.report.LeakSites.addFrameworks(changed.frameworks());
         if (changed.threshold() != options.threshold()) {
             analyzer.armThreshold(changed.threshold(), autoReports); // a new threshold= is told once more
         }

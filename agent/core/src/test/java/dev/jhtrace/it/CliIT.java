@@ -156,6 +156,25 @@ class CliIT {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void aQueryJustAfterStartUpWaitsForTheChannel(Jdk jdk) throws Exception {
+        // the channel opens a moment after premain (here 1.5 s): a query sent as soon as the program is up waits for
+        // it, where it once said "not enabled" (LoadIT's first -snapshot, now and then)
+        List<String> cmd = new ArrayList<>(List.of(
+                jdk.java().toString(),
+                "-Djhtrace.control.delay=1500",
+                "-javaagent:" + TargetJvm.agentJar(),
+                "-cp",
+                System.getProperty("jhtrace.targets.classpath", "target/test-classes"),
+                TARGET));
+        try (RunningTarget t = new RunningTarget(cmd)) {
+            Cli.Run snapshot = Cli.run(jdk, t.pid, "-snapshot");
+            assertEquals(0, snapshot.exit(), snapshot.err());
+            assertTrue(snapshot.out().contains("snapshot taken"), snapshot.out());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void aCliThatComesBeforeTheControlChannelOpensIt(Jdk jdk) throws Exception {
         // the channel opens 200 ms after start-up; here it would open after ten minutes, so the CLI finds no socket,

@@ -63,6 +63,32 @@ class NativeIT {
     }
 
     @ParameterizedTest
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void aLibraryExtractedUnderARandomNameHasAStableOne(Jdk jdk) throws Exception {
+        // as JNI loaders (RocksDB's, Netty's) extract a library from their jar: a temporary file with a random number
+        java.nio.file.Path lib = java.nio.file.Files.copy(
+                java.nio.file.Paths.get(System.getProperty("jhtrace.test.jni")),
+                scratch.resolve("libleakyjni" + Long.toUnsignedString(new java.util.Random().nextLong()) + ".so"));
+        java.nio.file.Path report = scratch.resolve("extracted.json");
+        TargetJvm.Result r = TargetJvm.run(
+                jdk,
+                List.of("-Djhtrace.test.jni=" + lib, "-javaagent:" + TargetJvm.agentJar() + "=report=" + report),
+                classpath(),
+                NativeTarget.class,
+                "jna");
+        assertEquals(0, r.exitCode(), r.stderr());
+        JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+        assertLeak(
+                rep,
+                TARGET,
+                r.lines("JNILEAK ").get(0),
+                "libleakyjni.so!Java_dev_jhtrace_it_targets_NativeTarget_openAndLeak");
+        assertFalse(
+                rep.path("openHandles").toString().contains(lib.getFileName().toString()),
+                "no random name in the stacks: " + rep.path("openHandles"));
+    }
+
+    @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void jniAndJnaDescriptorsAreTraced(Jdk jdk) throws Exception {
         java.nio.file.Path report = java.nio.file.Files.createTempDirectory(scratch, "jhtrace-native")

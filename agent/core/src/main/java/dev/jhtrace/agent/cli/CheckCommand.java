@@ -65,9 +65,11 @@ final class CheckCommand {
             switch (a) {
                 case "--max" -> max = limit(value(args, ++i, a));
                 case "--suppress" -> suppress = suppressions(value(args, ++i, a));
+                case "--frameworks" -> LeakSites.addFrameworks(frameworks(value(args, ++i, a)));
                 default -> {
                     if (a.startsWith("--")) {
-                        throw new BadInput("unknown option '" + a + "' (expected --max N or --suppress FILE)");
+                        throw new BadInput("unknown option '" + a + "' (expected --max N, --suppress FILE or"
+                                + " --frameworks a.b.:c.d.)");
                     }
                     inputs.add(Paths.get(a));
                 }
@@ -126,6 +128,17 @@ final class CheckCommand {
                     + " handles: their leaks may be more than listed (see their stats)");
         }
         return failed ? 1 : 0;
+    }
+
+    private static List<String> frameworks(String value) throws BadInput {
+        List<String> list = new ArrayList<>();
+        for (String p : value.split(":")) {
+            if (p.isEmpty()) {
+                throw new BadInput("--frameworks needs class-name prefixes separated by ':': '" + value + "'");
+            }
+            list.add(p);
+        }
+        return list;
     }
 
     private static String value(List<String> args, int i, String option) throws BadInput {

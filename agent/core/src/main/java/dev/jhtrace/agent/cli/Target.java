@@ -27,6 +27,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class Target {
     private static final long AGENT_START_TIMEOUT_MILLIS = 15_000;
+
+    /** How long a command waits for the control channel of a JVM started less than this long ago. */
+    private static final long START_GRACE_MILLIS = 3_000;
     /** The most an answer may hold: a full trace database in JSON is far below this. */
     static final int MAX_ANSWER_BYTES = 256 << 20;
 
@@ -119,6 +122,23 @@ final class Target {
         if (untrusted != null && !untrusted.startsWith("no ")) {
             throw new Refused(untrusted);
         }
+        if (untrusted != null && command.op() != HtraceCommand.Op.ENABLE && justStarted()) {
+            // an agent given at start opens its channel a moment after premain (-Djhtrace.control.delay): a command
+            // sent to a JVM that has just started waits for it rather than say "not enabled"
+            long deadline = System.currentTimeMillis() + START_GRACE_MILLIS;
+            while (untrusted != null && untrusted.startsWith("no ") && System.currentTimeMillis() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Refused("interrupted");
+                }
+                untrusted = ControlEndpoint.untrusted(socket, uid);
+            }
+            if (untrusted != null && !untrusted.startsWith("no ")) {
+                throw new Refused(untrusted);
+            }
+        }
         if (untrusted != null) {
             if (command.op() != HtraceCommand.Op.ENABLE) {
                 throw new Refused("jhtrace is not enabled in process " + pid + "; run: jhtrace " + pid + " -enable");
@@ -163,6 +183,21 @@ final class Target {
                 Thread.currentThread().interrupt();
                 throw new Refused("interrupted");
             }
+        }
+    }
+
+    /** @return whether the target started less than {@link #START_GRACE_MILLIS} ago (from /proc: its start tick) */
+    private boolean justStarted() {
+        try {
+            String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
+            // the fields after the command (in parentheses, which may hold spaces): state is field 3, starttime 22
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            double startedSeconds = Long.parseLong(f[19]) / 100.0; // USER_HZ, 100 on Linux
+            double upSeconds = Double.parseDouble(
+                    Files.readString(Paths.get("/proc/uptime")).split(" ")[0]);
+            return (upSeconds - startedSeconds) * 1000 < START_GRACE_MILLIS;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -11,7 +11,7 @@ abstract class HandleEvent extends Event {
     int handle;
 
     @Label("Kind")
-    @Description("FILE, DIRECTORY, SOCKET, PIPE, EPOLL, EVENTFD, INOTIFY or UNKNOWN")
+    @Description("FILE, DIRECTORY, SOCKET, PIPE, EPOLL, EVENTFD, INOTIFY, TIMERFD or UNKNOWN")
     String kind;
 
     @Label("Description")

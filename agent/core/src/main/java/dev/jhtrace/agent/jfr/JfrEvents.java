@@ -125,7 +125,7 @@ public final class JfrEvents {
         if (!on || c == null) {
             return;
         }
-        int[] k = c.openByKind(); // FILE, DIRECTORY, SOCKET, PIPE, EPOLL, EVENTFD, INOTIFY, UNKNOWN
+        int[] k = c.openByKind(); // FILE, DIRECTORY, SOCKET, PIPE, EPOLL, EVENTFD, INOTIFY, TIMERFD, UNKNOWN
         OpenHandles e = new OpenHandles();
         e.files = k[0] + k[1];
         e.sockets = k[2];

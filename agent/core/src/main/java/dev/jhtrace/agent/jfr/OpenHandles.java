@@ -30,6 +30,6 @@ final class OpenHandles extends Event {
     int pipes;
 
     @Label("Other")
-    @Description("EPOLL, EVENTFD, INOTIFY and UNKNOWN")
+    @Description("EPOLL, EVENTFD, INOTIFY, TIMERFD and UNKNOWN")
     int other;
 }

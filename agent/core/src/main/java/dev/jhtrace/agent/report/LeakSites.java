@@ -20,6 +20,46 @@ public final class LeakSites {
     /** Class-name prefixes of frames between the program and the JDK or libc that are not the program's either. */
     private static final String[] NOT_THE_PROGRAMS = {"dev.jhtrace.agent.", "dev.jhtrace.bootstrap.", "com.sun.jna."};
 
+    /**
+     * Known frameworks and libraries whose frames stand between the program and the JDK: a leak's site is the
+     * program's frame that called them. When a stack has no frame of the program's (a server's own thread), the site
+     * is the framework's innermost frame. {@code frameworks=} adds more (docs/report-formats.md#leak-sites).
+     */
+    static final List<String> KNOWN_FRAMEWORKS = List.of(
+            "org.eclipse.jetty.",
+            "io.netty.",
+            "org.apache.catalina.",
+            "org.apache.coyote.",
+            "org.apache.tomcat.",
+            "io.undertow.",
+            "org.springframework.",
+            "com.zaxxer.hikari.",
+            "org.apache.http.",
+            "org.apache.hc.",
+            "okhttp3.",
+            "okio.",
+            "io.grpc.",
+            "reactor.",
+            "kotlin.",
+            "kotlinx.",
+            "scala.",
+            "org.apache.commons.io.",
+            "com.google.common.io.",
+            "org.junit.",
+            "org.apache.maven.surefire.");
+
+    /** The frameworks in force: the known ones and those {@link #addFrameworks} added. */
+    private static volatile String[] frameworks = KNOWN_FRAMEWORKS.toArray(new String[0]);
+
+    /**
+     * @param more class-name prefixes ({@code com.example.pool.}) of frames that are not the program's own either
+     */
+    public static synchronized void addFrameworks(List<String> more) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(List.of(frameworks));
+        all.addAll(more);
+        frameworks = all.toArray(new String[0]);
+    }
+
     private LeakSites() {}
 
     /**
@@ -69,25 +109,45 @@ public final class LeakSites {
 
     /**
      * @param stack an open stack, innermost first
-     * @return its leak site: the innermost frame of the program's own, else the innermost frame, else "(no stack)"
+     * @return its leak site: the innermost frame of the program's own (neither a framework's nor a library's), else the
+     *     innermost framework frame, else the innermost frame, else "(no stack)"
      */
     public static String siteOf(List<StackTraceElement> stack) {
         if (stack == null || stack.isEmpty()) {
             return "(no stack)";
         }
+        StackTraceElement framework = null;
         for (StackTraceElement f : stack) {
-            if (isProgram(f)) {
-                return frame(f);
+            if (notTheRuntimes(f)) {
+                if (!isFramework(f.getClassName())) {
+                    return frame(f);
+                }
+                framework = framework == null ? f : framework;
             }
         }
-        return frame(stack.get(0));
+        return frame(framework != null ? framework : stack.get(0));
+    }
+
+    private static boolean isFramework(String cls) {
+        for (String p : frameworks) {
+            if (cls.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * @param f a frame
-     * @return whether it is the program's own: not the JDK's, not jhtrace's, not JNA's, not a native frame
+     * @return whether it is the program's own: not the JDK's, not jhtrace's, not JNA's, not a known framework's, not a
+     *     native frame
      */
     public static boolean isProgram(StackTraceElement f) {
+        return notTheRuntimes(f) && !isFramework(f.getClassName());
+    }
+
+    /** @return whether it is neither the JDK's, nor jhtrace's, nor JNA's, nor a native frame */
+    private static boolean notTheRuntimes(StackTraceElement f) {
         if (NativeFrame.is(f) || isJdk(f.getClassName())) {
             return false;
         }

@@ -82,4 +82,22 @@ class LeakSitesTest {
         assertTrue(JsonReportWriter.write(r).contains("\"sites\":[]"));
         assertTrue(!TextReportWriter.write(r).contains("Leak sites"));
     }
+
+    @Test
+    void frameworksAreNotLeakSitesUnlessNothingElseIs() {
+        StackTraceElement jetty = new StackTraceElement("org.eclipse.jetty.server.Request", "open", "Request.java", 9);
+        StackTraceElement app = new StackTraceElement("com.example.Handler", "handle", "Handler.java", 40);
+        StackTraceElement thread = new StackTraceElement("java.lang.Thread", "run", "Thread.java", 840);
+        assertEquals(
+                "com.example.Handler.handle(Handler.java:40)", LeakSites.siteOf(List.of(OPEN, jetty, app, thread)));
+        assertEquals(
+                "org.eclipse.jetty.server.Request.open(Request.java:9)",
+                LeakSites.siteOf(List.of(OPEN, jetty, thread)),
+                "a framework's own thread: its innermost frame, not the JDK's");
+        StackTraceElement pool = new StackTraceElement("com.acme.pool.Pool", "take", "Pool.java", 3);
+        assertEquals("com.acme.pool.Pool.take(Pool.java:3)", LeakSites.siteOf(List.of(OPEN, pool, app)));
+        LeakSites.addFrameworks(List.of("com.acme.pool."));
+        assertEquals("com.example.Handler.handle(Handler.java:40)", LeakSites.siteOf(List.of(OPEN, pool, app)));
+        assertTrue(!LeakSites.isProgram(pool) && LeakSites.isProgram(app));
+    }
 }
