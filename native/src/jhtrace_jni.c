@@ -20,6 +20,7 @@
 #include "stack_capture.h"
 #include "vm_walker.h"
 #include "drain_record.h"
+#include "elf_symbols.h"
 #include "jh_contract.h"
 
 #define RING_CAPACITY 4096
@@ -168,7 +169,18 @@ static jstring JNICALL nh_symbol0(JNIEnv *env, jclass cls, jlong address) {
     const char *lib = strrchr(info.dli_fname, '/');
     lib = lib != NULL ? lib + 1 : info.dli_fname;
     char text[512];
-    if (info.dli_sname != NULL) {
+    char name[256];
+    uintptr_t offset = 0;
+    /* the library's own symbol table first: dladdr knows exported functions only, and gives an address in a static
+     * function the name of the exported one before it */
+    jh_sym_result found = jh_elf_symbolize(info.dli_fname, (uintptr_t) info.dli_fbase, (uintptr_t) address, name,
+                                           sizeof(name), &offset);
+    if (found == JH_SYM_FOUND) {
+        snprintf(text, sizeof(text), "%s!%s+0x%lx", lib, name, (unsigned long) offset);
+    } else if (found == JH_SYM_NONE) {
+        snprintf(text, sizeof(text), "%s+0x%lx", lib,
+                 (unsigned long) ((char *) (intptr_t) address - (char *) info.dli_fbase));
+    } else if (info.dli_sname != NULL) {
         snprintf(text, sizeof(text), "%s!%s+0x%lx", lib, info.dli_sname,
                  (unsigned long) ((char *) (intptr_t) address - (char *) info.dli_saddr));
     } else {

@@ -83,3 +83,20 @@ JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_streams(JNIEnv *
     (*env)->ReleaseStringUTFChars(env, dir, d);
     return leaked != NULL ? fileno(leaked) : -1;
 }
+
+/* Opens path from a function the library does not export: only its symbol table (.symtab) names it, and a copy
+ * stripped of that table names no function here (dladdr would give the exported one before it). */
+__attribute__((noinline, visibility("hidden"))) int leaky_hidden_open(const char *p) {
+    int fd = open(p, O_RDONLY);
+    __asm__ volatile("" ::: "memory"); /* no tail call: the return address stays in this function */
+    return fd;
+}
+
+JNIEXPORT jint JNICALL Java_dev_jhtrace_it_targets_NativeTarget_openThroughHidden(JNIEnv *env, jclass cls,
+                                                                                 jstring path) {
+    (void) cls;
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    int fd = leaky_hidden_open(p);
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    return fd;
+}

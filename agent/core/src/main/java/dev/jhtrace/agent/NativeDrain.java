@@ -30,6 +30,14 @@ final class NativeDrain implements Runnable {
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.nativeOrder());
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Integer, String> calls = new HashMap<>();
+
+    /**
+     * Native callers' names by code address: naming one reads the library's symbol table (a file), once per address.
+     * Used under the drain's lock; emptied when it grows past {@value #MAX_SYMBOLS} (a JIT-heavy FFM program).
+     */
+    private final Map<Long, String> symbols = new HashMap<>();
+
+    private static final int MAX_SYMBOLS = 16_384;
     private volatile boolean running = true;
     private final java.util.concurrent.atomic.AtomicLong badRecords = new java.util.concurrent.atomic.AtomicLong();
 
@@ -119,7 +127,10 @@ final class NativeDrain implements Runnable {
 
     private void publish(NativeRecord r) {
         List<StackTraceElement> frames = new ArrayList<>(r.frames.length / 2 + 1);
-        String symbol = LibraryNames.stableFrame(NativeHooks.symbol0(r.caller));
+        if (symbols.size() > MAX_SYMBOLS) {
+            symbols.clear();
+        }
+        String symbol = symbols.computeIfAbsent(r.caller, a -> LibraryNames.stableFrame(NativeHooks.symbol0(a)));
         String callName = calls.computeIfAbsent(r.call, NativeHooks::hookName0);
         frames.add(new StackTraceElement(
                 NATIVE_FRAME, (symbol != null ? symbol : "(FFM downcall)") + " -> " + callName, null, -2));

@@ -64,6 +64,41 @@ class NativeIT {
 
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void nativeFramesAreNamedFromTheLibrarysOwnSymbolTable(Jdk jdk) throws Exception {
+        java.nio.file.Path built = java.nio.file.Paths.get(System.getProperty("jhtrace.test.jni"));
+        for (String library : List.of("libleakyjni.so", "libleakyjni-stripped.so")) {
+            java.nio.file.Path report = scratch.resolve(library + ".json");
+            TargetJvm.Result r = TargetJvm.run(
+                    jdk,
+                    List.of(
+                            "-Djhtrace.test.jni=" + built.resolveSibling(library),
+                            "-javaagent:" + TargetJvm.agentJar() + "=report=" + report),
+                    classpath(),
+                    NativeTarget.class);
+            assertEquals(0, r.exitCode(), r.stderr());
+            JsonNode rep = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+            String[] hidden = r.lines("JNIHIDDEN ").get(0).split("\\|");
+            List<JsonNode> at = Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(hidden[1]));
+            assertEquals(1, at.size(), rep.path("openHandles").toString());
+            String frame = at.get(0).path("stack").get(0).path("native").asText();
+            if (library.equals("libleakyjni.so")) {
+                // a function the library does not export: dladdr alone named it after the exported one before it
+                assertTrue(frame.matches("libleakyjni\\.so!leaky_hidden_open\\+0x[0-9a-f]+ -> open"), frame);
+            } else {
+                // no symbol table: the library and the offset, never a neighbour's name
+                assertTrue(frame.matches("libleakyjni-stripped\\.so\\+0x[0-9a-f]+ -> open"), frame);
+            }
+            // an exported function keeps its name either way (.dynsym)
+            assertLeak(
+                    rep,
+                    TARGET,
+                    r.lines("JNILEAK ").get(0),
+                    library + "!Java_dev_jhtrace_it_targets_NativeTarget_openAndLeak");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
     void aLibraryExtractedUnderARandomNameHasAStableOne(Jdk jdk) throws Exception {
         // as JNI loaders (RocksDB's, Netty's) extract a library from their jar: a temporary file with a random number
         java.nio.file.Path lib = java.nio.file.Files.copy(

@@ -30,6 +30,9 @@ public final class NativeTarget {
 
     static native int streams(String path, String dir);
 
+    /** Opens through a static function of the library's, which only its symbol table names. */
+    static native int openThroughHidden(String path);
+
     /** libc through JNA. */
     public interface CLib extends Library {
         int open(String path, int flags);
@@ -65,6 +68,7 @@ public final class NativeTarget {
         fd = dupOverLive(f); System.out.println("JNIDUP2 " + fd + "|" + line());
         fd = closeRange(f); System.out.println("JNIRANGE " + fd + "|" + line());
         fd = streams(f, file.getParent().toString()); System.out.println("JNISTREAMS " + fd + "|" + line());
+        fd = openThroughHidden(f); System.out.println("JNIHIDDEN " + fd + "|" + line());
         if (args.length > 0 && args[0].equals("vfork")) {
             // with -Djdk.lang.Process.launchMechanism=VFORK the child runs hooks in our memory before exec
             Process p = new ProcessBuilder("true").start(); System.out.println("VFORK " + p.waitFor() + "|" + line());
