@@ -17,6 +17,10 @@ typedef struct {
     char path[512];
     const unsigned char *data;
     size_t size;
+    /* the file as it was mapped: a library replaced since (an upgrade in place) is mapped again */
+    dev_t device;
+    ino_t inode;
+    struct timespec modified;
 } mapped_file;
 
 static mapped_file cache[CACHED_FILES];
@@ -28,10 +32,21 @@ static int within(size_t size, uint64_t offset, uint64_t length) {
     return offset <= size && length <= size - offset;
 }
 
+static int same_file(const mapped_file *m, const struct stat *st) {
+    return m->device == st->st_dev && m->inode == st->st_ino && m->size == (size_t) st->st_size &&
+           m->modified.tv_sec == st->st_mtim.tv_sec && m->modified.tv_nsec == st->st_mtim.tv_nsec;
+}
+
 static const mapped_file *map_file(const char *path) {
+    struct stat now;
+    int known = stat(path, &now) == 0;
     for (int i = 0; i < CACHED_FILES; i++) {
         if (cache[i].data != NULL && strcmp(cache[i].path, path) == 0) {
-            return &cache[i];
+            if (known && same_file(&cache[i], &now)) {
+                return &cache[i];
+            }
+            munmap((void *) cache[i].data, cache[i].size); /* changed since: its old mapping may fault or lie */
+            cache[i].data = NULL;
         }
     }
     if (strlen(path) >= sizeof(cache[0].path)) {
@@ -57,6 +72,9 @@ static const mapped_file *map_file(const char *path) {
     strcpy(slot->path, path);
     slot->data = data;
     slot->size = (size_t) st.st_size;
+    slot->device = st.st_dev;
+    slot->inode = st.st_ino;
+    slot->modified = st.st_mtim;
     return slot;
 }
 
@@ -68,7 +86,7 @@ static jh_sym_result find_in(const mapped_file *m, const Elf64_Ehdr *eh, uint32_
     for (unsigned i = 0; i < eh->e_shnum; i++) {
         const Elf64_Shdr *table = &sections[i];
         if (table->sh_type != type || table->sh_entsize != sizeof(Elf64_Sym) || table->sh_link >= eh->e_shnum ||
-            !within(m->size, table->sh_offset, table->sh_size)) {
+            table->sh_offset % _Alignof(Elf64_Sym) != 0 || !within(m->size, table->sh_offset, table->sh_size)) {
             continue;
         }
         const Elf64_Shdr *strings = &sections[table->sh_link];
@@ -111,7 +129,8 @@ static jh_sym_result lookup(const mapped_file *m, uintptr_t map_start, uintptr_t
     if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
         eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_shentsize != sizeof(Elf64_Shdr) ||
         !within(m->size, eh->e_phoff, (uint64_t) eh->e_phnum * sizeof(Elf64_Phdr)) ||
-        !within(m->size, eh->e_shoff, (uint64_t) eh->e_shnum * sizeof(Elf64_Shdr)) || eh->e_shnum == 0) {
+        !within(m->size, eh->e_shoff, (uint64_t) eh->e_shnum * sizeof(Elf64_Shdr)) || eh->e_shnum == 0 ||
+        eh->e_phoff % _Alignof(Elf64_Phdr) != 0 || eh->e_shoff % _Alignof(Elf64_Shdr) != 0) {
         return JH_SYM_UNREADABLE;
     }
     /* the loader maps the lowest loadable segment, page-aligned, at map_start */

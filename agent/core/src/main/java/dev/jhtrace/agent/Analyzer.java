@@ -170,7 +170,11 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 }
                 if (e.reclaimed && r != null) {
                     if (Emitter.jfr) {
-                        jfrReclaimed(r);
+                        try {
+                            jfrReclaimed(r);
+                        } catch (RuntimeException | LinkageError jfrFailed) {
+                            AgentLog.once("jfr-reclaimed", "jhtrace: a JFR event failed: " + jfrFailed);
+                        }
                     }
                     HandleRecord copy = r.copy();
                     copy.reclaimedIndex = reclaimedCount++;

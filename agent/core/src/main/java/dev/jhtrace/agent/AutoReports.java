@@ -33,8 +33,10 @@ public final class AutoReports implements Analyzer.ThresholdListener {
         this.tracer = tracer;
     }
 
-    /** Makes this the receiver of {@link #openFailed}. */
+    /** Makes this the receiver of {@link #openFailed}, with what it runs on an application thread loaded now. */
     void install() {
+        new Job(null, null, 0, 0, null, null).run();
+        AgentThreads.wrap(null);
         current = this;
     }
 
@@ -54,10 +56,7 @@ public final class AutoReports implements Analyzer.ThresholdListener {
     /** Called on the analyzer thread, once per arming (see {@link Analyzer#armThreshold}). */
     @Override
     public void thresholdExceeded(int threshold, int open) {
-        start(
-                "threshold",
-                "written because the program's open handles exceeded threshold=" + threshold + " (" + open + " open)",
-                false);
+        start(new Job(this, "threshold", threshold, open, null, null));
     }
 
     /**
@@ -69,22 +68,58 @@ public final class AutoReports implements Analyzer.ThresholdListener {
         if (!exhaustionReported.compareAndSet(false, true)) {
             return;
         }
-        // this thread's stack, not the exception's: NIO's UnixException carries none
-        StackTraceElement[] at = new Throwable().getStackTrace();
-        String where = "";
-        for (StackTraceElement f : at) {
-            if (LeakSites.isProgram(f)) {
-                where = " at " + f;
-                break;
-            }
-        }
-        start("emfile", "written at the first 'Too many open files': " + failure + where, true);
+        // only the stack is taken here, on the application thread (the exception's would not do: NIO's UnixException
+        // carries none); it is read, and the reason written, on the report's thread: here no class is loaded, no
+        // text is made, and the JDK lock the failed open may hold is not held longer than that
+        start(new Job(this, "emfile", 0, 0, failure, new Throwable()));
     }
 
-    private void start(String suffix, String why, boolean atTheLimit) {
-        Thread t = new Thread(AgentThreads.wrap(() -> write(suffix, why, atTheLimit)), "jhtrace-auto-report");
+    private static void start(Job job) {
+        Thread t = new Thread(AgentThreads.wrap(job), "jhtrace-auto-report");
         t.setDaemon(true); // never holds the JVM's exit; the shutdown report is written anyway
         t.start();
+    }
+
+    /** One automatic report to write, on its own thread; its reason is worded there. */
+    private static final class Job implements Runnable {
+        private final AutoReports reports;
+        private final String suffix;
+        private final int threshold;
+        private final int open;
+        private final Throwable failure;
+        private final Throwable at;
+
+        Job(AutoReports reports, String suffix, int threshold, int open, Throwable failure, Throwable at) {
+            this.reports = reports;
+            this.suffix = suffix;
+            this.threshold = threshold;
+            this.open = open;
+            this.failure = failure;
+            this.at = at;
+        }
+
+        @Override
+        public void run() {
+            if (reports == null) {
+                return; // the one made at start, so that this class is loaded before an application thread needs it
+            }
+            if (failure == null) {
+                reports.write(
+                        suffix,
+                        "written because the program's open handles exceeded threshold=" + threshold + " (" + open
+                                + " open)",
+                        false);
+                return;
+            }
+            String where = "";
+            for (StackTraceElement f : at.getStackTrace()) {
+                if (LeakSites.isProgram(f)) {
+                    where = " at " + f;
+                    break;
+                }
+            }
+            reports.write(suffix, "written at the first 'Too many open files': " + failure + where, true);
+        }
     }
 
     /** How often a report that found no free descriptor is tried again, a second apart. */
@@ -95,10 +130,10 @@ public final class AutoReports implements Analyzer.ThresholdListener {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Throwable failed;
             if (atTheLimit) {
-                // the report needs a few descriptors (the listing, a socket table, the file) and the program has none:
-                // the reserve's are lent for it, and taken back after
+                // the report needs a descriptor at a time (the listing, a socket table, the file) and the program has
+                // none: the spare ones are lent for it (never the shutdown report's), and taken back after
                 Throwable[] lent = {null};
-                DescriptorReserve.lend(() -> lent[0] = writeNow(options, suffix, why));
+                DescriptorReserve.lendSpare(() -> lent[0] = writeNow(options, suffix, why));
                 failed = lent[0];
             } else {
                 failed = writeNow(options, suffix, why);

@@ -71,6 +71,17 @@ public final class Emitter {
     }
 
     /** @return whether a stack is wanted: descriptors were found, and they are the program's */
+    /** A JFR event beside the ring's: its failure costs the JFR event, never the trace. */
+    private void jfr(int fd, HandleKind kind, String description) {
+        try {
+            dev.jhtrace.agent.jfr.JfrEvents.handle(
+                    type.name(), reclaimed, fd, kind == null ? "UNKNOWN" : kind.name(), description);
+        } catch (Throwable t) {
+            jfr = false;
+            AgentLog.once("jfr-event", "jhtrace: a JFR event failed, JFR events are off: " + t);
+        }
+    }
+
     /** @return whether the event is the agent's own (its code opened or closed the handle) */
     public boolean fromAgent() {
         return agent;
@@ -95,8 +106,7 @@ public final class Emitter {
             descriptions[i] = null; // nothing of the program's is kept here once published (or dropped)
             descriptors[i] = null;
             if (jfr && !agent) {
-                dev.jhtrace.agent.jfr.JfrEvents.handle(
-                        type.name(), reclaimed, fds[i], kinds[i] == null ? "UNKNOWN" : kinds[i].name(), description);
+                jfr(fds[i], kinds[i], description);
             }
             int drops = ring.drops(fds[i]); // before the claim: see DropLedger
             long seq = ring.tryClaim(fds[i]);

@@ -138,11 +138,18 @@ public final class Tracer {
         if (was == now) {
             return;
         }
-        String failed = dev.jhtrace.agent.jfr.JfrEvents.set(now, analyzer::openByKind);
+        String failed;
+        try {
+            failed = dev.jhtrace.agent.jfr.JfrEvents.set(now, analyzer::openByKind);
+        } catch (LinkageError | RuntimeException e) {
+            failed = "no JFR events (" + e + ")"; // a runtime without the jdk.jfr module
+        }
         if (failed != null) {
             AgentLog.warn("jhtrace: " + failed + "; jfr=true is ignored");
+            Emitter.jfr = false;
+            return;
         }
-        Emitter.jfr = dev.jhtrace.agent.jfr.JfrEvents.isOn();
+        Emitter.jfr = now;
     }
 
     /** @param warning a line every later report carries among its warnings */

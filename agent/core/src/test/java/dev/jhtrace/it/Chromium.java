@@ -39,7 +39,6 @@ final class Chromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
 
     Chromium() throws Exception {
         profile = Files.createTempDirectory("jhtrace-chromium");
@@ -107,8 +106,18 @@ final class Chromium implements AutoCloseable {
      * @throws Exception if it does not load within 30 s
      */
     void load(Path page) throws Exception {
-        call("Page.navigate", Map.of("url", page.toUri().toString()));
-        loaded.get(30, TimeUnit.SECONDS);
+        String url = page.toUri().toString();
+        call("Page.navigate", Map.of("url", url));
+        // a load event of about:blank may come late: wait until the page is this one and has loaded
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!evaluate("document.readyState === 'complete' ? location.href : ''")
+                .asText()
+                .equals(url)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the page did not load: " + url);
+            }
+            Thread.sleep(50);
+        }
     }
 
     /**
@@ -188,7 +197,6 @@ final class Chromium implements AutoCloseable {
             String method = m.path("method").asText();
             JsonNode p = m.path("params");
             switch (method) {
-                case "Page.loadEventFired" -> loaded.complete(null);
                 case "Runtime.exceptionThrown" -> errors.add("exception: " + p.path("exceptionDetails"));
                 case "Runtime.consoleAPICalled" -> {
                     if (p.path("type").asText().equals("error")) {

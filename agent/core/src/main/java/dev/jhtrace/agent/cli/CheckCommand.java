@@ -35,8 +35,15 @@ final class CheckCommand {
     private CheckCommand() {}
 
     /** A bad command line or an unreadable report: exit status 2, with this message. */
-    private static final class BadInput extends Exception {
+    private static class BadInput extends Exception {
         BadInput(String message) {
+            super(message);
+        }
+    }
+
+    /** JSON that is not a jhtrace report: bad input when named, skipped (and said) when found in a directory. */
+    private static final class NotAReport extends BadInput {
+        NotAReport(String message) {
             super(message);
         }
     }
@@ -79,8 +86,12 @@ final class CheckCommand {
             throw new BadInput("no report given (jhtrace check REPORT.json|DIR [--max N] [--suppress FILE])");
         }
         List<Path> reports = new ArrayList<>();
+        java.util.Set<Path> named = new java.util.HashSet<>();
         for (Path p : inputs) {
             reports.addAll(reportsIn(p));
+            if (!Files.isDirectory(p)) {
+                named.add(p);
+            }
         }
         List<HandleView> open = new ArrayList<>();
         List<HandleView> reclaimed = new ArrayList<>();
@@ -88,8 +99,19 @@ final class CheckCommand {
         int suppressed = 0;
         int incomplete = 0;
         int leaking = 0;
+        int read = 0;
         for (Path report : reports) {
-            JsonReportReader.Leaks leaks = read(report);
+            JsonReportReader.Leaks leaks;
+            try {
+                leaks = read(report);
+            } catch (NotAReport other) {
+                if (named.contains(report)) {
+                    throw other;
+                }
+                err.println("jhtrace check: skipped " + Terminal.printable(other.getMessage()));
+                continue;
+            }
+            read++;
             incomplete += leaks.dropped() > 0 || leaks.lost() > 0 ? 1 : 0;
             suppressed += (int) leaks.suppressed();
             int before = open.size() + reclaimed.size();
@@ -107,11 +129,14 @@ final class CheckCommand {
             }
             leaking += open.size() + reclaimed.size() > before ? 1 : 0;
         }
+        if (read == 0) {
+            throw new BadInput("no jhtrace report among the " + reports.size() + " JSON file(s) given");
+        }
         List<LeakSites.Site> sites = LeakSites.of(open, reclaimed);
         long leaks = open.size() + reclaimed.size();
         boolean failed = leaks > max;
         out.println("jhtrace check: " + leaks + " leak(s) (" + open.size() + " open at exit, " + reclaimed.size()
-                + " reclaimed by the GC) at " + sites.size() + " site(s) in " + leaking + " of " + reports.size()
+                + " reclaimed by the GC) at " + sites.size() + " site(s) in " + leaking + " of " + read
                 + " report(s); " + max + " allowed: " + (failed ? "FAILED" : "OK"));
         for (LeakSites.Site s : sites) {
             TreeSet<String> in = reportsBySite.getOrDefault(s.site(), new TreeSet<>());
@@ -169,12 +194,20 @@ final class CheckCommand {
         }
     }
 
-    /** @return the report itself, or a directory's {@code *.json} files, sorted */
+    /**
+     * @return whether a file in a directory is a shutdown report: {@code *.json}, but not the reports written while a
+     *     program ran ({@code .threshold.json}, {@code .emfile.json}), whose leaks its shutdown report has again
+     */
+    private static boolean isShutdownReport(String name) {
+        return name.endsWith(".json") && !name.endsWith(".threshold.json") && !name.endsWith(".emfile.json");
+    }
+
+    /** @return the report itself, or a directory's shutdown reports, sorted */
     private static List<Path> reportsIn(Path p) throws BadInput {
         if (Files.isDirectory(p)) {
             List<Path> found;
             try (Stream<Path> s = Files.walk(p, MAX_DIRECTORY_DEPTH)) {
-                found = s.filter(f -> f.getFileName().toString().endsWith(".json") && Files.isRegularFile(f))
+                found = s.filter(f -> isShutdownReport(f.getFileName().toString()) && Files.isRegularFile(f))
                         .sorted()
                         .toList();
             } catch (IOException | java.io.UncheckedIOException e) {
@@ -206,7 +239,7 @@ final class CheckCommand {
         } catch (JsonReader.Malformed e) {
             throw new BadInput(report + " is not JSON: " + e.getMessage());
         } catch (JsonReportReader.NotAReport e) {
-            throw new BadInput(report + " is " + e.getMessage());
+            throw new NotAReport(report + " is " + e.getMessage());
         }
     }
 }

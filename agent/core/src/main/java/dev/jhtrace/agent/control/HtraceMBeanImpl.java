@@ -127,17 +127,16 @@ public final class HtraceMBeanImpl implements HtraceMXBean {
         if (f != null && now - f.takenNanos() < FIGURES_MILLIS * 1_000_000) {
             return f.open();
         }
-        AtomicReference<List<HandleView>> open = new AtomicReference<>(List.of());
+        Figures last = figures;
+        AtomicReference<List<HandleView>> open = new AtomicReference<>(last != null ? last.open() : List.of());
         AgentThreads.runAsAgent(() -> {
             try {
                 List<HandleView> h = tracer.programHandles(TIMEOUT_MILLIS);
                 if (h != null) {
-                    open.set(h);
+                    open.set(h); // else the analyzer did not answer in time: the last figures stand
                 }
             } catch (RuntimeException e) {
                 // no descriptor to list /proc/self/fd with: the last figures stand
-                Figures last = figures;
-                open.set(last != null ? last.open() : List.of());
             }
         });
         figures = new Figures(now, open.get());

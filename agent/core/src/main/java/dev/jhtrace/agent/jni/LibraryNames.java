@@ -19,9 +19,6 @@ public final class LibraryNames {
     private static final Pattern UUID_PREFIX =
             Pattern.compile("^.*[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}-(?=lib)");
 
-    /** The most digits {@code Long.toUnsignedString} writes. */
-    private static final int MAX_RANDOM_DIGITS = 20;
-
     private LibraryNames() {}
 
     /**
@@ -37,7 +34,9 @@ public final class LibraryNames {
         String prefix = m.group(1);
         String digits = m.group(2);
         // an architecture's "_64" runs into the number: with more digits than a number has, the first are the name's
-        int keep = Math.max(0, digits.length() - MAX_RANDOM_DIGITS);
+        // the whole run goes, whatever of it was the name's (a version "-11" before the number): an unsigned random
+        // number has 19 or 20 digits, so keeping "all but 20" would name the same library two ways in two runs
+        int keep = 0;
         if (prefix.endsWith("_") && digits.startsWith("64")) {
             keep = 2; // x86_64, aarch_64: "_" and then a number is a name that ended in "_64" and its number
         }

@@ -17,6 +17,14 @@ public final class DescriptorReserve {
     static final int SIZE = 4;
 
     private static FileInputStream[] held;
+
+    /**
+     * Two more, lent to a report written while the program runs at its limit ({@link #lendSpare}): the program may take
+     * them once they are closed (a thread retrying an accept), and then the shutdown report still has its own.
+     */
+    static final int SPARE_SIZE = 2;
+
+    private static FileInputStream[] spare;
     /** Set when the shutdown report took the descriptors for good: a lender must not take them back then. */
     private static boolean released;
 
@@ -24,18 +32,24 @@ public final class DescriptorReserve {
 
     /** Takes the descriptors, on the agent's start-up thread; a failure only means there is no reserve. */
     public static synchronized void take() {
-        if (held != null) {
-            return;
+        if (held == null) {
+            held = open(SIZE);
         }
-        FileInputStream[] r = new FileInputStream[SIZE];
+        if (spare == null) {
+            spare = open(SPARE_SIZE);
+        }
+    }
+
+    private static FileInputStream[] open(int n) {
+        FileInputStream[] r = new FileInputStream[n];
         try {
-            for (int i = 0; i < SIZE; i++) {
+            for (int i = 0; i < n; i++) {
                 r[i] = new FileInputStream("/dev/null");
             }
         } catch (IOException | RuntimeException e) {
             // a process already short of descriptors: keep what was had
         }
-        held = r;
+        return r;
     }
 
     /** Gives the descriptors back to the process for good, for the shutdown report about to be written. */
@@ -47,32 +61,33 @@ public final class DescriptorReserve {
     }
 
     /**
-     * Gives the descriptors back to the process while {@code task} runs (a report written at the limit), then takes
-     * them again, unless the shutdown report has taken them for good meanwhile. No lock is held while it runs: the
-     * shutdown report never waits for it.
+     * Gives the spare descriptors back to the process while {@code task} runs (a report written at the limit), then
+     * takes them again if it can. The shutdown report's own are never lent. No lock is held while it runs.
      *
      * @param task what needs them
      */
-    public static void lend(Runnable task) {
-        giveBack();
+    public static void lendSpare(Runnable task) {
+        FileInputStream[] lent;
+        synchronized (DescriptorReserve.class) {
+            lent = spare;
+            spare = null;
+        }
+        close(lent);
         try {
             task.run();
         } finally {
             synchronized (DescriptorReserve.class) {
-                if (!released) {
-                    held = null;
-                    take();
+                if (!released && spare == null) {
+                    spare = open(SPARE_SIZE);
                 }
             }
         }
     }
 
-    private static synchronized void giveBack() {
-        FileInputStream[] r = held;
+    private static void close(FileInputStream[] r) {
         if (r == null) {
             return;
         }
-        held = new FileInputStream[0];
         for (FileInputStream in : r) {
             if (in != null) {
                 try {
@@ -82,5 +97,12 @@ public final class DescriptorReserve {
                 }
             }
         }
+    }
+
+    private static synchronized void giveBack() {
+        close(held);
+        close(spare);
+        held = new FileInputStream[0];
+        spare = new FileInputStream[0];
     }
 }

@@ -87,14 +87,32 @@ public final class Suppressions {
                 target = Target.PATH;
                 pattern = line.substring(5).strip();
             }
-            if (pattern.isEmpty() || pattern.chars().allMatch(c -> c == '*')) {
-                // "*" would suppress every leak: a gate that can never fail is a mistake, not a wish
+            Pattern glob = pattern.isEmpty() ? null : glob(pattern);
+            if (glob == null || matchesAnything(glob, target)) {
+                // "*", "*.*", "?*" would suppress every leak: a gate that can never fail is a mistake, not a wish
                 throw new IllegalArgumentException(
                         source + ":" + (i + 1) + ": '" + Escapes.printable(line) + "' would match every handle");
             }
-            rules.add(new Rule(line, target, glob(pattern)));
+            rules.add(new Rule(line, target, glob));
         }
         return new Suppressions(source, List.copyOf(rules));
+    }
+
+    /** Frames and descriptions no real pattern is meant for: one that matches them all matches everything. */
+    private static final String[] ANY_FRAME = {"a.b", "a.b(A.java:1)", "x.y.Z.m"};
+
+    private static final String[] ANY_DESCRIPTION = {"/x", "/a/b.c", "socket:[1]"};
+
+    private static boolean matchesAnything(Pattern glob, Target target) {
+        boolean frames = true;
+        for (String f : ANY_FRAME) {
+            frames &= glob.matcher(f).matches();
+        }
+        boolean descriptions = true;
+        for (String d : ANY_DESCRIPTION) {
+            descriptions &= glob.matcher(d).matches();
+        }
+        return target == Target.FRAME ? frames : target == Target.PATH ? descriptions : frames || descriptions;
     }
 
     private static Pattern glob(String pattern) {

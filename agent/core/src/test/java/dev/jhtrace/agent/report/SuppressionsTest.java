@@ -56,6 +56,13 @@ class SuppressionsTest {
                 IllegalArgumentException.class, () -> Suppressions.parse("f.txt", List.of("# c", "frame:**")));
         assertEquals("f.txt:2: 'frame:**' would match every handle", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Suppressions.parse("f", List.of("path:")));
+        for (String everything : List.of("*.*", "?*", "frame:*.*", "path:*", "*?")) {
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Suppressions.parse("f", List.of(everything)),
+                    everything + " matches every handle");
+        }
+        Suppressions.parse("f", List.of("com.*", "path:/var/*", "*.Pool.open")); // real patterns stay
     }
 
     @Test
