@@ -27,6 +27,8 @@ import dev.jhtrace.agent.report.Suppressions;
  * @param suppress       {@code suppress=FILE}: accepted handles, left out of reports
  * @param jfr            {@code jfr=true}: JFR events for handles
  * @param frameworks     {@code frameworks=a.b.:c.d.}: class-name prefixes of frameworks, whose frames are not leak sites
+ * @param minAgeMillis   {@code minage=}: the shutdown report and summary leave out handles opened less than this long
+ *                       before them (requests in flight at exit), and count them; 0 for none
  */
 public record AgentOptions(
         String reportPath,
@@ -43,7 +45,8 @@ public record AgentOptions(
         int threshold,
         Suppressions suppress,
         boolean jfr,
-        java.util.List<String> frameworks) {
+        java.util.List<String> frameworks,
+        long minAgeMillis) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
     /** Default and largest number of frames per stack. */
@@ -81,6 +84,7 @@ public record AgentOptions(
         Suppressions suppress = Suppressions.NONE;
         boolean jfr = false;
         java.util.List<String> frameworks = java.util.List.of();
+        long minAge = 0;
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -104,6 +108,7 @@ public record AgentOptions(
                     case "native" -> nativeHooks = bool(key, value);
                     case "jfr" -> jfr = bool(key, value);
                     case "frameworks" -> frameworks = prefixes(key, required(key, value));
+                    case "minage" -> minAge = duration(key, required(key, value));
                     case "traces" -> {
                         traces = TraceFilter.named(required(key, value));
                         if (traces == null) {
@@ -142,7 +147,8 @@ public record AgentOptions(
                 threshold,
                 suppress,
                 jfr,
-                frameworks);
+                frameworks,
+                minAge);
     }
 
     /** Options a running agent takes from a later {@code -enable}; the others are fixed at its start. */
@@ -156,6 +162,7 @@ public record AgentOptions(
             "suppress",
             "jfr",
             "frameworks",
+            "minage",
             "enable",
             "disable");
 
@@ -207,7 +214,8 @@ public record AgentOptions(
                 keys.contains("threshold") ? given.threshold() : current.threshold(),
                 keys.contains("suppress") ? given.suppress() : current.suppress(),
                 keys.contains("jfr") ? given.jfr() : current.jfr(),
-                keys.contains("frameworks") ? given.frameworks() : current.frameworks());
+                keys.contains("frameworks") ? given.frameworks() : current.frameworks(),
+                keys.contains("minage") ? given.minAgeMillis() : current.minAgeMillis());
         return new Change(merged, fixed);
     }
 
@@ -274,6 +282,25 @@ public record AgentOptions(
             list.add(p);
         }
         return java.util.List.copyOf(list);
+    }
+
+    /** @return milliseconds of {@code 500ms}, {@code 5s}, {@code 2m} or a plain number of milliseconds */
+    private static long duration(String key, String value) throws BadOption {
+        String v = value.toLowerCase(java.util.Locale.ROOT);
+        long unit = 1;
+        if (v.endsWith("ms")) {
+            v = v.substring(0, v.length() - 2);
+        } else if (v.endsWith("s")) {
+            v = v.substring(0, v.length() - 1);
+            unit = 1_000;
+        } else if (v.endsWith("m")) {
+            v = v.substring(0, v.length() - 1);
+            unit = 60_000;
+        }
+        if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new BadOption(key + "=" + value + " (expected a duration: 500ms, 5s, 2m, or milliseconds)");
+        }
+        return Long.parseLong(v) * unit;
     }
 
     private static Suppressions suppressions(String file) throws BadOption {

@@ -65,6 +65,7 @@ final class ShutdownReporter implements Runnable {
                     "jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
             return;
         }
+        r = r.withoutYoungerThan(options.minAgeMillis());
         Path path = ReportFile.expand(options.reportPath(), r.pid());
         String content = options.format().write(r);
         ReportFile.write(path, content, r.pid());
@@ -79,7 +80,9 @@ final class ShutdownReporter implements Runnable {
     /** Without a report file: a few lines on stderr when something leaked, nothing at all otherwise. */
     private void summarize(AgentOptions options) {
         // only the open handles, not a whole report: every JVM exit pays for this look
-        List<HandleView> leaks = tracer.openHandles(options.includeRuntime(), REPORT_TIMEOUT_MILLIS);
+        List<HandleView> all = tracer.openHandles(options.includeRuntime(), REPORT_TIMEOUT_MILLIS);
+        List<HandleView> leaks =
+                all == null ? null : LeakReport.olderThan(all, System.currentTimeMillis(), options.minAgeMillis());
         if (leaks == null) {
             AgentLog.warn(
                     "jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no leak summary");

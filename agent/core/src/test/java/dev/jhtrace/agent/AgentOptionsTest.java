@@ -144,4 +144,26 @@ class AgentOptionsTest {
                 c.fixed().toString());
         assertTrue(AgentOptions.change(start, "depth=64").fixed().isEmpty(), "the value in force is no change");
     }
+
+    @Test
+    void newOptionsOfIssue13() throws Exception {
+        assertEquals(1_500, AgentOptions.parse("minage=1500").minAgeMillis());
+        assertEquals(1_500, AgentOptions.parse("minage=1500ms").minAgeMillis());
+        assertEquals(5_000, AgentOptions.parse("minage=5s").minAgeMillis());
+        assertEquals(120_000, AgentOptions.parse("minage=2m").minAgeMillis());
+        assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("minage=5h"));
+        assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("minage=-1s"));
+        assertEquals(250, AgentOptions.parse("threshold=250").threshold());
+        assertTrue(AgentOptions.parse("jfr=true").jfr());
+        assertEquals(
+                java.util.List.of("com.a.", "org.b."),
+                AgentOptions.parse("frameworks=com.a.:org.b.").frameworks());
+        assertThrows(AgentOptions.BadOption.class, () -> AgentOptions.parse("frameworks=com/a"));
+        assertEquals(
+                7,
+                AgentOptions.change(AgentOptions.parse(""), "threshold=7,minage=1s")
+                        .merged()
+                        .threshold(),
+                "threshold= changes at run time");
+    }
 }

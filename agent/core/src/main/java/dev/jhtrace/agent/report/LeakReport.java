@@ -109,6 +109,55 @@ public record LeakReport(
                 timeline);
     }
 
+    /**
+     * @param minAgeMillis the youngest age a leak must have, 0 for any
+     * @return this report without the open handles opened less than that long before it was made (requests in flight
+     *     when the program exits), counted with the suppressed ones
+     */
+    public LeakReport withoutYoungerThan(long minAgeMillis) {
+        if (minAgeMillis <= 0) {
+            return this;
+        }
+        List<HandleView> old = olderThan(openHandles, generatedAt, minAgeMillis);
+        return new LeakReport(
+                pid,
+                command,
+                startedAt,
+                generatedAt,
+                parsed,
+                dropped,
+                old,
+                traces,
+                reclaimed,
+                untraced,
+                warnings,
+                events,
+                errors,
+                hidden,
+                evicted,
+                suppressed + openHandles.size() - old.size(),
+                timeline);
+    }
+
+    /**
+     * @param handles      open handles
+     * @param nowMillis    the time of the look
+     * @param minAgeMillis the youngest age kept
+     * @return those opened at least that long before
+     */
+    public static List<HandleView> olderThan(List<HandleView> handles, long nowMillis, long minAgeMillis) {
+        if (minAgeMillis <= 0) {
+            return handles;
+        }
+        List<HandleView> old = new java.util.ArrayList<>(handles.size());
+        for (HandleView h : handles) {
+            if (nowMillis - h.openedAt() >= minAgeMillis) {
+                old.add(h);
+            }
+        }
+        return old;
+    }
+
     /** @return untraced descriptors whose events may have been dropped: perhaps opened while tracing was on */
     public int lost() {
         int n = 0;
