@@ -89,24 +89,7 @@ public record LeakReport(
         List<String> w = new java.util.ArrayList<>(warnings.size() + 1);
         w.add(warning);
         w.addAll(warnings);
-        return new LeakReport(
-                pid,
-                command,
-                startedAt,
-                generatedAt,
-                parsed,
-                dropped,
-                openHandles,
-                traces,
-                reclaimed,
-                untraced,
-                w,
-                events,
-                errors,
-                hidden,
-                evicted,
-                suppressed,
-                timeline);
+        return with(openHandles, w, suppressed);
     }
 
     /**
@@ -119,6 +102,11 @@ public record LeakReport(
             return this;
         }
         List<HandleView> old = olderThan(openHandles, generatedAt, minAgeMillis);
+        return with(old, warnings, suppressed + openHandles.size() - old.size());
+    }
+
+    /** @return this report with other open handles, warnings and suppressed count: what the two above change */
+    private LeakReport with(List<HandleView> open, List<String> w, int suppressedCount) {
         return new LeakReport(
                 pid,
                 command,
@@ -126,16 +114,16 @@ public record LeakReport(
                 generatedAt,
                 parsed,
                 dropped,
-                old,
+                open,
                 traces,
                 reclaimed,
                 untraced,
-                warnings,
+                w,
                 events,
                 errors,
                 hidden,
                 evicted,
-                suppressed + openHandles.size() - old.size(),
+                suppressedCount,
                 timeline);
     }
 
