@@ -38,6 +38,7 @@ void jh_record_write(const jh_event *e, char *out) {
     put64(out, JH_REC_TIME, e->time_ns);
     put64(out, JH_REC_CALLER, e->caller);
     memcpy(out + JH_REC_THREAD, e->thread, JH_REC_THREAD_BYTES);
+    put64(out, JH_REC_ENV, e->env);
     memset(out + JH_REC_HEADER, 0, padded(path_length));
     memcpy(out + JH_REC_HEADER, e->path, path_length);
     for (int i = 0; i < nframes; i++) {

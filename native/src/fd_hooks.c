@@ -24,6 +24,7 @@ _Static_assert(sizeof(jh_frame) == sizeof(jvmtiFrameInfo), "frames are captured 
 static jh_ring *volatile g_ring;
 static _Atomic int32_t *volatile g_drops;
 static jvmtiEnv *volatile g_jvmti;
+static JavaVM *volatile g_vm;
 static volatile int g_enabled;
 static pid_t g_pid;
 static __thread int t_busy __attribute__((tls_model("initial-exec")));
@@ -94,6 +95,14 @@ static void record(int type, int fd, int err, int call, const char *path, int64_
     memset(e->thread, 0, sizeof(e->thread));
     prctl(PR_GET_NAME, e->thread, 0, 0, 0);
     e->thread[sizeof(e->thread) - 1] = '\0';
+    /* the kernel's name is the Java name cut at 15 bytes, or "java" for main: the drain maps this to the Java name.
+     * GetEnv only reads the thread's VM pointer: no state transition, no allocation, JNI_EDETACHED off the VM. */
+    JavaVM *vm = g_vm;
+    void *env = NULL;
+    if (vm == NULL || (*vm)->GetEnv(vm, &env, JNI_VERSION_1_8) != JNI_OK) {
+        env = NULL;
+    }
+    e->env = (int64_t) (intptr_t) env;
     e->time_ns = time_ns;
     e->caller = (int64_t) (intptr_t) caller;
     e->call = call;
@@ -492,10 +501,11 @@ int jh_hooks_resolve(void) {
     return missing;
 }
 
-void jh_hooks_start(jh_ring *ring, jvmtiEnv *jvmti, _Atomic int32_t *drops) {
+void jh_hooks_start(jh_ring *ring, jvmtiEnv *jvmti, JavaVM *vm, _Atomic int32_t *drops) {
     g_pid = getpid();
     g_drops = drops;
     g_jvmti = jvmti;
+    g_vm = vm;
     g_ring = ring;
 }
 

@@ -30,12 +30,13 @@ int jh_hooks_resolve(void);
 #define JH_DROP_SLOTS JH_DROP_LEDGER_SLOTS
 
 /*
- * Starts recording into ring, with stacks from jvmti (may be NULL: no stacks). drops (may be NULL) is the drop
+ * Starts recording into ring, with stacks from jvmti (may be NULL: no stacks) and each event's JNIEnv from vm (may
+ * be NULL: events carry none, and keep the kernel's thread name). drops (may be NULL) is the drop
  * ledger shared with the Java side: JH_DROP_SLOTS counters, one more whenever an event for a descriptor number
  * (modulo JH_DROP_SLOTS) is dropped; every event carries its number's count, so a report can tell whether a
  * handle's later events may have been lost.
  */
-void jh_hooks_start(jh_ring *ring, jvmtiEnv *jvmti, _Atomic int32_t *drops);
+void jh_hooks_start(jh_ring *ring, jvmtiEnv *jvmti, JavaVM *vm, _Atomic int32_t *drops);
 
 /* Turns recording on or off; the patched slots stay in place. */
 void jh_hooks_set_enabled(int on);

@@ -36,6 +36,7 @@ typedef struct {
     int32_t drops;     /* the drop ledger's count for fd when recorded (see jh_hooks_start) */
     int32_t reserved;
     char thread[16];   /* the thread's name (PR_GET_NAME): read in the hook, so the drain opens no /proc file */
+    int64_t env;       /* the thread's JNIEnv, 0 when it is not attached to the JVM: the drain's key to its Java name */
     char path[JH_MAX_PATH];
     jh_frame frames[JH_MAX_FRAMES];
 } jh_event;

@@ -25,7 +25,8 @@
 #define JH_REC_CALLER 40        /* int64: return address of the hooked call */
 #define JH_REC_THREAD 48        /* 16 bytes: the thread's name, NUL-padded */
 #define JH_REC_THREAD_BYTES 16
-#define JH_REC_HEADER 64        /* bytes before the path */
+#define JH_REC_ENV 64           /* int64: the thread's JNIEnv address, 0 when not a Java thread (names it, see java_threads.h) */
+#define JH_REC_HEADER 72        /* bytes before the path */
 #define JH_REC_PATH_ALIGN 8
 #define JH_REC_FRAME_BYTES 16   /* per frame: int64 jmethodID, int64 bytecode index */
 #define JH_REC_MAX_PATH 256

@@ -22,6 +22,7 @@
 #include "drain_record.h"
 #include "elf_symbols.h"
 #include "jh_contract.h"
+#include "java_threads.h"
 
 #define RING_CAPACITY 4096
 
@@ -63,7 +64,7 @@ static jint JNICALL nh_start0(JNIEnv *env, jclass cls, jstring javaHome, jobject
     if (dropLedger != NULL && (*env)->GetDirectBufferCapacity(env, dropLedger) >= (jlong) (JH_DROP_SLOTS * sizeof(int32_t))) {
         drops = (_Atomic int32_t *) (*env)->GetDirectBufferAddress(env, dropLedger); /* direct, never freed: a static */
     }
-    jh_hooks_start(&g_ring, g_jvmti, drops);
+    jh_hooks_start(&g_ring, g_jvmti, vm, drops);
     jh_scan_all();
     g_started = 1;
     return OK;
@@ -312,7 +313,21 @@ static jbyteArray JNICALL nh_listFds0(JNIEnv *env, jclass cls, jstring dir) {
     return result;
 }
 
+/* The JVM's live threads, for NativeDrain's names of native events' threads (JavaThreadNames). */
+static jobjectArray JNICALL nh_threads0(JNIEnv *env, jclass cls) {
+    (void) cls;
+    return jh_java_threads(g_jvmti, env);
+}
+
+/* The JNIEnv address each thread's native events carry, or null when this VM does not let it be told. */
+static jlongArray JNICALL nh_threadEnvs0(JNIEnv *env, jclass cls, jobjectArray threads) {
+    (void) cls;
+    return threads != NULL ? jh_thread_envs(g_jvmti, env, threads) : NULL;
+}
+
 static JNINativeMethod METHODS[] = {
+    {"threads0", "()[Ljava/lang/Thread;", (void *) nh_threads0},
+    {"threadEnvs0", "([Ljava/lang/Thread;)[J", (void *) nh_threadEnvs0},
     {"listFds0", "(Ljava/lang/String;)[B", (void *) nh_listFds0},
     {"fastStacks0", "()Z", (void *) nh_fastStacks0},
     {"captureStack0", "(II)I", (void *) nh_captureStack0},

@@ -35,6 +35,7 @@ int main(int argc, char **argv) {
     e.time_ns = 0x0102030405060708LL;
     e.caller = 0x7f00112233445566LL;
     memcpy(e.thread, "worker-thread-1", 15);
+    e.env = 0x7f0011aabbccdd00LL;
     strcpy(e.path, "/tmp/a path\nwith \x1b escapes.txt"); /* 30 bytes: padded to 32 */
     e.nframes = 3;
     for (int i = 0; i < 3; i++) {

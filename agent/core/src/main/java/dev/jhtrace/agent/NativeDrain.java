@@ -1,5 +1,6 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.jni.JavaThreadNames;
 import dev.jhtrace.agent.jni.LibraryNames;
 import dev.jhtrace.agent.jni.NativeContract;
 import dev.jhtrace.agent.jni.NativeFrames;
@@ -18,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Moves events from the native ring to the Disruptor ring, on one agent thread.
  *
  * <p>Everything the hooks recorded raw is resolved here, off the application threads: method ids to
- * class/method/file/line (cached per method), the caller's address to {@code lib.so!symbol+0x1a}, the thread id
- * to the thread's name. Events keep the time the hook took (the clock of {@link System#nanoTime()}), so the
+ * class/method/file/line (cached per method), the caller's address to {@code lib.so!symbol+0x1a}, the thread's
+ * JNIEnv to its Java name. Events keep the time the hook took (the clock of {@link System#nanoTime()}), so the
  * analyzer can order them against events of the Java hooks that overtook them.
  */
 final class NativeDrain implements Runnable {
@@ -38,6 +39,10 @@ final class NativeDrain implements Runnable {
     private final Map<Long, String> symbols = new HashMap<>();
 
     private static final int MAX_SYMBOLS = 16_384;
+
+    /** Java names of the threads events come from; used under the drain's lock. */
+    private final JavaThreadNames threadNames = new JavaThreadNames();
+
     private volatile boolean running = true;
     private final java.util.concurrent.atomic.AtomicLong badRecords = new java.util.concurrent.atomic.AtomicLong();
 
@@ -148,14 +153,16 @@ final class NativeDrain implements Runnable {
         TraceType type = r.type == NativeContract.EVENT_OPEN
                 ? TraceType.OPEN
                 : r.type == NativeContract.EVENT_CLOSE ? TraceType.CLOSE : TraceType.BAD_REFERENCE;
-        // the hook read the thread's name (PR_GET_NAME): no /proc file is opened here, where the program could close it
+        // the hook read the kernel's name (PR_GET_NAME) and the JNIEnv: no /proc file is opened here, where the program
+        // could close it; the JNIEnv gives the Java name (the kernel's is cut at 15 bytes, and is "java" for main)
+        String thread = threadNames.nameOf(r.env, r.thread);
         ring.slot(seq)
                 .fill(
                         type,
                         fd,
                         kind(callName),
                         r.path,
-                        r.thread != null ? r.thread : "tid " + r.tid,
+                        thread != null ? thread : "tid " + r.tid,
                         r.nanos,
                         0,
                         null,

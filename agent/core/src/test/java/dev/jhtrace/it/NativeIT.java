@@ -181,11 +181,16 @@ class NativeIT {
         assertEquals(
                 Integer.parseInt(streams[0]), atStreams.get(0).path("handle").asInt());
         assertTrue(atStreams.get(0).path("stack").get(0).path("native").asText().endsWith("-> fopen"));
-        // the hook names the thread itself (PR_GET_NAME); the drain opens no /proc file to find it
-        String thread = atStreams.get(0).path("thread").asText();
-        assertTrue(
-                !thread.isEmpty() && !thread.startsWith("tid "),
-                "the thread of a native event has its name: " + atStreams.get(0));
+        // the Java name, not the kernel's ("java" for main, 15 bytes for the rest); no /proc file was opened for it
+        assertEquals(
+                "main",
+                atStreams.get(0).path("thread").asText(),
+                atStreams.get(0).toString());
+        String[] onThread = r.lines("JNITHREAD ").get(0).split("\\|");
+        List<JsonNode> atThread = Reports.withFrame(rep.path("openHandles"), TARGET, Integer.parseInt(onThread[1]));
+        assertEquals(1, atThread.size(), rep.path("openHandles").toString());
+        assertEquals(
+                NativeTarget.LONG_THREAD_NAME, atThread.get(0).path("thread").asText());
         List<String> calls = new ArrayList<>();
         for (JsonNode t : Reports.withFrame(rep.path("traces"), TARGET, Integer.parseInt(streams[1]))) {
             String n = t.path("stack").get(0).path("native").asText();

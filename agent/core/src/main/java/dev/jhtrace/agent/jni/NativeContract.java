@@ -42,8 +42,10 @@ public final class NativeContract {
     static final int REC_THREAD = 48;
 
     static final int REC_THREAD_BYTES = 16;
+    /** int64: the thread's JNIEnv address, 0 when not a Java thread (its key in {@link JavaThreadNames}) */
+    static final int REC_ENV = 64;
     /** bytes before the path */
-    static final int REC_HEADER = 64;
+    static final int REC_HEADER = 72;
 
     static final int REC_PATH_ALIGN = 8;
     /** per frame: int64 jmethodID, int64 bytecode index */

@@ -136,6 +136,16 @@ public final class NativeHooks {
     /** @return the name of the hooked libc function with that index, or null */
     public static native String hookName0(int call);
 
+    /** @return the JVM's live platform threads, or null when JVMTI could not list them */
+    static native Thread[] threads0();
+
+    /**
+     * @param threads threads from {@link #threads0()}
+     * @return per thread the JNIEnv address its native events carry (0 once it has ended), or null when this VM's
+     *     layout does not let it be told
+     */
+    static native long[] threadEnvs0(Thread[] threads);
+
     static native boolean fastStacks0();
 
     /**

@@ -3,6 +3,7 @@ package dev.jhtrace.agent.jni;
 import static dev.jhtrace.agent.jni.NativeContract.REC_CALL;
 import static dev.jhtrace.agent.jni.NativeContract.REC_CALLER;
 import static dev.jhtrace.agent.jni.NativeContract.REC_DROPS;
+import static dev.jhtrace.agent.jni.NativeContract.REC_ENV;
 import static dev.jhtrace.agent.jni.NativeContract.REC_ERR;
 import static dev.jhtrace.agent.jni.NativeContract.REC_FD;
 import static dev.jhtrace.agent.jni.NativeContract.REC_FRAME_BYTES;
@@ -42,8 +43,10 @@ public final class NativeRecord {
     public final long nanos;
     /** the return address of the hooked call */
     public final long caller;
-    /** the thread's name as the hook read it, null when empty */
+    /** the thread's name as the hook read it (the kernel's, at most 15 bytes), null when empty */
     public final String thread;
+    /** the thread's JNIEnv address, 0 when the thread is not attached to the JVM */
+    public final long env;
     /** the path or endpoint, null when none */
     public final String path;
     /** Java frames, innermost first: method id and bytecode index, pairwise */
@@ -65,6 +68,7 @@ public final class NativeRecord {
             nameLength++;
         }
         thread = nameLength > 0 ? new String(name, 0, nameLength, StandardCharsets.UTF_8) : null;
+        env = b.getLong(at + REC_ENV);
         byte[] p = new byte[pathLength];
         b.get(at + REC_HEADER, p);
         path = pathLength > 0 ? new String(p, StandardCharsets.UTF_8) : null;

@@ -44,8 +44,8 @@ class NativeContractTest {
         assertNull(NativeContract.mismatch(text), text);
         assertEquals(NativeContract.constants().size(), text.split("\n").length, "every constant is reported: " + text);
         // and the check names what differs
-        String moved = text.replace("JH_REC_HEADER=64", "JH_REC_HEADER=72");
-        assertEquals("JH_REC_HEADER: agent 64, module 72", NativeContract.mismatch(moved));
+        String moved = text.replace("JH_REC_HEADER=72", "JH_REC_HEADER=80");
+        assertEquals("JH_REC_HEADER: agent 72, module 80", NativeContract.mismatch(moved));
         assertEquals("JH_REC_EXTRA: unknown to the agent", NativeContract.mismatch(text + "JH_REC_EXTRA=80\n"));
         assertEquals("JH_REC_FD: agent 4, module none", NativeContract.mismatch(text.replace("JH_REC_FD=4\n", "")));
     }
@@ -66,6 +66,7 @@ class NativeContractTest {
         assertEquals(0x0102030405060708L, r.nanos);
         assertEquals(0x7f00112233445566L, r.caller);
         assertEquals("worker-thread-1", r.thread);
+        assertEquals(0x7f0011aabbccdd00L, r.env);
         assertEquals("/tmp/a path\nwith \u001b escapes.txt", r.path);
         assertArrayEquals(new long[] {0x1000, 1, 0x1001, 11, 0x1002, 21}, r.frames);
     }

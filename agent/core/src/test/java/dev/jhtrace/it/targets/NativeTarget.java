@@ -7,6 +7,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 
 import static dev.jhtrace.it.targets.Scenario.line;
 
@@ -40,6 +41,23 @@ public final class NativeTarget {
         int close(int fd);
     }
 
+    /** The thread name longer than the kernel's 15 bytes; the thread stays alive to the end (a pool's worker). */
+    public static final String LONG_THREAD_NAME = "jhtrace-worker-with-a-long-name-1";
+
+    private static void leakOnALongNamedThread(String f) throws InterruptedException {
+        java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+        Thread worker = new Thread(
+                () -> {
+                    int fd = openAndLeak(f); System.out.println("JNITHREAD " + fd + "|" + line());
+                    opened.countDown();
+                    LockSupport.park(); // alive while the program runs, as a pool's worker is
+                },
+                LONG_THREAD_NAME);
+        worker.setDaemon(true);
+        worker.start();
+        opened.await();
+    }
+
     public static void main(String[] args) throws Exception {
         System.load(System.getProperty("jhtrace.test.jni"));
         Path file = Files.writeString(Files.createTempFile("jhtrace-native", ".txt"), "x");
@@ -69,6 +87,7 @@ public final class NativeTarget {
         fd = closeRange(f); System.out.println("JNIRANGE " + fd + "|" + line());
         fd = streams(f, file.getParent().toString()); System.out.println("JNISTREAMS " + fd + "|" + line());
         fd = openThroughHidden(f); System.out.println("JNIHIDDEN " + fd + "|" + line());
+        leakOnALongNamedThread(f);
         if (args.length > 0 && args[0].equals("vfork")) {
             // with -Djdk.lang.Process.launchMechanism=VFORK the child runs hooks in our memory before exec
             Process p = new ProcessBuilder("true").start(); System.out.println("VFORK " + p.waitFor() + "|" + line());

@@ -1,0 +1,132 @@
+package dev.jhtrace.agent.jni;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Java names of the threads native events come from, for the native drain (used on its thread only).
+ *
+ * <p>A hook can only read the kernel's name of its thread, which is the Java name cut at 15 bytes ({@code
+ * epollEventLoopG}), {@code java} for {@code main}, and whatever native code set for a thread it attached. It
+ * also records the thread's JNIEnv address, which names one live Java thread; a census of the live threads
+ * ({@code java_threads.h}) maps those addresses to names. A census is taken when an address is unknown, or when
+ * the known name does not begin with the kernel's name (the address of a thread that ended, reused by a new one);
+ * at most one per twenty times the last one took, so that a program making threads at a high rate costs the drain
+ * at most a twentieth of its time. An event from a thread that ended before any census saw it keeps the kernel's
+ * name (docs/native.md).
+ */
+public final class JavaThreadNames {
+    /** Takes a census: JNIEnv address to Java name of every live thread, or null when it cannot be taken. */
+    interface Census {
+        Map<Long, String> take();
+    }
+
+    /** What one address was found to be: the kernel name it came with and the Java name it resolved to. */
+    private static final class Resolved {
+        final String kernelName;
+        final String javaName;
+
+        Resolved(String kernelName, String javaName) {
+            this.kernelName = kernelName;
+            this.javaName = javaName;
+        }
+    }
+
+    private static final int CENSUS_COST_FACTOR = 20;
+
+    private final Census census;
+    private final Map<Long, Resolved> resolved = new HashMap<>();
+    private Map<Long, String> live = Map.of();
+    private long nextCensusAt = Long.MIN_VALUE;
+    private boolean censusTaken;
+    private boolean unavailable;
+
+    /** Names from the JVM's own thread list (the native module's {@code threads0} and {@code threadEnvs0}). */
+    public JavaThreadNames() {
+        this(JavaThreadNames::fromJvm);
+    }
+
+    JavaThreadNames(Census census) {
+        this.census = census;
+    }
+
+    /**
+     * @param env        the JNIEnv address the hook recorded, 0 for a thread not attached to the JVM
+     * @param kernelName the kernel's name the hook recorded, or null
+     * @return the thread's Java name, or {@code kernelName} when it cannot be told
+     */
+    public String nameOf(long env, String kernelName) {
+        if (env == 0 || unavailable) {
+            return kernelName;
+        }
+        Resolved known = resolved.get(env);
+        if (known != null && Objects.equals(known.kernelName, kernelName)) {
+            return known.javaName;
+        }
+        String name = live.get(env);
+        if (name == null || !begins(name, kernelName)) {
+            if (!takeCensus()) {
+                // a name that disagrees with the kernel's, from an older census, may be another thread's: not used
+                return name != null && begins(name, kernelName) ? name : kernelName;
+            }
+            name = live.get(env);
+        }
+        if (name == null) {
+            return kernelName;
+        }
+        // after a fresh census the address is a live thread's: a name that disagrees is main's ("java") or a thread
+        // renamed by another thread, so the Java name is the one people know it by
+        resolved.put(env, new Resolved(kernelName, name));
+        return name;
+    }
+
+    private boolean takeCensus() {
+        long now = System.nanoTime();
+        if (censusTaken && now - nextCensusAt < 0) {
+            return false;
+        }
+        Map<Long, String> taken = census.take();
+        long took = System.nanoTime() - now;
+        censusTaken = true;
+        nextCensusAt = now + CENSUS_COST_FACTOR * Math.max(took, 50_000L);
+        if (taken == null) {
+            unavailable = true;
+            return false;
+        }
+        live = taken;
+        resolved.entrySet().removeIf(e -> !e.getValue().javaName.equals(taken.get(e.getKey())));
+        return true;
+    }
+
+    /**
+     * Whether a Java name is one the kernel's name was cut from: the kernel's bytes are a prefix of the Java name's,
+     * the last character of a full 15 bytes possibly cut inside a UTF-8 sequence.
+     */
+    static boolean begins(String javaName, String kernelName) {
+        if (kernelName == null || javaName.startsWith(kernelName)) {
+            return true;
+        }
+        int cut = kernelName.length() - 1;
+        return cut > 0 && kernelName.charAt(cut) == '\uFFFD' && javaName.startsWith(kernelName.substring(0, cut));
+    }
+
+    private static Map<Long, String> fromJvm() {
+        try {
+            Thread[] threads = NativeHooks.threads0();
+            long[] envs = threads != null ? NativeHooks.threadEnvs0(threads) : null;
+            if (envs == null) {
+                return null;
+            }
+            Map<Long, String> names = new HashMap<>();
+            for (int i = 0; i < threads.length; i++) {
+                if (envs[i] != 0 && threads[i] != null) {
+                    names.put(envs[i], threads[i].getName());
+                }
+            }
+            return names;
+        } catch (LinkageError e) {
+            return null; // an older module without the census: names stay the kernel's
+        }
+    }
+}
