@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <jni.h>
 #include <jvmti.h>
 #include <stdio.h>
@@ -313,6 +314,27 @@ static jbyteArray JNICALL nh_listFds0(JNIEnv *env, jclass cls, jstring dir) {
     return result;
 }
 
+/* strerror's texts of EMFILE and ENFILE in the locale the JVM set at start, as the JDK's messages have them. */
+static jobjectArray JNICALL nh_descriptorErrorTexts0(JNIEnv *env, jclass cls) {
+    (void) cls;
+    int codes[] = {EMFILE, ENFILE};
+    jclass bytes_class = (*env)->FindClass(env, "[B");
+    jobjectArray result = bytes_class != NULL ? (*env)->NewObjectArray(env, 2, bytes_class, NULL) : NULL;
+    for (int i = 0; result != NULL && i < 2; i++) {
+        char buf[256];
+        const char *text = strerror_r(codes[i], buf, sizeof(buf)); /* GNU form: may return a static string */
+        jsize n = (jsize) strnlen(text, sizeof(buf));
+        jbyteArray b = (*env)->NewByteArray(env, n);
+        if (b == NULL) {
+            return NULL;
+        }
+        (*env)->SetByteArrayRegion(env, b, 0, n, (const jbyte *) text);
+        (*env)->SetObjectArrayElement(env, result, i, b);
+        (*env)->DeleteLocalRef(env, b);
+    }
+    return result;
+}
+
 /* The JVM's live threads, for NativeDrain's names of native events' threads (JavaThreadNames). */
 static jobjectArray JNICALL nh_threads0(JNIEnv *env, jclass cls) {
     (void) cls;
@@ -326,6 +348,7 @@ static jlongArray JNICALL nh_threadEnvs0(JNIEnv *env, jclass cls, jobjectArray t
 }
 
 static JNINativeMethod METHODS[] = {
+    {"descriptorErrorTexts0", "()[[B", (void *) nh_descriptorErrorTexts0},
     {"threads0", "()[Ljava/lang/Thread;", (void *) nh_threads0},
     {"threadEnvs0", "([Ljava/lang/Thread;)[J", (void *) nh_threadEnvs0},
     {"listFds0", "(Ljava/lang/String;)[B", (void *) nh_listFds0},

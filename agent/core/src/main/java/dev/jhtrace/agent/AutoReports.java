@@ -1,5 +1,6 @@
 package dev.jhtrace.agent;
 
+import dev.jhtrace.agent.os.DescriptorExhaustion;
 import dev.jhtrace.agent.os.DescriptorReserve;
 import dev.jhtrace.agent.os.ProcessInfo;
 import dev.jhtrace.agent.report.HandleView;
@@ -8,7 +9,11 @@ import dev.jhtrace.agent.report.LeakSites;
 import dev.jhtrace.agent.report.ReportFile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reports written while the program runs, at the moments one is wanted most: when the program's open handles first
@@ -37,6 +42,7 @@ public final class AutoReports implements Analyzer.ThresholdListener {
     void install() {
         new Job(null, null, 0, 0, null, null).run();
         AgentThreads.wrap(null);
+        DescriptorExhaustion.whenRecognisedLater(this::recognisedLater); // also loads the hook's test now
         current = this;
     }
 
@@ -74,9 +80,20 @@ public final class AutoReports implements Analyzer.ThresholdListener {
         start(new Job(this, "emfile", 0, 0, failure, new Throwable()));
     }
 
-    private static void start(Job job) {
+    /**
+     * A failure recognised only once the native module told this locale's text of EMFILE, on another thread: its
+     * own stack says where it happened (the JDK's exceptions of failed opens have the program's frames).
+     */
+    private void recognisedLater(Throwable failure) {
+        if (exhaustionReported.compareAndSet(false, true)) {
+            start(new Job(this, "emfile", 0, 0, failure, failure));
+        }
+    }
+
+    private void start(Job job) {
+        pending.add(job); // before its thread runs: the exit writes it if the thread never gets to
         Thread t = new Thread(AgentThreads.wrap(job), "jhtrace-auto-report");
-        t.setDaemon(true); // never holds the JVM's exit; the shutdown report is written anyway
+        t.setDaemon(true); // never holds the JVM's exit; the exit writes what is still pending (writePendingAtExit)
         t.start();
     }
 
@@ -88,6 +105,8 @@ public final class AutoReports implements Analyzer.ThresholdListener {
         private final int open;
         private final Throwable failure;
         private final Throwable at;
+        /** Written, or given up on: set under {@link #writing}. */
+        private boolean done;
 
         Job(AutoReports reports, String suffix, int threshold, int open, Throwable failure, Throwable at) {
             this.reports = reports;
@@ -103,13 +122,19 @@ public final class AutoReports implements Analyzer.ThresholdListener {
             if (reports == null) {
                 return; // the one made at start, so that this class is loaded before an application thread needs it
             }
+            reports.write(this);
+        }
+
+        /** Whether it is written at the limit: then no descriptor is free, and it borrows the spare ones. */
+        boolean atTheLimit() {
+            return failure != null;
+        }
+
+        /** Why the report is written, as its first warning says (after "this report was "). */
+        String why() {
             if (failure == null) {
-                reports.write(
-                        suffix,
-                        "written because the program's open handles exceeded threshold=" + threshold + " (" + open
-                                + " open)",
-                        false);
-                return;
+                return "written because the program's open handles exceeded threshold=" + threshold + " (" + open
+                        + " open)";
             }
             String where = "";
             for (StackTraceElement f : at.getStackTrace()) {
@@ -118,47 +143,118 @@ public final class AutoReports implements Analyzer.ThresholdListener {
                     break;
                 }
             }
-            reports.write(suffix, "written at the first 'Too many open files': " + failure + where, true);
+            return "written at the first 'Too many open files': " + failure + where;
         }
     }
 
     /** How often a report that found no free descriptor is tried again, a second apart. */
     private static final int ATTEMPTS = 30;
 
-    private void write(String suffix, String why, boolean atTheLimit) {
-        AgentOptions options = tracer.options();
+    /** The longest the exit waits for a report being written on its own thread before it writes the pending ones. */
+    private static final long EXIT_WAIT_MILLIS = REPORT_TIMEOUT_MILLIS + 2_000;
+
+    /**
+     * One report written at a time: two at once would take each other's descriptors at the limit (the spare ones are
+     * lent to one), and the exit must know that none is half written when it writes what is pending.
+     */
+    private final ReentrantLock writing = new ReentrantLock();
+
+    /** Reports started and not yet written or given up on. */
+    private final Set<Job> pending = ConcurrentHashMap.newKeySet();
+
+    private void write(Job job) {
+        String why = job.why();
+        boolean lend = job.atTheLimit();
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Throwable failed;
-            if (atTheLimit) {
-                // the report needs a descriptor at a time (the listing, a socket table, the file) and the program has
-                // none: the spare ones are lent for it (never the shutdown report's), and taken back after
-                Throwable[] lent = {null};
-                DescriptorReserve.lendSpare(() -> lent[0] = writeNow(options, suffix, why));
-                failed = lent[0];
-            } else {
-                failed = writeNow(options, suffix, why);
+            writing.lock();
+            try {
+                if (job.done) {
+                    return; // the exit wrote it
+                }
+                Throwable failed = attempt(job.suffix, why, lend);
+                // a program thread took the descriptors first (it is at its limit, opening in a loop): the program may
+                // free some; until then, every try costs one listing of /proc/self/fd
+                if (failed == null || !DescriptorExhaustion.means(failed) || attempt == ATTEMPTS) {
+                    finish(job);
+                    if (failed != null) {
+                        AgentLog.warn("jhtrace: could not write the report " + job.suffix + ": "
+                                + AgentOptions.printable(String.valueOf(failed))
+                                + (attempt > 1 ? " (tried " + attempt + " times)" : ""));
+                    }
+                    return;
+                }
+            } finally {
+                writing.unlock();
             }
-            if (failed == null) {
-                return;
-            }
-            // a program thread took the descriptors first (it is at its limit, opening in a loop): the program may
-            // free some; until then, every try costs one listing of /proc/self/fd
-            if (!String.valueOf(failed.getMessage()).contains("Too many open files") || attempt == ATTEMPTS) {
-                AgentLog.warn("jhtrace: could not write the report " + suffix + ": "
-                        + AgentOptions.printable(String.valueOf(failed))
-                        + (attempt > 1 ? " (tried " + attempt + " times)" : ""));
-                return;
-            }
+            lend = true; // it found no free descriptor: the spare ones from now on
             try {
                 Thread.sleep(1_000);
             } catch (InterruptedException e) {
-                return;
+                return; // still pending: the exit writes it
             }
         }
     }
 
-    /** @return null once written, or why it could not be */
-    private Throwable writeNow(AgentOptions options, String suffix, String why) {
+    private Throwable attempt(String suffix, String why, boolean lend) {
+        AgentOptions options = tracer.options();
+        if (!lend) {
+            return writeNow(options, suffix, why, null);
+        }
+        // the report needs a descriptor at a time (the listing, a socket table, the file) and the program has none:
+        // the spare ones are lent for it (never the shutdown report's), and taken back after
+        Throwable[] lent = {null};
+        DescriptorReserve.lendSpare(() -> lent[0] = writeNow(options, suffix, why, null));
+        return lent[0];
+    }
+
+    private void finish(Job job) {
+        job.done = true;
+        pending.remove(job);
+    }
+
+    /**
+     * Writes the reports still waiting for a free descriptor, once each, at exit (the shutdown report's thread, after
+     * it released its reserve and before it writes its own): a program that stayed at its limit to the end still gets
+     * them, and none is lost with its daemon thread.
+     */
+    void writePendingAtExit() {
+        for (Job job : pending) {
+            boolean locked;
+            try {
+                locked = writing.tryLock(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!locked) {
+                AgentLog.warn(
+                        "jhtrace: the report " + job.suffix + " was not written: another was still being written");
+                return;
+            }
+            try {
+                if (job.done) {
+                    continue;
+                }
+                finish(job);
+                Throwable failed = writeNow(
+                        tracer.options(),
+                        job.suffix,
+                        job.why(),
+                        "it was written at exit: until then no descriptor was free for it");
+                if (failed != null) {
+                    AgentLog.warn("jhtrace: could not write the report " + job.suffix + ": "
+                            + AgentOptions.printable(String.valueOf(failed)));
+                }
+            } finally {
+                writing.unlock();
+            }
+        }
+    }
+
+    /**
+     * @param note a second warning for the report, or null
+     * @return null once written, or why it could not be
+     */
+    private Throwable writeNow(AgentOptions options, String suffix, String why, String note) {
         try {
             if (options.reportPath() == null) {
                 List<HandleView> open = tracer.openHandles(options.includeRuntime(), REPORT_TIMEOUT_MILLIS);
@@ -177,7 +273,8 @@ public final class AutoReports implements Analyzer.ThresholdListener {
                 return null;
             }
             Path path = beside(ReportFile.expand(options.reportPath(), r.pid()), suffix);
-            ReportFile.write(path, options.format().write(r.withWarning("this report was " + why)), r.pid());
+            LeakReport noted = note != null ? r.withWarning(note) : r;
+            ReportFile.write(path, options.format().write(noted.withWarning("this report was " + why)), r.pid());
             AgentLog.warn(
                     "jhtrace: report " + AgentOptions.printable(path.toString()) + " " + AgentOptions.printable(why));
             return null;

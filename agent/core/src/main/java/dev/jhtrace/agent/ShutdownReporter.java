@@ -35,6 +35,7 @@ final class ShutdownReporter implements Runnable {
     public void run() {
         AgentOptions options = tracer.options(); // a later -enable may have set or changed report=
         DescriptorReserve.release(); // a program that ran out of descriptors still gets its report
+        tracer.writePendingAutoReports(); // and those that waited in vain for a free descriptor, before it
         try {
             if (options.walker() == WalkerMode.CHECK && NativeHooks.loaded) {
                 String summary = WalkerCheck.summary();

@@ -64,6 +64,11 @@ public final class Tracer {
         HandleHooks.sink = capture;
     }
 
+    /** Writes the automatic reports still waiting for a free descriptor (the shutdown report's thread, at exit). */
+    void writePendingAutoReports() {
+        autoReports.writePendingAtExit();
+    }
+
     /**
      * Builds a report on the analyzer thread, after every event published before this call.
      *

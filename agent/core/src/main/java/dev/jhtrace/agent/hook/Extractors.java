@@ -4,6 +4,7 @@ import dev.jhtrace.agent.AutoReports;
 import dev.jhtrace.agent.Emitter;
 import dev.jhtrace.agent.HandleKind;
 import dev.jhtrace.agent.control.HtraceMBeanImpl;
+import dev.jhtrace.agent.os.DescriptorExhaustion;
 import java.io.FileDescriptor;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -165,13 +166,12 @@ public final class Extractors {
 
     /**
      * An open, socket or accept failed: not a handle, but when it failed for want of descriptors ("Too many open files",
-     * the JDK's text of EMFILE and ENFILE in every exception it makes of them) the moment for a report.
+     * the JDK's text of EMFILE and ENFILE in every exception it makes of them, in the JVM's locale) the moment for a
+     * report.
      */
     static void openFailed(Object owner, Object detail, int fd, int flags, Emitter out) {
         Object failure = detail != null ? detail : owner; // thrown, or returned by UnixException.translateToIOException
-        if (!out.fromAgent()
-                && failure instanceof Throwable t
-                && String.valueOf(t.getMessage()).contains("Too many open files")) {
+        if (!out.fromAgent() && failure instanceof Throwable t && DescriptorExhaustion.means(t)) {
             AutoReports.openFailed(t);
         }
     }

@@ -106,6 +106,8 @@ public final class NativeHooks {
             return "the native module did not load: " + e;
         }
         libraryLoaded = true;
+        // strerror's texts in this process's locale, for the report at the first "Too many open files"
+        dev.jhtrace.agent.os.DescriptorExhaustion.learn(descriptorErrorTexts0());
         return null;
     }
 
@@ -135,6 +137,9 @@ public final class NativeHooks {
 
     /** @return the name of the hooked libc function with that index, or null */
     public static native String hookName0(int call);
+
+    /** @return the C library's texts of EMFILE and ENFILE in this process's locale, as bytes */
+    static native byte[][] descriptorErrorTexts0();
 
     /** @return the JVM's live platform threads, or null when JVMTI could not list them */
     static native Thread[] threads0();

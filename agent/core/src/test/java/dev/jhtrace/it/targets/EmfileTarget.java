@@ -23,9 +23,13 @@ import java.util.List;
  * channel starts meanwhile), frees half, then uses what an agent could have broken for it (MessageDigest,
  * SecureRandom, a Unix socket, a TCP socket, JMX) and prints {@code USE name ok|failed ...} for each, then
  * {@code READY pid}. On {@code exit} it runs out of descriptors again and returns: the report is written at the limit.
+ * With a second argument {@code stay} it stays at the limit for two seconds, taking every descriptor that comes
+ * free, and exits holding them all. Property {@code jhtrace.test.emfileText} is the text of EMFILE in the locale it runs in (English by default).
  */
 public final class EmfileTarget {
     private static final List<Closeable> OPEN = new ArrayList<>();
+    /** EMFILE's text in the locale the test runs this in: any other failure is one the agent caused, and rethrown. */
+    private static final String EMFILE_TEXT = System.getProperty("jhtrace.test.emfileText", "Too many open files");
 
     public static void main(String[] args) throws Exception {
         boolean nio = args.length > 0 && args[0].equals("nio");
@@ -33,6 +37,18 @@ public final class EmfileTarget {
         file.toFile().deleteOnExit();
         int line = exhaust(file, nio);
         System.out.println("EMFILE " + line + " " + OPEN.size());
+        if (args.length > 1 && args[1].equals("stay")) {
+            // at the limit to the end, taking every descriptor that comes free (a server retrying its accepts)
+            for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() - end < 0; ) {
+                try {
+                    exhaust(file, nio);
+                } catch (IOException e) {
+                    // retried
+                }
+            }
+            System.out.flush();
+            return;
+        }
         Thread.sleep(1_000);
         for (int i = OPEN.size() / 2; i > 0; i--) {
             OPEN.remove(OPEN.size() - 1).close();
@@ -74,7 +90,7 @@ public final class EmfileTarget {
                     OPEN.add(new FileInputStream(file.toFile())); line = Scenario.line();
                 }
             } catch (IOException e) {
-                if (String.valueOf(e.getMessage()).contains("Too many open files")) {
+                if (String.valueOf(e.getMessage()).contains(EMFILE_TEXT)) {
                     return line;
                 }
                 throw e;
