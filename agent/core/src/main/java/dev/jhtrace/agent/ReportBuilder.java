@@ -10,6 +10,7 @@ import dev.jhtrace.agent.report.UntracedView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds a {@link LeakReport} from a {@link TableCopy} of the analyzer's state and two listings of the OS's table,
@@ -60,6 +61,7 @@ final class ReportBuilder {
         ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self(), before);
         int[] hidden = {0};
         int suppressed = 0;
+        IdleKeepAlive idle = new IdleKeepAlive();
         List<HandleView> open = new ArrayList<>();
         List<UntracedView> untraced = new ArrayList<>();
         for (HandleRecord r : copy.open()) {
@@ -80,7 +82,7 @@ final class ReportBuilder {
             if (request.sinceSnapshot() && r.inSnapshot) {
                 continue;
             }
-            if (!request.includeRuntime() && RuntimeHandles.isRuntime(frames(r.opened), depth)) {
+            if (!request.includeRuntime() && isRuntime(r, idle)) {
                 hidden[0]++;
                 continue;
             }
@@ -118,7 +120,8 @@ final class ReportBuilder {
         }
         List<HandleView> reclaimedViews = new ArrayList<>();
         for (HandleRecord r : copy.reclaimed()) {
-            if (request.includeRuntime() || !RuntimeHandles.isRuntime(frames(r.opened), depth)) {
+            // a connection the keep-alive cache let go is closed by it: one the GC closed the program dropped unread
+            if (request.includeRuntime() || RuntimeHandles.owner(frames(r.opened), depth) != RuntimeHandles.Owner.JDK) {
                 HandleView v = view(r, null);
                 if (suppress.suppresses(v.description(), v.stack())) {
                     suppressed++;
@@ -161,12 +164,13 @@ final class ReportBuilder {
             TableCopy copy, Map<Integer, String> os, boolean includeRuntime, Suppressions suppress) {
         ProcFds.Sockets sockets = new ProcFds.Sockets(ProcFds.self(), os);
         List<HandleView> views = new ArrayList<>();
+        IdleKeepAlive idle = new IdleKeepAlive();
         for (HandleRecord r : copy.open()) {
             String now = os.get(r.fd);
             if (now == null || !r.vouched || !sameKind(r.referent.kind, now)) {
                 continue;
             }
-            if (!includeRuntime && RuntimeHandles.isRuntime(frames(r.opened), depth)) {
+            if (!includeRuntime && isRuntime(r, idle)) {
                 continue;
             }
             HandleView v = view(r, sockets.describe(now));
@@ -175,6 +179,26 @@ final class ReportBuilder {
             }
         }
         return views;
+    }
+
+    /** Whether the JDK keeps an open handle for itself; the keep-alive cache is looked at only when it matters. */
+    private boolean isRuntime(HandleRecord r, IdleKeepAlive idle) {
+        RuntimeHandles.Owner owner = RuntimeHandles.owner(frames(r.opened), depth);
+        return owner == RuntimeHandles.Owner.JDK || owner == RuntimeHandles.Owner.KEEP_ALIVE_CACHE && idle.holds(r.fd);
+    }
+
+    /** The keep-alive cache's idle connections, looked at once per report, at the first connection that needs it. */
+    private static final class IdleKeepAlive {
+        private Set<Integer> fds;
+        private boolean looked;
+
+        boolean holds(int fd) {
+            if (!looked) {
+                looked = true;
+                fds = KeepAliveConnections.idle();
+            }
+            return fds == null || fds.contains(fd); // not readable: the JDK's, as every such connection once was
+        }
     }
 
     private static boolean asked(ReportRequest request, int fd) {

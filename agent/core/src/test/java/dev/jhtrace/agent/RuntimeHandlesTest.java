@@ -1,5 +1,6 @@
 package dev.jhtrace.agent;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,30 +12,47 @@ class RuntimeHandlesTest {
         return new StackTraceElement(cls, method, "X.java", 1);
     }
 
+    private static boolean isRuntime(List<StackTraceElement> frames, int depth) {
+        return RuntimeHandles.owner(frames, depth) == RuntimeHandles.Owner.JDK;
+    }
+
+    @Test
+    void httpUrlConnectionsAreTheJdksOnlyWhileItsCacheHoldsThem() {
+        assertEquals(
+                RuntimeHandles.Owner.KEEP_ALIVE_CACHE,
+                RuntimeHandles.owner(
+                        List.of(
+                                f("sun.nio.ch.NioSocketImpl", "create"),
+                                f("java.net.Socket", "connect"),
+                                f("sun.net.NetworkClient", "doConnect"),
+                                f("sun.net.www.http.HttpClient", "openServer"),
+                                f("sun.net.www.protocol.http.HttpURLConnection", "getInputStream"),
+                                f("com.example.App", "main")),
+                        64));
+    }
+
     @Test
     void programFramesMakeItTheProgramsHandle() {
-        assertFalse(RuntimeHandles.isRuntime(
-                List.of(f("java.io.FileInputStream", "open"), f("com.example.App", "main")), 64));
+        assertFalse(isRuntime(List.of(f("java.io.FileInputStream", "open"), f("com.example.App", "main")), 64));
     }
 
     @Test
     void jdkOnlyStacksAndKnownHoldersAreTheRuntimes() {
-        assertTrue(RuntimeHandles.isRuntime(
-                List.of(f("java.io.FileInputStream", "open"), f("java.lang.Thread", "run")), 64));
-        assertTrue(RuntimeHandles.isRuntime(
+        assertTrue(isRuntime(List.of(f("java.io.FileInputStream", "open"), f("java.lang.Thread", "run")), 64));
+        assertTrue(isRuntime(
                 List.of(
                         f("java.io.FileInputStream", "<init>"),
                         f("sun.security.provider.FileInputStreamPool", "getInputStream"),
                         f("com.example.App", "main")),
                 64));
-        assertTrue(RuntimeHandles.isRuntime(
+        assertTrue(isRuntime(
                 List.of(
                         f("sun.nio.ch.EPollPort", "<init>"),
                         f("sun.nio.ch.LinuxAsynchronousChannelProvider", "defaultEventPort"),
                         f("com.example.App", "main")),
                 64));
         assertFalse(
-                RuntimeHandles.isRuntime(
+                isRuntime(
                         List.of(
                                 f("sun.nio.ch.EPollPort", "<init>"),
                                 f("sun.nio.ch.LinuxAsynchronousChannelProvider", "openAsynchronousChannelGroup"),
@@ -47,11 +65,10 @@ class RuntimeHandlesTest {
     void aStackCutAtTheDepthLimitIsNotTheJdksWithoutAHolderFrame() {
         List<StackTraceElement> jdkOnly =
                 List.of(f("java.io.FileInputStream", "open"), f("java.io.FileInputStream", "<init>"));
-        assertTrue(RuntimeHandles.isRuntime(jdkOnly, 3), "complete, JDK frames only: the JDK's");
-        assertFalse(RuntimeHandles.isRuntime(jdkOnly, 2), "cut at the limit: the program's frames may be below");
+        assertTrue(isRuntime(jdkOnly, 3), "complete, JDK frames only: the JDK's");
+        assertFalse(isRuntime(jdkOnly, 2), "cut at the limit: the program's frames may be below");
         assertTrue(
-                RuntimeHandles.isRuntime(
-                        List.of(f("java.io.FileInputStream", "open"), f("jdk.internal.loader.URLClassPath", "x")), 2),
+                isRuntime(List.of(f("java.io.FileInputStream", "open"), f("jdk.internal.loader.URLClassPath", "x")), 2),
                 "a holder frame decides even in a cut stack");
     }
 }

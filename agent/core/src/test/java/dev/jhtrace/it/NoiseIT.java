@@ -76,6 +76,22 @@ class NoiseIT {
 
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void anHttpResponseNeverReadNorClosedIsTheProgramsLeak(Jdk jdk) throws Exception {
+        // the same client code as the clean run's connection, which the keep-alive cache holds idle and is hidden
+        TargetJvm.Result r = TargetJvm.runWithReport(jdk, "", NoiseTarget.class, "unread");
+        assertEquals(0, r.exitCode(), r.stderr());
+        int line = Integer.parseInt(r.lines("UNREADLINE ").get(0).trim());
+        JsonNode open = r.report().path("openHandles");
+        assertEquals(1, open.size(), "only the unread response's connection: " + r.reportText());
+        assertEquals("SOCKET", open.get(0).path("kind").asText(), open.toString());
+        assertEquals(
+                NoiseTarget.class.getName() + ".main(NoiseTarget.java:" + line + ")",
+                r.report().path("sites").get(0).path("site").asText());
+        assertTrue(r.report().path("stats").path("hidden").asInt() >= 5, "the cached one is still the JDK's");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
     void tenThousandSocketsFromOneLineAreOneSmallGroup(Jdk jdk) throws Exception {
         Path text = scratch.resolve("sockets.txt");
         TargetJvm.Result t = TargetJvm.run(

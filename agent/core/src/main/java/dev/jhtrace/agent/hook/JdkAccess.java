@@ -17,7 +17,9 @@ import java.util.Set;
  * as cheap as a plain field access once compiled.
  */
 public final class JdkAccess {
-    private static final String[] OPENED_PACKAGES = {"java.io", "java.lang", "sun.nio.ch", "sun.nio.fs", "java.net"};
+    private static final String[] OPENED_PACKAGES = {
+        "java.io", "java.lang", "sun.nio.ch", "sun.nio.fs", "java.net", "sun.net", "sun.net.www.http"
+    };
 
     private static final ClassValue<Map<String, VarHandle>> FIELDS = new ClassValue<>() {
         @Override
@@ -154,5 +156,28 @@ public final class JdkAccess {
         }
         Object fd = field(owner, "fd");
         return fd instanceof FileDescriptor ? (FileDescriptor) fd : null;
+    }
+
+    /**
+     * Reads a static field of a JDK class that is already initialized: never initializes it (that would run a JDK
+     * initializer on the program's behalf).
+     *
+     * @param className the class, by name
+     * @param name      the field's name
+     * @return the value, or {@code null} when the class is not loaded and initialized, or the field cannot be read
+     */
+    public static Object staticField(String className, String name) {
+        try {
+            Class<?> c = Class.forName(className, false, null);
+            if (unsafe == null || unsafe.shouldBeInitialized(c)) {
+                return null;
+            }
+            Field f = c.getDeclaredField(name);
+            return MethodHandles.privateLookupIn(c, MethodHandles.lookup())
+                    .unreflectVarHandle(f)
+                    .get();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
     }
 }

@@ -22,7 +22,9 @@ import java.util.jar.JarOutputStream;
  * A program that closes everything it should, while the JDK keeps handles open for itself: the HTTP keep-alive cache
  * (HttpURLConnection), java.net.http's connection pool and selector, the jar-URL cache and SecureRandom's pool. With
  * argument {@code loader} it also makes a URLClassLoader, loads a resource through it and never closes it: its jar
- * stays open, the program's leak, at the line printed as {@code LOADERLINE n}. Prints {@code READY pid} at the end.
+ * stays open, the program's leak, at the line printed as {@code LOADERLINE n}. With {@code unread} it first gets an
+ * HttpURLConnection's response stream and neither reads nor closes it: its connection is the program's leak, at the
+ * line printed as {@code UNREADLINE n}. Prints {@code READY pid} at the end.
  */
 public final class NoiseTarget {
     public static void main(String[] args) throws Exception {
@@ -40,6 +42,11 @@ public final class NoiseTarget {
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
 
+        if (args.length > 0 && args[0].equals("unread")) {
+            // a response neither read to the end nor closed: its connection never goes back to the cache
+            HttpURLConnection u = (HttpURLConnection) new URL(base + "u").openConnection();
+            Scenario.KEEP.add(u.getInputStream()); System.out.println("UNREADLINE " + Scenario.line());
+        }
         HttpURLConnection c = (HttpURLConnection) new URL(base + "a").openConnection();
         try (InputStream in = c.getInputStream()) {
             in.readAllBytes(); // read to the end and closed: the connection goes to the keep-alive cache
