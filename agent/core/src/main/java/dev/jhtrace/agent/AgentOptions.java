@@ -268,20 +268,13 @@ public record AgentOptions(
         return value;
     }
 
-    /**
-     * @return {@code a.b.:c.d} as its class-name prefixes: Java names only (the option separator ',' cannot be in them,
-     *     so ':' separates them)
-     */
+    /** @return {@code a.b.:c.d} as its class-name prefixes ({@link dev.jhtrace.agent.report.LeakSites#parseFrameworks}) */
     static java.util.List<String> prefixes(String key, String value) throws BadOption {
-        java.util.List<String> list = new java.util.ArrayList<>();
-        for (String p : value.split(":")) {
-            if (p.isEmpty() || !p.chars().allMatch(c -> Character.isJavaIdentifierPart(c) || c == '.' || c == '$')) {
-                throw new BadOption(key + "=" + value + " (expected class-name prefixes separated by ':', like"
-                        + " com.example.pool.:org.acme.)");
-            }
-            list.add(p);
+        try {
+            return dev.jhtrace.agent.report.LeakSites.parseFrameworks(value);
+        } catch (IllegalArgumentException e) {
+            throw new BadOption(key + "=" + value + " (" + e.getMessage() + ")");
         }
-        return java.util.List.copyOf(list);
     }
 
     /** @return milliseconds of {@code 500ms}, {@code 5s}, {@code 2m} or a plain number of milliseconds */

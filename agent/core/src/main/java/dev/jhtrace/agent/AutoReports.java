@@ -6,8 +6,6 @@ import dev.jhtrace.agent.os.ProcessInfo;
 import dev.jhtrace.agent.report.HandleView;
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.agent.report.LeakSites;
-import dev.jhtrace.agent.report.ReportFile;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * report asks of it, and the application thread that hit the limit must not wait.
  */
 public final class AutoReports implements Analyzer.ThresholdListener {
-    private static final long REPORT_TIMEOUT_MILLIS = 10_000;
+    private static final long REPORT_TIMEOUT_MILLIS = LeakReportFile.REPORT_TIMEOUT_MILLIS;
 
     /** The running agent's, for the hooks of failed opens; null before it starts. */
     private static volatile AutoReports current;
@@ -264,34 +262,17 @@ public final class AutoReports implements Analyzer.ThresholdListener {
                 }
                 return null;
             }
-            TraceFilter which = options.traces();
-            LeakReport r =
-                    tracer.report(ReportRequest.leaks(options.includeRuntime(), which::keeps), REPORT_TIMEOUT_MILLIS);
-            if (r == null) {
-                AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report "
-                        + suffix);
-                return null;
+            LeakReportFile.Written w = LeakReportFile.write(tracer, options, suffix, r -> {
+                LeakReport noted = note != null ? r.withWarning(note) : r;
+                return noted.withWarning("this report was " + why);
+            });
+            if (w != null) {
+                AgentLog.warn("jhtrace: report "
+                        + AgentOptions.printable(w.path().toString()) + " " + AgentOptions.printable(why));
             }
-            Path path = beside(ReportFile.expand(options.reportPath(), r.pid()), suffix);
-            LeakReport noted = note != null ? r.withWarning(note) : r;
-            ReportFile.write(path, options.format().write(noted.withWarning("this report was " + why)), r.pid());
-            AgentLog.warn(
-                    "jhtrace: report " + AgentOptions.printable(path.toString()) + " " + AgentOptions.printable(why));
             return null;
         } catch (Throwable t) {
             return t;
         }
-    }
-
-    /**
-     * @param report the shutdown report's path
-     * @param suffix what the automatic report is for
-     * @return {@code leaks-12.json} as {@code leaks-12.threshold.json}; a name without an extension gets it at its end
-     */
-    static Path beside(Path report, String suffix) {
-        String name = report.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String named = dot > 0 ? name.substring(0, dot) + "." + suffix + name.substring(dot) : name + "." + suffix;
-        return report.resolveSibling(named);
     }
 }

@@ -247,10 +247,14 @@ public final class JhtraceAgent {
                         "control-start", "jhtrace: the control channel did not start (" + e + "); tracing goes on");
                 return;
             }
+            boolean starter = Thread.currentThread().getName().equals("jhtrace-control-start");
+            if (starter) {
+                standAsideWhileLent(); // a report at the limit has the spare descriptors: the socket would take one
+            }
             if (listen(server)) {
                 return; // listening, or failed for good (said on stderr)
             }
-            if (Thread.currentThread().getName().equals("jhtrace-control-start")) {
+            if (starter) {
                 retry(server); // the starter thread may wait for descriptors
             } else {
                 // called on the JVM's Attach Listener thread (a CLI attached): it must not wait, so a thread of ours
@@ -288,8 +292,21 @@ public final class JhtraceAgent {
             }
         }
 
+        /** Waits while the spare descriptors are lent to a report written at the limit (see DescriptorReserve). */
+        private void standAsideWhileLent() {
+            while (DescriptorReserve.lent()) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
         private void retry(ControlServer server) {
-            while (!listen(server)) {
+            // while a report at the limit borrows the spare descriptors, the channel does not try to take them
+            while (DescriptorReserve.lent() || !listen(server)) {
                 try {
                     Thread.sleep(RETRY_MILLIS);
                 } catch (InterruptedException stop) {

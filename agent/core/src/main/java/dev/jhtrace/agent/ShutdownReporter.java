@@ -7,9 +7,7 @@ import dev.jhtrace.agent.os.ProcessInfo;
 import dev.jhtrace.agent.report.HandleView;
 import dev.jhtrace.agent.report.LeakReport;
 import dev.jhtrace.agent.report.LeakSites;
-import dev.jhtrace.agent.report.ReportFile;
 import dev.jhtrace.agent.report.TextReportWriter;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -17,7 +15,7 @@ import java.util.List;
  * summary on stderr, and only when the program leaked.
  */
 final class ShutdownReporter implements Runnable {
-    private static final long REPORT_TIMEOUT_MILLIS = 10_000;
+    private static final long REPORT_TIMEOUT_MILLIS = LeakReportFile.REPORT_TIMEOUT_MILLIS;
 
     private final Tracer tracer;
 
@@ -58,22 +56,13 @@ final class ShutdownReporter implements Runnable {
     }
 
     private void writeReport(AgentOptions options) throws java.io.IOException {
-        TraceFilter which = options.traces();
-        LeakReport r =
-                tracer.report(ReportRequest.leaks(options.includeRuntime(), which::keeps), REPORT_TIMEOUT_MILLIS);
-        if (r == null) {
-            AgentLog.warn(
-                    "jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report written");
-            return;
-        }
-        r = r.withoutYoungerThan(options.minAgeMillis());
-        Path path = ReportFile.expand(options.reportPath(), r.pid());
-        String content = options.format().write(r);
-        ReportFile.write(path, content, r.pid());
-        if (r.dropped() > 0 || r.errors() > 0) {
+        LeakReportFile.Written w =
+                LeakReportFile.write(tracer, options, null, r -> r.withoutYoungerThan(options.minAgeMillis()));
+        if (w != null && (w.report().dropped() > 0 || w.report().errors() > 0)) {
+            LeakReport r = w.report();
             // a report read by a tool may never be opened by a person: stderr says it too
             AgentLog.warn("jhtrace: " + r.dropped() + " event(s) were dropped (the ring was full) and " + r.errors()
-                    + " skipped; the report " + AgentOptions.printable(path.toString()) + " lists the " + r.lost()
+                    + " skipped; the report " + AgentOptions.printable(w.path().toString()) + " lists the " + r.lost()
                     + " open handle(s) it cannot vouch for as lost");
         }
     }

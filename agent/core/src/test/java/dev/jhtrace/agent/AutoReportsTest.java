@@ -10,9 +10,9 @@ class AutoReportsTest {
     void automaticReportsGoBesideTheShutdownReport() {
         assertEquals(
                 Paths.get("/r/leaks-12.threshold.json"),
-                AutoReports.beside(Paths.get("/r/leaks-12.json"), "threshold"));
-        assertEquals(Paths.get("/r/leaks.emfile"), AutoReports.beside(Paths.get("/r/leaks"), "emfile"));
-        assertEquals(Paths.get("/r/.hidden.emfile"), AutoReports.beside(Paths.get("/r/.hidden"), "emfile"));
-        assertEquals(Paths.get("/r.d/x.emfile.txt"), AutoReports.beside(Paths.get("/r.d/x.txt"), "emfile"));
+                LeakReportFile.beside(Paths.get("/r/leaks-12.json"), "threshold"));
+        assertEquals(Paths.get("/r/leaks.emfile"), LeakReportFile.beside(Paths.get("/r/leaks"), "emfile"));
+        assertEquals(Paths.get("/r/.hidden.emfile"), LeakReportFile.beside(Paths.get("/r/.hidden"), "emfile"));
+        assertEquals(Paths.get("/r.d/x.emfile.txt"), LeakReportFile.beside(Paths.get("/r.d/x.txt"), "emfile"));
     }
 }

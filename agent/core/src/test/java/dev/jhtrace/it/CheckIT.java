@@ -153,6 +153,13 @@ class CheckIT {
         assertBad(jdk, other + " is not a jhtrace report", "check", other);
         assertBad(jdk, "--max needs a number of leaks", "check", other, "--max", "-1");
         assertBad(jdk, "unknown option '--maxx'", "check", other, "--maxx", "1");
+        assertBad(
+                jdk,
+                "--frameworks com/acme: expected class-name prefixes separated by ':'",
+                "check",
+                other,
+                "--frameworks",
+                "com/acme");
         assertBad(jdk, "no report given", "check");
         assertBad(jdk, "cannot read the suppression file", "check", other, "--suppress", scratch.resolve("nope"));
     }

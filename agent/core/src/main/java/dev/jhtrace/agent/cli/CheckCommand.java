@@ -156,14 +156,11 @@ final class CheckCommand {
     }
 
     private static List<String> frameworks(String value) throws BadInput {
-        List<String> list = new ArrayList<>();
-        for (String p : value.split(":")) {
-            if (p.isEmpty()) {
-                throw new BadInput("--frameworks needs class-name prefixes separated by ':': '" + value + "'");
-            }
-            list.add(p);
+        try {
+            return LeakSites.parseFrameworks(value);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--frameworks " + value + ": " + e.getMessage());
         }
-        return list;
     }
 
     private static String value(List<String> args, int i, String option) throws BadInput {

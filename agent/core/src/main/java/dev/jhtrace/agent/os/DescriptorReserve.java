@@ -25,6 +25,7 @@ public final class DescriptorReserve {
     static final int SPARE_SIZE = 2;
 
     private static FileInputStream[] spare;
+    private static volatile boolean lending;
     /** Set when the shutdown report took the descriptors for good: a lender must not take them back then. */
     private static boolean released;
 
@@ -72,6 +73,7 @@ public final class DescriptorReserve {
             lent = spare;
             spare = null;
         }
+        lending = true;
         close(lent);
         try {
             task.run();
@@ -81,7 +83,16 @@ public final class DescriptorReserve {
                     spare = open(SPARE_SIZE);
                 }
             }
+            lending = false;
         }
+    }
+
+    /**
+     * @return whether the spare descriptors are lent to a report now: the agent's own threads that wait for a free
+     *     descriptor (the control channel) stand aside meanwhile, or they would take them from the report
+     */
+    public static boolean lent() {
+        return lending;
     }
 
     private static void close(FileInputStream[] r) {

@@ -62,6 +62,29 @@ public final class LeakSites {
 
     private LeakSites() {}
 
+    /** What {@link #parseFrameworks} expects, for the messages of the option and of {@code check --frameworks}. */
+    public static final String FRAMEWORKS_SYNTAX =
+            "class-name prefixes separated by ':', like com.example.pool.:org.acme.";
+
+    /**
+     * Parses {@code frameworks=} (agent option) and {@code check --frameworks}: one syntax for both.
+     *
+     * @param value {@code a.b.:c.d.}: Java names only (the agent options' separator ',' cannot be in them, so ':'
+     *     separates them)
+     * @return the prefixes
+     * @throws IllegalArgumentException when a prefix is empty or not made of Java name characters and dots
+     */
+    public static List<String> parseFrameworks(String value) {
+        List<String> list = new java.util.ArrayList<>();
+        for (String p : value.split(":", -1)) {
+            if (p.isEmpty() || !p.chars().allMatch(c -> Character.isJavaIdentifierPart(c) || c == '.' || c == '$')) {
+                throw new IllegalArgumentException("expected " + FRAMEWORKS_SYNTAX);
+            }
+            list.add(p);
+        }
+        return List.copyOf(list);
+    }
+
     /**
      * One leak site.
      *

@@ -100,4 +100,13 @@ class LeakSitesTest {
         assertEquals("com.example.Handler.handle(Handler.java:40)", LeakSites.siteOf(List.of(OPEN, pool, app)));
         assertTrue(!LeakSites.isProgram(pool) && LeakSites.isProgram(app));
     }
+
+    @Test
+    void frameworksAreParsedAlikeForTheAgentAndTheGate() {
+        assertEquals(List.of("com.acme.", "org.pool$Inner"), LeakSites.parseFrameworks("com.acme.:org.pool$Inner"));
+        for (String bad : new String[] {"", "com.a.:", ":com.a.", "com/acme", "a b"}) {
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> LeakSites.parseFrameworks(bad), bad);
+        }
+    }
 }
