@@ -22,11 +22,14 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * <pre>
  * java -jar agent/benchmarks/target/benchmarks.jar [--agent agent/target/jhtrace.jar] [--java /path/to/java]
- *      [--rounds 3] [--threads 1,2] [--depths 10,100] [--only fileInputStream,...] [--gc] [--agent-options k=v,...]
+ *      [--rounds 3] [--threads 1,2] [--depths 10,100] [--only fileInputStream,...] [--gc] [--agent-options k=v,...] [--jvm-args "-XX:StartFlightRecording ..."]
  * </pre>
  */
 public final class Compare {
     private Compare() {}
+
+    /** {@code --jvm-args "a b"}: JVM options of both runs, without and with the agent. */
+    private static String[] jvmArgs = new String[0];
 
     public static void main(String[] args) throws Exception {
         String agent = "agent/target/jhtrace.jar";
@@ -48,6 +51,7 @@ public final class Compare {
                 case "--depths" -> depths = Arrays.asList(args[++i].split(","));
                 case "--only" -> benchmarks = Arrays.asList(args[++i].split(","));
                 case "--gc" -> gc = true;
+                case "--jvm-args" -> jvmArgs = args[++i].trim().split("\\s+");
                 default -> {
                     System.err.println("unknown argument " + args[i] + " (see the class javadoc)");
                     System.exit(2);
@@ -109,6 +113,9 @@ public final class Compare {
                 .measurementTime(TimeValue.seconds(1))
                 .jvm(java)
                 .verbosity(VerboseMode.SILENT);
+        if (jvmArgs.length > 0) {
+            o = o.jvmArgsAppend(jvmArgs); // both runs: a JFR recording, a GC
+        }
         if (agentArg != null) {
             o = o.jvmArgsAppend(agentArg);
         }

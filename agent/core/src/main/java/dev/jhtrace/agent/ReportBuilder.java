@@ -73,13 +73,14 @@ final class ReportBuilder {
                 // another life of the number, or maybe: listed with what the OS says, never with this record's stack
                 if (after.containsKey(r.fd)
                         && asked(request, r.fd)
+                        && request.openedAfter() == ReportRequest.ANY_TIME
                         && !(request.sinceSnapshot() && copy.snapshotUntraced().contains(r.fd))) {
                     untraced.add(new UntracedView(
                             r.fd, sockets.describe(now), ledger.droppedSince(copy.dropBaseline(), r.fd)));
                 }
                 continue;
             }
-            if (request.sinceSnapshot() && r.inSnapshot) {
+            if (request.sinceSnapshot() && r.inSnapshot || !request.openedInTime(r.openedNanos)) {
                 continue;
             }
             if (!request.includeRuntime() && isRuntime(r, idle)) {
@@ -96,6 +97,9 @@ final class ReportBuilder {
         // untraced: open in the listing taken before the copy (so not opened after it, its event still to come) and in
         // one taken after (so not closed in between, its close processed before the copy)
         for (Map.Entry<Integer, String> fd : before.entrySet()) {
+            if (request.openedAfter() != ReportRequest.ANY_TIME) {
+                break; // an untraced descriptor has no time of opening: never a test's
+            }
             int number = fd.getKey();
             if (!after.containsKey(number) || copy.tracedNumbers().get(number)) {
                 if (copy.agentNumbers().get(number) && after.containsKey(number)) {
@@ -120,6 +124,9 @@ final class ReportBuilder {
         }
         List<HandleView> reclaimedViews = new ArrayList<>();
         for (HandleRecord r : copy.reclaimed()) {
+            if (!request.openedInTime(r.openedNanos)) {
+                continue;
+            }
             // a connection the keep-alive cache let go is closed by it: one the GC closed the program dropped unread
             if (request.includeRuntime() || RuntimeHandles.owner(frames(r.opened), depth) != RuntimeHandles.Owner.JDK) {
                 HandleView v = view(r, null);

@@ -12,6 +12,8 @@ import java.util.function.Predicate;
  * @param maxTraces      at most this many traces
  * @param reclaimed      list handles the GC reclaimed
  * @param handle         only this descriptor's traces and untraced entry (a one-handle query), or -1 for all
+ * @param openedAfter    only handles opened after this {@link System#nanoTime()} (a test's start), and no untraced
+ *                       ones; {@link Long#MIN_VALUE} for all
  */
 public record ReportRequest(
         boolean openHandles,
@@ -20,7 +22,25 @@ public record ReportRequest(
         Predicate<Trace> traces,
         int maxTraces,
         boolean reclaimed,
-        int handle) {
+        int handle,
+        long openedAfter) {
+
+    /** {@code openedAfter} of a request that takes every handle, whenever it was opened. */
+    static final long ANY_TIME = Long.MIN_VALUE;
+
+    /** @return whether a handle opened at {@code openedNanos} is one this request asks about */
+    boolean openedInTime(long openedNanos) {
+        return openedAfter == ANY_TIME || openedNanos - openedAfter > 0;
+    }
+
+    /**
+     * @param mark a {@link System#nanoTime()} (a test's start)
+     * @return handles opened after the mark and still open, and those of them the GC's cleaner closed; the JVM's own
+     *     left out
+     */
+    public static ReportRequest openedSince(long mark) {
+        return new ReportRequest(true, false, false, t -> false, 0, true, -1, mark);
+    }
 
     /**
      * @param includeRuntime also the JVM's own handles
@@ -28,7 +48,7 @@ public record ReportRequest(
      * @return the shutdown leak report
      */
     static ReportRequest leaks(boolean includeRuntime, Predicate<Trace> traces) {
-        return new ReportRequest(true, false, includeRuntime, traces, Integer.MAX_VALUE, true, -1);
+        return new ReportRequest(true, false, includeRuntime, traces, Integer.MAX_VALUE, true, -1, ANY_TIME);
     }
 
     /**
@@ -36,7 +56,7 @@ public record ReportRequest(
      * @return the open handles only, for the look at exit: no trace and no reclaimed handle is copied
      */
     static ReportRequest openOnly(boolean includeRuntime) {
-        return new ReportRequest(true, false, includeRuntime, t -> false, 0, false, -1);
+        return new ReportRequest(true, false, includeRuntime, t -> false, 0, false, -1, ANY_TIME);
     }
 
     /**
@@ -44,7 +64,7 @@ public record ReportRequest(
      * @return handles opened since the snapshot and still open, and those of them the GC's cleaner closed since
      */
     public static ReportRequest diff(boolean includeRuntime) {
-        return new ReportRequest(true, true, includeRuntime, t -> false, 0, true, -1);
+        return new ReportRequest(true, true, includeRuntime, t -> false, 0, true, -1, ANY_TIME);
     }
 
     /**
@@ -54,6 +74,13 @@ public record ReportRequest(
      */
     public static ReportRequest traces(int handle, int maxTraces) {
         return new ReportRequest(
-                false, false, false, t -> handle == 0 || t.fd() == handle, maxTraces, false, handle == 0 ? -1 : handle);
+                false,
+                false,
+                false,
+                t -> handle == 0 || t.fd() == handle,
+                maxTraces,
+                false,
+                handle == 0 ? -1 : handle,
+                ANY_TIME);
     }
 }

@@ -62,6 +62,7 @@ public final class Tracer {
         applyJfr(false, options.jfr());
         dev.jhtrace.agent.report.LeakSites.addFrameworks(options.frameworks());
         HandleHooks.sink = capture;
+        dev.jhtrace.bootstrap.LeakChecks.publish(new dev.jhtrace.agent.testing.TestLeakChecks(this));
     }
 
     /** Writes the automatic reports still waiting for a free descriptor (the shutdown report's thread, at exit). */

@@ -84,19 +84,30 @@ public final class TextReportWriter {
      * @return its text form
      */
     public static String writeDiff(LeakReport r) {
+        return writeOpenedSince(r, "the last snapshot");
+    }
+
+    /**
+     * Handles opened since a moment and still open, as {@code -diff} lists them.
+     *
+     * @param r     a report of those handles
+     * @param since the moment, for the count line ("the last snapshot", "test FooTest.bar() started")
+     * @return its text form
+     */
+    public static String writeOpenedSince(LeakReport r, String since) {
         StringBuilder sb = header(r);
         sites(sb, LeakSites.of(r));
         int groups = openGroups(
                 sb,
                 r,
-                " handle(s) opened since the last snapshot and still open, from ",
+                " handle(s) opened since " + since + " and still open, from ",
                 "; " + r.reclaimed().size() + " more reclaimed by GC; " + r.dropped() + " event(s) dropped"
                         + accounting(r) + "\n");
         int reclaimedStacks = reclaimed(sb, r.reclaimed());
         untraced(
                 sb,
                 r.untraced(),
-                "Untraced handles opened since the snapshot (no stack: opened by code no hook sees):");
+                "Untraced handles opened since " + since + " (no stack: opened by code no hook sees):");
         return footer(sb, r, groups + reclaimedStacks);
     }
 

@@ -1,0 +1,137 @@
+package dev.jhtrace.agent.testing;
+
+import dev.jhtrace.agent.ReportRequest;
+import dev.jhtrace.agent.Tracer;
+import dev.jhtrace.agent.report.HandleView;
+import dev.jhtrace.agent.report.LeakReport;
+import dev.jhtrace.agent.report.LeakSites;
+import dev.jhtrace.agent.report.Suppressions;
+import dev.jhtrace.agent.report.TextReportWriter;
+import dev.jhtrace.bootstrap.LeakChecks;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the JUnit 5 extension asks of the agent ({@link LeakChecks}): the handles a test opened and left open, or
+ * dropped for the GC to close, as the {@code !htrace} text of {@code -diff} with the test's own line first.
+ *
+ * <p>A mark is a time on the events' clock, not the agent's one snapshot: tests, test classes and the whole-run
+ * listener each keep their own marks, and none disturbs a {@code -snapshot} a person took with the CLI.
+ */
+public final class TestLeakChecks implements LeakChecks.Provider {
+    private static final long TIMEOUT_MILLIS = 10_000;
+
+    private final Tracer tracer;
+
+    /** @param tracer the running agent */
+    public TestLeakChecks(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @Override
+    public long mark() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public Object[] leaksSince(long mark, String[] suppress, String title, String testClass) {
+        try {
+            Suppressions accepted = Suppressions.parse(
+                    "the test's suppress patterns", suppress != null ? List.of(suppress) : List.of());
+            LeakReport r = tracer.report(ReportRequest.openedSince(mark), TIMEOUT_MILLIS);
+            if (r == null) {
+                return new Object[] {-1, -1, "the agent's analyzer did not answer within " + TIMEOUT_MILLIS + " ms"};
+            }
+            List<HandleView> open = kept(r.openHandles(), accepted);
+            List<HandleView> reclaimed = kept(r.reclaimed(), accepted);
+            if (open.isEmpty() && reclaimed.isEmpty()) {
+                return new Object[] {0, 0, ""};
+            }
+            LeakReport leaks = new LeakReport(
+                    r.pid(),
+                    r.command(),
+                    r.startedAt(),
+                    r.generatedAt(),
+                    r.parsed(),
+                    r.dropped(),
+                    open,
+                    List.of(),
+                    reclaimed,
+                    List.of(),
+                    r.warnings(),
+                    r.events(),
+                    r.errors(),
+                    r.hidden(),
+                    r.evicted(),
+                    r.suppressed()
+                            + r.openHandles().size()
+                            - open.size()
+                            + r.reclaimed().size()
+                            - reclaimed.size());
+            String text = headline(open, reclaimed, title, testClass)
+                    + TextReportWriter.writeOpenedSince(leaks, title + " started");
+            return new Object[] {open.size(), reclaimed.size(), text};
+        } catch (IllegalArgumentException e) {
+            return new Object[] {-1, -1, e.getMessage()};
+        } catch (RuntimeException e) {
+            return new Object[] {-1, -1, "the agent could not tell: " + e};
+        }
+    }
+
+    private static List<HandleView> kept(List<HandleView> handles, Suppressions accepted) {
+        List<HandleView> kept = new ArrayList<>();
+        for (HandleView h : handles) {
+            if (!accepted.suppresses(h.description(), h.stack())) {
+                kept.add(h);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * One line per leak site, the most first: its counts, the site, and the test's own innermost frame in its stacks
+     * when the site is elsewhere (a leak in the code under test, opened from the test's line).
+     */
+    static String headline(List<HandleView> open, List<HandleView> reclaimed, String title, String testClass) {
+        Map<String, String> testFrames = new LinkedHashMap<>();
+        for (List<HandleView> list : List.of(open, reclaimed)) {
+            for (HandleView h : list) {
+                testFrames.putIfAbsent(LeakSites.siteOf(h.stack()), testFrame(h.stack(), testClass));
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(open.size()).append(" handle(s) opened during ").append(title).append(" still open");
+        if (!reclaimed.isEmpty()) {
+            sb.append(", ").append(reclaimed.size()).append(" more closed only by the GC (never closed by the code)");
+        }
+        sb.append(":\n");
+        for (LeakSites.Site s : LeakSites.of(open, reclaimed)) {
+            sb.append("  ").append(s.count()).append(" open");
+            if (s.reclaimed() > 0) {
+                sb.append(", ").append(s.reclaimed()).append(" reclaimed");
+            }
+            sb.append(" (").append(String.join(", ", s.kinds())).append(") at ").append(s.site());
+            String inTest = testFrames.get(s.site());
+            if (inTest != null && !inTest.equals(s.site())) {
+                sb.append("\n      from the test at ").append(inTest);
+            }
+            sb.append('\n');
+        }
+        return sb.append('\n').toString();
+    }
+
+    private static String testFrame(List<StackTraceElement> stack, String testClass) {
+        if (testClass == null) {
+            return null;
+        }
+        for (StackTraceElement f : stack) {
+            String c = f.getClassName();
+            if (c.equals(testClass) || c.startsWith(testClass + "$")) {
+                return f.toString();
+            }
+        }
+        return null;
+    }
+}
