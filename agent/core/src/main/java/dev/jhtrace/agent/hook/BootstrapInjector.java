@@ -21,7 +21,12 @@ import java.util.jar.JarInputStream;
  * class-data sharing off for application classes, slowing start-up; and it would leave a file behind.
  */
 public final class BootstrapInjector {
-    static final String[] BRIDGE_CLASSES = {"dev.jhtrace.bootstrap.HookSink", "dev.jhtrace.bootstrap.HandleHooks"};
+    static final String[] BRIDGE_CLASSES = {
+        "dev.jhtrace.bootstrap.HookSink",
+        "dev.jhtrace.bootstrap.HandleHooks",
+        "dev.jhtrace.bootstrap.LeakChecks$Provider",
+        "dev.jhtrace.bootstrap.LeakChecks"
+    };
     private static final String RESOURCE = "dev/jhtrace/agent/jhtrace-bootstrap.jar";
 
     private BootstrapInjector() {}

@@ -44,8 +44,8 @@ public final class TestLeakChecks implements LeakChecks.Provider {
             if (r == null) {
                 return new Object[] {-1, -1, "the agent's analyzer did not answer within " + TIMEOUT_MILLIS + " ms"};
             }
-            List<HandleView> open = kept(r.openHandles(), accepted);
-            List<HandleView> reclaimed = kept(r.reclaimed(), accepted);
+            List<HandleView> open = kept(r.openHandles(), accepted, testClass);
+            List<HandleView> reclaimed = kept(r.reclaimed(), accepted, testClass);
             if (open.isEmpty() && reclaimed.isEmpty()) {
                 return new Object[] {0, 0, ""};
             }
@@ -71,7 +71,7 @@ public final class TestLeakChecks implements LeakChecks.Provider {
                             + r.reclaimed().size()
                             - reclaimed.size());
             String text = headline(open, reclaimed, title, testClass)
-                    + TextReportWriter.writeOpenedSince(leaks, title + " started");
+                    + withoutHeaderAndFooter(TextReportWriter.writeOpenedSince(leaks, title + " started"));
             return new Object[] {open.size(), reclaimed.size(), text};
         } catch (IllegalArgumentException e) {
             return new Object[] {-1, -1, e.getMessage()};
@@ -80,14 +80,47 @@ public final class TestLeakChecks implements LeakChecks.Provider {
         }
     }
 
-    private static List<HandleView> kept(List<HandleView> handles, Suppressions accepted) {
+    /** The handles no pattern accepts, their stacks ending at the test's outermost frame. */
+    private static List<HandleView> kept(List<HandleView> handles, Suppressions accepted, String testClass) {
         List<HandleView> kept = new ArrayList<>();
         for (HandleView h : handles) {
             if (!accepted.suppresses(h.description(), h.stack())) {
-                kept.add(h);
+                kept.add(new HandleView(
+                        h.handle(),
+                        h.generation(),
+                        h.kind(),
+                        h.description(),
+                        h.thread(),
+                        h.openedAt(),
+                        upToTheTest(h.stack(), testClass)));
             }
         }
         return kept;
+    }
+
+    /** A stack without the frames below the test's own (the test framework's and the build tool's: 60 of them). */
+    static List<StackTraceElement> upToTheTest(List<StackTraceElement> stack, String testClass) {
+        for (int i = stack.size() - 1; i >= 0 && testClass != null; i--) {
+            if (isTestFrame(stack.get(i), testClass)) {
+                return stack.subList(0, i + 1);
+            }
+        }
+        return stack;
+    }
+
+    private static boolean isTestFrame(StackTraceElement f, String testClass) {
+        return f.getClassName().equals(testClass) || f.getClassName().startsWith(testClass + "$");
+    }
+
+    /** The report text without its first line (the process and its command line) and its trace counts. */
+    static String withoutHeaderAndFooter(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (!line.startsWith("Process 0x") && !line.startsWith("Parsed 0x") && !line.startsWith("Dumped 0x")) {
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString().strip() + "\n";
     }
 
     /**
@@ -102,9 +135,17 @@ public final class TestLeakChecks implements LeakChecks.Provider {
             }
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(open.size()).append(" handle(s) opened during ").append(title).append(" still open");
+        sb.append(open.size() + reclaimed.size())
+                .append(" handle(s) opened during ")
+                .append(title)
+                .append(" leaked: ");
+        if (!open.isEmpty()) {
+            sb.append(open.size()).append(" still open");
+        }
         if (!reclaimed.isEmpty()) {
-            sb.append(", ").append(reclaimed.size()).append(" more closed only by the GC (never closed by the code)");
+            sb.append(open.isEmpty() ? "" : ", ")
+                    .append(reclaimed.size())
+                    .append(" closed only by the GC (never by the code)");
         }
         sb.append(":\n");
         for (LeakSites.Site s : LeakSites.of(open, reclaimed)) {
@@ -127,8 +168,7 @@ public final class TestLeakChecks implements LeakChecks.Provider {
             return null;
         }
         for (StackTraceElement f : stack) {
-            String c = f.getClassName();
-            if (c.equals(testClass) || c.startsWith(testClass + "$")) {
+            if (isTestFrame(f, testClass)) {
                 return f.toString();
             }
         }
