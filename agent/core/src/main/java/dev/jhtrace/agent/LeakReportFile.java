@@ -48,7 +48,7 @@ final class LeakReportFile {
         if (suffix != null) {
             path = beside(path, suffix);
         }
-        ReportFile.write(path, options.format().write(r), r.pid());
+        ReportFile.write(path, options.format().write(r, options.includeRuntime()), r.pid());
         return new Written(path, r);
     }
 

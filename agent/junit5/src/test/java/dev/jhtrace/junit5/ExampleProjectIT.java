@@ -19,6 +19,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and poms are staged (the build's {@code verify} installs nothing), everything else from this machine's local
  * repository, through a {@code file:} mirror: no network, and the user's repository is left as it was.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExampleProjectIT {
     private static Path scratch;
     private static Path repo;
@@ -87,78 +92,23 @@ class ExampleProjectIT {
 
     @ParameterizedTest(name = "{0}, agent in argLine: {1}")
     @MethodSource("runs")
+    @Order(1)
     void theLeakingTestsFailAtTheirLinesAndTheCleanOnesPass(String jdk, boolean argLine) throws Exception {
         String java = java(jdk);
         Path project = copyOfTheExample();
         try {
-            List<String> command = new ArrayList<>(List.of(
-                    Paths.get(System.getProperty("maven.home"), "bin", "mvn").toString(),
-                    "-B",
-                    "-s",
-                    settings.toString(),
-                    "-Dmaven.repo.local=" + repo,
-                    "-Djvm=" + java));
+            List<String> args = new ArrayList<>(List.of("-Djvm=" + java));
             if (argLine) {
                 // the gate runs at verify, after the failures were let through
-                command.addAll(List.of(
+                args.addAll(List.of(
                         "-Djhtrace.jar=" + System.getProperty("jhtrace.jar"),
                         "-Dmaven.test.failure.ignore=true",
                         "verify"));
             } else {
-                command.add("test");
+                args.add("test");
             }
-            Process p = new ProcessBuilder(command)
-                    .directory(project.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(project.resolve("mvn.log").toFile())
-                    .start();
-            assertTrue(p.waitFor(10, TimeUnit.MINUTES), "maven did not finish");
-            String log = Files.readString(project.resolve("mvn.log"));
-            assertNotEquals(0, p.exitValue(), "the leaks fail the build: " + log);
-
-            String settingsSource = Files.readString(project.resolve("src/main/java/example/Settings.java"));
-            String leakyTest = Files.readString(project.resolve("src/test/java/example/LeakyTest.java"));
-            int leakLine = lineOf(settingsSource, "InputStream in = new FileInputStream(file);");
-            int testLine = lineOf(leakyTest, "Settings.load(file.toString())");
-            int gcLine = lineOf(leakyTest, "new FileInputStream(file.toFile()).read()");
-
-            String leaky = Files.readString(project.resolve("target/surefire-reports/TEST-example.LeakyTest.xml"));
-            String open = failure(leaky, "loadsTheSettings");
-            assertTrue(
-                    open.contains("1 handle(s) opened during test LeakyTest.loadsTheSettings() leaked: 1 still open"),
-                    open);
-            assertTrue(open.contains("at example.Settings.load(Settings.java:" + leakLine + ")"), open);
-            assertTrue(
-                    open.contains(
-                            "from the test at example.LeakyTest.loadsTheSettings(LeakyTest.java:" + testLine + ")"),
-                    open);
-            assertFalse(
-                    open.contains("org.junit.platform.engine"), "the test framework's frames are left out: " + open);
-            String gc = failure(leaky, "readsTheFirstByte");
-            assertTrue(gc.contains("1 closed only by the GC (never by the code)"), gc);
-            assertTrue(gc.contains("at example.LeakyTest.readsTheFirstByte(LeakyTest.java:" + gcLine + ")"), gc);
-
-            String clean = Files.readString(project.resolve("target/surefire-reports/TEST-example.CleanTest.xml"));
-            assertTrue(clean.contains("tests=\"3\""), clean);
-            assertTrue(
-                    clean.contains("failures=\"0\"") && clean.contains("errors=\"0\""),
-                    "closed, closed by a worker within the grace period, suppressed: all pass: " + clean);
-
-            // the listener: per class, in a file and on Maven's console
-            Path listed;
-            try (Stream<Path> files = Files.list(project.resolve("target/jhtrace"))) {
-                listed = files.filter(f -> f.getFileName().toString().startsWith("junit-leaks-"))
-                        .findFirst()
-                        .orElseThrow();
-            }
-            String run = Files.readString(listed);
-            assertTrue(
-                    run.startsWith(
-                            "1 of 2 test class(es) leaked handles\nexample.LeakyTest: 1 open, 1 closed only by the GC\n"),
-                    run);
-            assertFalse(run.contains("=== example.CleanTest"), run);
-            assertTrue(log.contains("jhtrace:   example.LeakyTest: 1 open, 1 closed only by the GC"), log);
-
+            String log = maven(project, List.of(), args);
+            checkTheVerdicts(project, log);
             if (argLine) {
                 // the agent's own report per fork, in a directory the agent made, and the gate over it
                 try (Stream<Path> files = Files.list(project.resolve("target/jhtrace"))) {
@@ -168,7 +118,7 @@ class ExampleProjectIT {
                                     .count());
                 }
                 assertTrue(log.contains("jhtrace check: "), log);
-                assertTrue(log.contains("Settings.load(Settings.java:" + leakLine + ")"), log);
+                assertTrue(log.contains("Settings.load(Settings.java:" + leakLine(project) + ")"), log);
             } else if (!jdk.equals("jdk17")) {
                 assertTrue(
                         log.contains("WARNING: A Java agent has been loaded dynamically"),
@@ -177,6 +127,128 @@ class ExampleProjectIT {
         } finally {
             delete(project);
         }
+    }
+
+    @Test
+    @Order(2)
+    void anOrdinaryUserGetsTheSameVerdicts() throws Exception {
+        // after the runs above, which put every artifact the example needs in the scratch repository: this user
+        // cannot read root's local repository, so it runs offline on the scratch one, made its own
+        Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")), "not root: the whole suite runs as an ordinary user");
+        Assumptions.assumeTrue(
+                Files.isExecutable(Paths.get("/usr/bin/setpriv")), "setpriv (util-linux) is not installed");
+        Path project = copyOfTheExample();
+        Path home = Files.createDirectory(scratch.resolve("home"));
+        try {
+            Files.setPosixFilePermissions(
+                    scratch, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            own(List.of(repo, project, home), USER);
+            String log = maven(
+                    project,
+                    List.of(
+                            "setpriv",
+                            "--reuid=" + USER,
+                            "--regid=" + USER,
+                            "--clear-groups",
+                            "env",
+                            "HOME=" + home,
+                            "TMPDIR=" + home),
+                    List.of("-o", "test"));
+            checkTheVerdicts(project, log);
+        } finally {
+            own(List.of(repo, project, home), 0);
+            delete(project);
+            delete(home);
+        }
+    }
+
+    /** {@code nobody}: a user with a passwd entry and no rights to root's files. */
+    private static final int USER = 65534;
+
+    private static void own(List<Path> trees, int uid) throws Exception {
+        List<String> command = new ArrayList<>(List.of("chown", "-R", uid + ":" + uid));
+        for (Path t : trees) {
+            command.add(t.toString());
+        }
+        assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor());
+    }
+
+    /** Runs Maven in the project with the scratch repository and the mirror; returns its output. */
+    private static String maven(Path project, List<String> prefix, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
+                Paths.get(System.getProperty("maven.home"), "bin", "mvn").toString(),
+                "-B",
+                "-s",
+                settings.toString(),
+                "-Dmaven.repo.local=" + repo));
+        command.addAll(args);
+        Path out = Files.createTempFile(scratch, "mvn", ".log");
+        Process p = new ProcessBuilder(command)
+                .directory(project.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "maven did not finish");
+        String log = Files.readString(out);
+        Files.delete(out);
+        assertNotEquals(0, p.exitValue(), "the leaks fail the build: " + log);
+        return log;
+    }
+
+    private static int leakLine(Path project) throws IOException {
+        return lineOf(
+                Files.readString(project.resolve("src/main/java/example/Settings.java")),
+                "InputStream in = new FileInputStream(file);");
+    }
+
+    /** What failed and why, against the example's sources; the listener's file and lines. */
+    private static void checkTheVerdicts(Path project, String log) throws IOException {
+        String leakyTest = Files.readString(project.resolve("src/test/java/example/LeakyTest.java"));
+        int leakLine = leakLine(project);
+        int testLine = lineOf(leakyTest, "Settings.load(file.toString())");
+        int gcLine = lineOf(leakyTest, "new FileInputStream(file.toFile()).read()");
+
+        Path reports = project.resolve("target/surefire-reports");
+        assertTrue(Files.isDirectory(reports), "no test ran: " + log);
+        String leaky = Files.readString(reports.resolve("TEST-example.LeakyTest.xml"));
+        String open = failure(leaky, "loadsTheSettings");
+        assertTrue(
+                open.contains("1 handle(s) opened during test LeakyTest.loadsTheSettings() leaked: 1 still open"),
+                open);
+        assertTrue(open.contains("at example.Settings.load(Settings.java:" + leakLine + ")"), open);
+        assertTrue(
+                open.contains("from the test at example.LeakyTest.loadsTheSettings(LeakyTest.java:" + testLine + ")"),
+                open);
+        assertFalse(open.contains("org.junit.platform.engine"), "the test framework's frames are left out: " + open);
+        String gc = failure(leaky, "readsTheFirstByte");
+        assertTrue(gc.contains("1 closed only by the GC (never by the code)"), gc);
+        assertTrue(gc.contains("at example.LeakyTest.readsTheFirstByte(LeakyTest.java:" + gcLine + ")"), gc);
+
+        String clean = Files.readString(reports.resolve("TEST-example.CleanTest.xml"));
+        assertTrue(clean.contains("tests=\"3\""), clean);
+        assertTrue(
+                clean.contains("failures=\"0\"") && clean.contains("errors=\"0\""),
+                "closed, closed by a worker within the grace period, suppressed: all pass: " + clean);
+
+        // the listener: per class, in a file and on Maven's console
+        Path listed;
+        try (Stream<Path> files = Files.list(project.resolve("target/jhtrace"))) {
+            listed = files.filter(f -> f.getFileName().toString().startsWith("junit-leaks-"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        String run = Files.readString(listed);
+        // two leaks: the second test's System.gc() may already have closed the first test's stream
+        String classLine = "example\\.LeakyTest: (1 open, 1|0 open, 2) closed only by the GC";
+        assertTrue(
+                Pattern.compile("\\A1 of 2 test class\\(es\\) leaked handles\n" + classLine + "\n")
+                        .matcher(run)
+                        .find(),
+                run);
+        assertFalse(run.contains("=== example.CleanTest"), run);
+        assertTrue(Pattern.compile("jhtrace:   " + classLine).matcher(log).find(), log);
     }
 
     private static String java(String jdk) {

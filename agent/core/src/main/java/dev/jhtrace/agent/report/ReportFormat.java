@@ -8,7 +8,12 @@ public enum ReportFormat {
     TXT("txt") {
         @Override
         public String write(LeakReport r) {
-            return TextReportWriter.write(r);
+            return TextReportWriter.write(r, false);
+        }
+
+        @Override
+        public String write(LeakReport r, boolean everything) {
+            return TextReportWriter.write(r, everything);
         }
     },
     /** The JSON report, the contract tools read. */
@@ -46,6 +51,16 @@ public enum ReportFormat {
      * @return it in this format
      */
     public abstract String write(LeakReport r);
+
+    /**
+     * @param r          a report
+     * @param everything list what a format may summarise (the text's untraced jars and JDK files), as {@code
+     *                   internal=true} asks
+     * @return it in this format
+     */
+    public String write(LeakReport r, boolean everything) {
+        return write(r);
+    }
 
     /** @return the name options and commands give it */
     public String option() {

@@ -23,6 +23,17 @@ public final class TextReportWriter {
      * @return its text form
      */
     public static String write(LeakReport r) {
+        return write(r, false);
+    }
+
+    /**
+     * The shutdown leak report.
+     *
+     * @param r                 the report
+     * @param listEveryUntraced list each untraced jar and JDK file, never summarise them ({@code internal=true})
+     * @return its text form
+     */
+    public static String write(LeakReport r, boolean listEveryUntraced) {
         StringBuilder sb = header(r);
         sb.append("jhtrace report at ")
                 .append(Instant.ofEpochMilli(r.generatedAt()))
@@ -41,7 +52,8 @@ public final class TextReportWriter {
         untraced(
                 sb,
                 r.untraced(),
-                "Untraced open handles (no stack: open before tracing, or opened by code no hook sees):");
+                "Untraced open handles (no stack: open before tracing, or opened by code no hook sees):",
+                listEveryUntraced);
         return footer(sb, r, groups + r.traces().size() + reclaimedStacks);
     }
 
@@ -424,6 +436,10 @@ public final class TextReportWriter {
     private static final int JARS_LISTED = 3;
 
     private static void untraced(StringBuilder sb, List<UntracedView> untraced, String title) {
+        untraced(sb, untraced, title, false);
+    }
+
+    private static void untraced(StringBuilder sb, List<UntracedView> untraced, String title, boolean listAll) {
         if (untraced.isEmpty()) {
             return;
         }
@@ -436,7 +452,7 @@ public final class TextReportWriter {
                 runtimeFiles.add(u);
             }
         }
-        boolean summarise = runtimeFiles.size() > JARS_LISTED;
+        boolean summarise = !listAll && runtimeFiles.size() > JARS_LISTED;
         for (UntracedView u : untraced) {
             if (summarise && runtimeFiles.contains(u)) {
                 continue;
@@ -459,7 +475,7 @@ public final class TextReportWriter {
                 sb.append(i == 0 ? "" : ", ")
                         .append(Escapes.printable(runtimeFiles.get(i).description()));
             }
-            sb.append("; the JSON form lists each\n");
+            sb.append("; internal=true and the JSON form list each\n");
         }
     }
 

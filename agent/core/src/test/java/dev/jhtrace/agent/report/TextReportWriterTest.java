@@ -64,10 +64,18 @@ class TextReportWriterTest {
         String text = TextReportWriter.write(report(List.of(), List.of(), untraced));
         assertTrue(
                 text.contains("  6 jar and runtime files (the class path's and the JDK's), such as /app/lib/dep0.jar,"
-                        + " /app/lib/dep1.jar, /app/lib/dep2.jar; the JSON form lists each\n"),
+                        + " /app/lib/dep1.jar, /app/lib/dep2.jar; internal=true and the JSON form list each\n"),
                 text);
         assertFalse(text.contains("dep5.jar"), text);
         assertTrue(text.contains("  0x1E  /app/lib/lost.jar  (lost:"), text);
         assertTrue(text.contains("  0x1F  socket:[7]\n"), text);
+
+        String all = TextReportWriter.write(report(List.of(), List.of(), untraced), true);
+        for (int i = 0; i < 6; i++) {
+            assertTrue(
+                    all.contains("  0x" + Integer.toHexString(10 + i).toUpperCase() + "  /app/lib/dep" + i + ".jar\n"),
+                    all);
+        }
+        assertFalse(all.contains("jar and runtime files"), "internal=true lists each: " + all);
     }
 }
