@@ -130,6 +130,52 @@ class ContainerIT {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void theCliOnTheHostAttachesIntoTheContainer(Jdk jdk) throws Exception {
+        // the JVM in its own pid and mount namespaces, without the jar, as a uid the host may not know; the CLI on
+        // the host, as root (it acts as the JVM's uid, with setpriv), from a jar that uid can read
+        Assumptions.assumeTrue(
+                Files.getAttribute(Paths.get("/proc/self/"), "unix:uid").equals(0),
+                "attaching into a container from the host needs root here");
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Path jar = Files.copy(TargetJvm.agentJar(), shared.resolve("jhtrace.jar"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        try (GenericContainer<?> c = container(jdk)) {
+            c.start();
+            long hostPid = c.getContainerInfo().getState().getPidLong();
+            String enable = cli(jdk, jar, hostPid, "-enable");
+            assertTrue(enable.contains("Agent loaded into process " + hostPid), enable);
+            assertTrue(enable.contains("snapshot taken"), enable);
+            assertEquals(0, c.execInContainer("touch", "/tmp/jhtrace-go").getExitCode());
+            long end = System.nanoTime() + 30_000_000_000L;
+            while (!c.getLogs().contains("LEAKED2 ") && System.nanoTime() - end < 0) {
+                Thread.sleep(50);
+            }
+            int line = line(c.getLogs(), "LEAKED2 ");
+            String diff = cli(jdk, jar, hostPid, "-diff");
+            assertTrue(diff.contains("2 handle(s) opened since the last snapshot and still open"), diff);
+            assertTrue(
+                    diff.contains(ContainerTarget.class.getName() + ".main(ContainerTarget.java:" + line + ")"), diff);
+            // the copy of the jar the JVM loads is in the container's /tmp, its user's, owner-only
+            Container.ExecResult ls = c.execInContainer("sh", "-c", "stat -c '%a %u' /tmp/jhtrace-*.jar");
+            assertEquals("600 12345", ls.getStdout().trim(), ls.getStdout() + ls.getStderr());
+        }
+    }
+
+    /** Runs the CLI on the host; returns its output, after checking it succeeded. */
+    private static String cli(Jdk jdk, Path jar, long pid, String command) throws Exception {
+        Process p = new ProcessBuilder(jdk.java().toString(), "-jar", jar.toString(), Long.toString(pid), command)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the CLI did not finish");
+        assertEquals(0, p.exitValue(), command + ": " + out);
+        return out;
+    }
+
     /** The target as uid 12345 (no passwd entry), no network, the host's JDKs and test classes read-only. */
     private static GenericContainer<?> container(Jdk jdk) {
         Assumptions.assumeTrue(Files.isExecutable(jdk.java()), "no " + jdk.name() + " at " + jdk.home());

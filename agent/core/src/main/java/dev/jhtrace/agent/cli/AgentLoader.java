@@ -39,7 +39,7 @@ final class AgentLoader {
             throw new Target.Refused("cannot attach to process " + pid + ": " + e.getMessage());
         }
         try {
-            vm.loadAgent(jar().toString(), options);
+            vm.loadAgent(jarFor(pid), options);
         } catch (AgentLoadException | AgentInitializationException e) {
             String m = String.valueOf(e.getMessage());
             throw new Target.Refused("process " + pid + " refused the agent: " + m
@@ -55,6 +55,41 @@ final class AgentLoader {
                 // the agent is in; nothing else to do
             }
         }
+    }
+
+    /**
+     * The agent jar by a path the target can open: this CLI's own jar on one host; in a container (another mount
+     * namespace), a copy put in the container's {@code /tmp}, owner-only (this CLI runs as the target's user), which
+     * stays there while the JVM runs (its classes are read from it).
+     *
+     * @param pid the target
+     * @return the path to give the target
+     * @throws Target.Refused when the copy cannot be made
+     */
+    static String jarFor(long pid) throws Target.Refused {
+        Path jar = jar();
+        TargetRoot where = TargetRoot.of(pid);
+        if (where.own()) {
+            return jar.toString();
+        }
+        Path inside = Paths.get("/tmp", "jhtrace-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".jar");
+        Path copy = where.resolve(inside);
+        // created with its mode, never through a link: the container's /tmp is its users' to write
+        try (java.nio.channels.SeekableByteChannel out = Files.newByteChannel(
+                        copy,
+                        java.util.Set.of(
+                                java.nio.file.StandardOpenOption.CREATE_NEW,
+                                java.nio.file.StandardOpenOption.WRITE,
+                                java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                java.io.InputStream in = Files.newInputStream(jar)) {
+            in.transferTo(java.nio.channels.Channels.newOutputStream(out));
+        } catch (IOException | RuntimeException e) {
+            throw new Target.Refused(
+                    "cannot put the agent jar where process " + pid + " can read it (" + copy + "): " + e);
+        }
+        return inside.toString();
     }
 
     /** @return the jar this CLI runs from, which is also the agent */

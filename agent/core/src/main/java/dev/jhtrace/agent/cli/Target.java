@@ -103,11 +103,18 @@ final class Target {
         return new Target(pid, me, timeoutMillis);
     }
 
+    /** @return the agent's control socket, as this CLI reaches it (through a container's root if need be) */
+    private Path socket() {
+        TargetRoot where = TargetRoot.of(pid);
+        return where.resolve(ControlEndpoint.socket(uid, where.nsPid()));
+    }
+
     /**
      * @return whether the agent's control socket is there and trustworthy
      */
     boolean hasAgent() {
-        return ControlEndpoint.untrusted(ControlEndpoint.socket(uid, pid), uid) == null;
+        Path socket = socket();
+        return ControlEndpoint.untrusted(socket, uid) == null;
     }
 
     /**
@@ -116,7 +123,7 @@ final class Target {
      * @throws Refused if the agent is absent (and not to be loaded), cannot be loaded, or refuses
      */
     String send(HtraceCommand command) throws Refused {
-        Path socket = ControlEndpoint.socket(uid, pid);
+        Path socket = socket();
         String untrusted = ControlEndpoint.untrusted(socket, uid);
         String prefix = "";
         if (untrusted != null && !untrusted.startsWith("no ")) {
