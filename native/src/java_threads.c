@@ -20,6 +20,9 @@ jobjectArray jh_java_threads(jvmtiEnv *jvmti, JNIEnv *env) {
         (*env)->DeleteLocalRef(env, threads[i]); /* thousands of threads must not exhaust the local frame */
     }
     (*jvmti)->Deallocate(jvmti, (unsigned char *) threads);
+    if (result == NULL) {
+        (*env)->ExceptionClear(env); /* no room for the array: no census now, never an error in the drain */
+    }
     return result;
 }
 
@@ -43,6 +46,7 @@ jlongArray jh_thread_envs(jvmtiEnv *jvmti, JNIEnv *env, jobjectArray threads) {
     jsize n = (*env)->GetArrayLength(env, threads);
     jlongArray result = (*env)->NewLongArray(env, n);
     if (result == NULL) {
+        (*env)->ExceptionClear(env);
         return NULL;
     }
     for (jsize i = 0; i < n; i++) {

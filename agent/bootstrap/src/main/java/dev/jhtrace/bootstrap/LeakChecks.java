@@ -28,7 +28,7 @@ public final class LeakChecks {
          * @return {@code {Integer open, Integer reclaimed, String text}}: how many handles opened since the mark are
          *     open now (the JVM's own left out, as in reports) and how many of them the GC closed, and their
          *     {@code !htrace}-style text grouped by leak site; {@code {-1, -1, reason}} when that cannot be told
-         *     (a bad pattern, the analyzer not answering)
+         *     (tracing disabled, the analyzer not answering), {@code {-2, -2, reason}} for a bad pattern
          */
         Object[] leaksSince(long mark, String[] suppress, String title, String testClass);
     }
@@ -42,7 +42,7 @@ public final class LeakChecks {
         provider = p;
     }
 
-    /** @return whether the agent is tracing in this JVM */
+    /** @return whether the agent runs in this JVM (whether it traces now, {@link #leaksSince} says) */
     public static boolean available() {
         return provider != null;
     }

@@ -155,7 +155,7 @@ final class NativeDrain implements Runnable {
                 : r.type == NativeContract.EVENT_CLOSE ? TraceType.CLOSE : TraceType.BAD_REFERENCE;
         // the hook read the kernel's name (PR_GET_NAME) and the JNIEnv: no /proc file is opened here, where the program
         // could close it; the JNIEnv gives the Java name (the kernel's is cut at 15 bytes, and is "java" for main)
-        String thread = threadNames.nameOf(r.env, r.thread);
+        String thread = threadNames.nameOf(r.env, r.tid, r.thread);
         ring.slot(seq)
                 .fill(
                         type,

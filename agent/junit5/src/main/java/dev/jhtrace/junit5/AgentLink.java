@@ -51,8 +51,9 @@ final class AgentLink {
         if (link()) {
             return null;
         }
-        if (tried) {
-            return unavailable;
+        if (tried || unavailable != null) {
+            return unavailable; // tried before, or an agent is there that this extension cannot use: none loaded over
+            // it
         }
         tried = true;
         if (!selfAttach) {
@@ -91,6 +92,8 @@ final class AgentLink {
             dir = Files.createTempDirectory(
                     "jhtrace-junit5-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // deleteOnExit deletes in the reverse order: the directory last, once it is empty
+            dir.toFile().deleteOnExit();
             Path jar = dir.resolve("jhtrace.jar");
             try (InputStream in = AgentLink.class.getResourceAsStream("jhtrace.jar")) {
                 if (in == null) {
@@ -100,7 +103,6 @@ final class AgentLink {
             }
             // the agent reads its classes from the jar while the JVM runs: removed at exit, not now
             jar.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             List<String> command = new ArrayList<>();
             command.add(javaOfThisJvm());
             command.add("-jar");

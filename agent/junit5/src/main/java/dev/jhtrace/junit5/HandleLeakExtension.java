@@ -73,11 +73,10 @@ public final class HandleLeakExtension
             throws InterruptedException {
         LeakVerdict v = LeakVerdict.take(
                 mark, settings.suppress(), settings.allowed(), settings.graceMillis(), title, outermost(testClass));
+        if (v.badPattern()) {
+            throw new IllegalArgumentException("@NoHandleLeaks(suppress = ...): " + v.text());
+        }
         if (!v.known()) {
-            // a pattern the agent refused is the test's mistake; an agent that cannot tell is not
-            if (v.text().contains("suppress")) {
-                throw new IllegalArgumentException("@NoHandleLeaks: " + v.text());
-            }
             System.err.println("jhtrace: no verdict on leaks for " + title + ": " + v.text());
             return;
         }

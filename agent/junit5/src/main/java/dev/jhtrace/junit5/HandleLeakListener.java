@@ -40,6 +40,10 @@ public final class HandleLeakListener implements TestExecutionListener {
     private volatile boolean on;
     private volatile Path dir;
     private int classes;
+    /** How many of {@link #leaked} were printed already. */
+    private int printed;
+
+    private boolean toldClean;
 
     @Override
     public void testPlanExecutionStarted(TestPlan plan) {
@@ -88,35 +92,69 @@ public final class HandleLeakListener implements TestExecutionListener {
         }
     }
 
+    /**
+     * Writes the report so far and prints the classes that leaked since the last print. One JVM may run several test
+     * plans (Surefire reusing a fork, or rerunning failures): the file grows with them, replaced whole each time.
+     */
     @Override
     public void testPlanExecutionFinished(TestPlan plan) {
         if (!on) {
             return;
         }
+        String content;
+        List<String> fresh;
+        int checked;
+        synchronized (report) {
+            checked = classes;
+            content = leaked.size() + " of " + classes + " test class(es) leaked handles\n" + String.join("\n", leaked)
+                    + "\n\n" + report;
+            fresh = new ArrayList<>(leaked.subList(printed, leaked.size()));
+            printed = leaked.size();
+        }
         Path file = dir.resolve("junit-leaks-" + ProcessHandle.current().pid() + ".txt");
-        String head = leaked.size() + " of " + classes + " test class(es) leaked handles\n";
         try {
-            Files.createDirectories(
-                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Files.writeString(
-                    file,
-                    head + String.join("\n", leaked) + "\n\n" + report,
-                    StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            write(file, content);
         } catch (IOException | RuntimeException e) {
             System.out.println("jhtrace: could not write " + file + ": " + e);
             file = null;
         }
-        if (leaked.isEmpty()) {
-            System.out.println("jhtrace: no test class leaked handles (" + classes + " checked)");
+        if (fresh.isEmpty()) {
+            if (printed == 0 && !toldClean) {
+                toldClean = true;
+                System.out.println("jhtrace: no test class leaked handles (" + checked + " checked)");
+            }
             return;
         }
-        System.out.println("jhtrace: " + head.strip() + (file != null ? " (" + file + ")" : "") + ":");
-        for (String line : leaked) {
+        System.out.println("jhtrace: " + printed + " of " + checked + " test class(es) leaked handles"
+                + (file != null ? " (" + file + ")" : "") + ":");
+        for (String line : fresh) {
             System.out.println("jhtrace:   " + line);
         }
+    }
+
+    /** Replaces the report whole: written owner-only beside it, never through a link, then moved over it. */
+    private static void write(Path file, String content) throws IOException {
+        Files.createDirectories(
+                file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(
+                temp,
+                java.util.Set.of(
+                        StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        }
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** @return the class name when {@code id} is a top-level test class, else null */

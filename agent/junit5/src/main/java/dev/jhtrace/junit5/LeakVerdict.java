@@ -16,6 +16,11 @@ record LeakVerdict(int open, int reclaimed, String text) {
         return open >= 0;
     }
 
+    /** @return whether the agent refused a suppression pattern (the test's mistake, not the agent's) */
+    boolean badPattern() {
+        return open == -2;
+    }
+
     /** @return open and reclaimed together */
     int leaks() {
         return open + reclaimed;
@@ -50,6 +55,6 @@ record LeakVerdict(int open, int reclaimed, String text) {
         if (answer == null || answer.length < 3) {
             return new LeakVerdict(-1, -1, "the jhtrace agent gave no answer");
         }
-        return new LeakVerdict((Integer) answer[0], (Integer) answer[1], (String) answer[2]);
+        return new LeakVerdict((Integer) answer[0], (Integer) answer[1], String.valueOf(answer[2]));
     }
 }

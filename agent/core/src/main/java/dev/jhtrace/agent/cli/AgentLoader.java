@@ -73,7 +73,13 @@ final class AgentLoader {
             return jar.toString();
         }
         Path inside = Paths.get("/tmp", "jhtrace-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".jar");
-        Path copy = where.resolve(inside);
+        Path copy;
+        try {
+            copy = where.resolveNoLinks(inside);
+        } catch (IOException e) {
+            throw new Target.Refused(
+                    "cannot put the agent jar where process " + pid + " can read it: " + e.getMessage());
+        }
         // created with its mode, never through a link: the container's /tmp is its users' to write
         try (java.nio.channels.SeekableByteChannel out = Files.newByteChannel(
                         copy,

@@ -104,17 +104,24 @@ final class Target {
     }
 
     /** @return the agent's control socket, as this CLI reaches it (through a container's root if need be) */
-    private Path socket() {
+    private Path socket() throws Refused {
         TargetRoot where = TargetRoot.of(pid);
-        return where.resolve(ControlEndpoint.socket(uid, where.nsPid()));
+        try {
+            return where.resolveNoLinks(ControlEndpoint.socket(uid, where.nsPid()));
+        } catch (java.io.IOException e) {
+            throw new Refused(e.getMessage());
+        }
     }
 
     /**
      * @return whether the agent's control socket is there and trustworthy
      */
     boolean hasAgent() {
-        Path socket = socket();
-        return ControlEndpoint.untrusted(socket, uid) == null;
+        try {
+            return ControlEndpoint.untrusted(socket(), uid) == null;
+        } catch (Refused e) {
+            return false; // a link on the way into its container: not one to talk to
+        }
     }
 
     /**

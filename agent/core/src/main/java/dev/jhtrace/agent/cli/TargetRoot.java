@@ -57,4 +57,29 @@ record TargetRoot(Path root, long nsPid, boolean own) {
     Path resolve(Path inside) {
         return own ? inside : root.resolve(inside.toString().substring(1));
     }
+
+    /**
+     * {@link #resolve}, refusing a symbolic link on the way: under {@code /proc/PID/root} an absolute link resolves
+     * against the host's root, so a container whose {@code /tmp} is a link would have this CLI (maybe root) act on
+     * the host's files.
+     *
+     * @param inside an absolute path as the target sees it
+     * @return the same file as this CLI sees it
+     * @throws IOException naming the link
+     */
+    Path resolveNoLinks(Path inside) throws IOException {
+        Path p = resolve(inside);
+        if (own) {
+            return p;
+        }
+        Path at = root;
+        for (Path part : inside.getParent() != null ? Paths.get("/").relativize(inside.getParent()) : Paths.get("")) {
+            at = at.resolve(part.toString());
+            if (Files.isSymbolicLink(at)) {
+                throw new IOException(inside.getParent() + " in the target's file system is a symbolic link (" + at
+                        + "); refusing to follow it from outside");
+            }
+        }
+        return p;
+    }
 }

@@ -171,7 +171,7 @@ public final class Extractors {
      */
     static void openFailed(Object owner, Object detail, int fd, int flags, Emitter out) {
         Object failure = detail != null ? detail : owner; // thrown, or returned by UnixException.translateToIOException
-        if (!out.fromAgent() && failure instanceof Throwable t && DescriptorExhaustion.means(t)) {
+        if (!out.fromAgent() && failure instanceof Throwable t && DescriptorExhaustion.meansOrHold(t)) {
             AutoReports.openFailed(t);
         }
     }

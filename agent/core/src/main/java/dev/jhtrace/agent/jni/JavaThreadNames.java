@@ -22,12 +22,14 @@ public final class JavaThreadNames {
         Map<Long, String> take();
     }
 
-    /** What one address was found to be: the kernel name it came with and the Java name it resolved to. */
+    /** What one address was found to be: the thread id and kernel name it came with, the Java name it resolved to. */
     private static final class Resolved {
+        final int tid;
         final String kernelName;
         final String javaName;
 
-        Resolved(String kernelName, String javaName) {
+        Resolved(int tid, String kernelName, String javaName) {
+            this.tid = tid;
             this.kernelName = kernelName;
             this.javaName = javaName;
         }
@@ -57,18 +59,32 @@ public final class JavaThreadNames {
      * @return the thread's Java name, or {@code kernelName} when it cannot be told
      */
     public String nameOf(long env, String kernelName) {
+        return nameOf(env, 0, kernelName);
+    }
+
+    /**
+     * @param env        the JNIEnv address the hook recorded, 0 for a thread not attached to the JVM
+     * @param tid        the kernel's thread id the hook recorded (0 when unknown): a thread that got the address of one
+     *                   that ended has another, even when their kernel names are the same 15 bytes
+     *                   ({@code pool-1-thread-1x})
+     * @param kernelName the kernel's name the hook recorded, or null
+     * @return the thread's Java name, or {@code kernelName} when it cannot be told
+     */
+    public String nameOf(long env, int tid, String kernelName) {
         if (env == 0 || unavailable) {
             return kernelName;
         }
         Resolved known = resolved.get(env);
-        if (known != null && Objects.equals(known.kernelName, kernelName)) {
+        if (known != null && known.tid == tid && Objects.equals(known.kernelName, kernelName)) {
             return known.javaName;
         }
         String name = live.get(env);
-        if (name == null || !begins(name, kernelName)) {
+        if (name == null || !begins(name, kernelName) || known != null && known.tid != tid) {
             if (!takeCensus()) {
-                // a name that disagrees with the kernel's, from an older census, may be another thread's: not used
-                return name != null && begins(name, kernelName) ? name : kernelName;
+                // a name from an older census that disagrees with the kernel's, or that another thread id had at this
+                // address, may be another thread's: not used
+                boolean otherThread = known != null && known.tid != tid;
+                return !otherThread && name != null && begins(name, kernelName) ? name : kernelName;
             }
             name = live.get(env);
         }
@@ -77,7 +93,7 @@ public final class JavaThreadNames {
         }
         // after a fresh census the address is a live thread's: a name that disagrees is main's ("java") or a thread
         // renamed by another thread, so the Java name is the one people know it by
-        resolved.put(env, new Resolved(kernelName, name));
+        resolved.put(env, new Resolved(tid, kernelName, name));
         return name;
     }
 
@@ -127,6 +143,8 @@ public final class JavaThreadNames {
             return names;
         } catch (LinkageError e) {
             return null; // an older module without the census: names stay the kernel's
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return null; // no room for the census now: the kernel's names, never an error in the drain
         }
     }
 }

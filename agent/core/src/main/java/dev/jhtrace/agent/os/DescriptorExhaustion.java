@@ -66,6 +66,9 @@ public final class DescriptorExhaustion {
         }
         if (!learned && t != null) {
             held.set(nextHeld.getAndIncrement() & (held.length() - 1), t);
+            if (learned && means(t)) {
+                return true; // the texts came while it was held: told now, by the hook, not lost
+            }
         }
         return false;
     }

@@ -37,9 +37,18 @@ public final class TestLeakChecks implements LeakChecks.Provider {
 
     @Override
     public Object[] leaksSince(long mark, String[] suppress, String title, String testClass) {
+        if (!tracer.capture().isEnabled()) {
+            // a verdict of nothing leaked would be a lie: nothing was traced
+            return new Object[] {-1, -1, "tracing is disabled in this JVM (jhtrace -disable, or disable at start)"};
+        }
+        Suppressions accepted;
         try {
-            Suppressions accepted = Suppressions.parse(
+            accepted = Suppressions.parse(
                     "the test's suppress patterns", suppress != null ? List.of(suppress) : List.of());
+        } catch (IllegalArgumentException e) {
+            return new Object[] {-2, -2, String.valueOf(e.getMessage())};
+        }
+        try {
             LeakReport r = tracer.report(ReportRequest.openedSince(mark), TIMEOUT_MILLIS);
             if (r == null) {
                 return new Object[] {-1, -1, "the agent's analyzer did not answer within " + TIMEOUT_MILLIS + " ms"};
@@ -73,8 +82,6 @@ public final class TestLeakChecks implements LeakChecks.Provider {
             String text = headline(open, reclaimed, title, testClass)
                     + withoutHeaderAndFooter(TextReportWriter.writeOpenedSince(leaks, title + " started"));
             return new Object[] {open.size(), reclaimed.size(), text};
-        } catch (IllegalArgumentException e) {
-            return new Object[] {-1, -1, e.getMessage()};
         } catch (RuntimeException e) {
             return new Object[] {-1, -1, "the agent could not tell: " + e};
         }

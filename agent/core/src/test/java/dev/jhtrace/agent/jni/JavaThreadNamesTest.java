@@ -75,6 +75,22 @@ class JavaThreadNamesTest {
     }
 
     @Test
+    void aNewThreadAtAReusedAddressWithTheSameFifteenBytesIsNotNamedAfterTheOldOne() throws InterruptedException {
+        FakeCensus census = new FakeCensus();
+        census.threads.put(0x6000L, "pool-1-thread-12");
+        JavaThreadNames names = new JavaThreadNames(census);
+        assertEquals("pool-1-thread-12", names.nameOf(0x6000L, 101, "pool-1-thread-1"));
+        census.threads.put(0x6000L, "pool-1-thread-13"); // 12 ended, 13 got its structure: the same kernel name
+        String name = null;
+        for (int i = 0; i < 200 && !"pool-1-thread-13".equals(name); i++) {
+            Thread.sleep(5);
+            name = names.nameOf(0x6000L, 102, "pool-1-thread-1");
+            assertTrue(!"pool-1-thread-12".equals(name), "never the ended thread's name");
+        }
+        assertEquals("pool-1-thread-13", name);
+    }
+
+    @Test
     void withoutACensusEveryNameIsTheKernels() {
         JavaThreadNames names = new JavaThreadNames(() -> null);
         assertEquals("java", names.nameOf(0x1000L, "java"));
