@@ -6,14 +6,11 @@ package dev.jhtrace.bootstrap;
  *
  * <p>Why here: the bootstrap class loader is the one every class loader of a test run can see, and this class uses
  * JDK types only, so the extension needs none of the agent's classes (nor its relocated dependencies) on the test
- * class path; it reaches this class by name ({@code Class.forName(NAME, true, null)}) once the agent is loaded,
+ * class path; it reaches this class by name ({@code Class.forName("dev.jhtrace.bootstrap.LeakChecks", true, null)}) once the agent is loaded,
  * so that it also works after the extension loaded the agent itself. The agent publishes its implementation
  * when tracing starts. This surface is a contract: methods are added, never changed.
  */
 public final class LeakChecks {
-    /** This class's name, for the extension's look-up by name. */
-    public static final String NAME = "dev.jhtrace.bootstrap.LeakChecks";
-
     /** The agent's implementation. */
     public interface Provider {
         /** @return a mark: the time on {@link System#nanoTime()}'s clock, the clock of the agent's events */

@@ -247,16 +247,11 @@ public final class JhtraceAgent {
                         "control-start", "jhtrace: the control channel did not start (" + e + "); tracing goes on");
                 return;
             }
-            boolean starter = Thread.currentThread().getName().equals("jhtrace-control-start");
-            if (starter) {
-                standAsideWhileLent(); // a report at the limit has the spare descriptors: the socket would take one
-            }
-            if (listen(server)) {
-                return; // listening, or failed for good (said on stderr)
-            }
-            if (starter) {
-                retry(server); // the starter thread may wait for descriptors
-            } else {
+            if (Thread.currentThread().getName().equals("jhtrace-control-start")) {
+                // the starter thread may wait: for a report at the limit to give the spare descriptors back, and for
+                // descriptors
+                retry(server);
+            } else if (!listen(server)) {
                 // called on the JVM's Attach Listener thread (a CLI attached): it must not wait, so a thread of ours
                 // does
                 try {
@@ -289,18 +284,6 @@ public final class JhtraceAgent {
                             + "); the CLI cannot reach this process, tracing goes on");
                 }
                 return true;
-            }
-        }
-
-        /** Waits while the spare descriptors are lent to a report written at the limit (see DescriptorReserve). */
-        private void standAsideWhileLent() {
-            while (DescriptorReserve.lent()) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
             }
         }
 

@@ -23,17 +23,7 @@ public final class JavaThreadNames {
     }
 
     /** What one address was found to be: the thread id and kernel name it came with, the Java name it resolved to. */
-    private static final class Resolved {
-        final int tid;
-        final String kernelName;
-        final String javaName;
-
-        Resolved(int tid, String kernelName, String javaName) {
-            this.tid = tid;
-            this.kernelName = kernelName;
-            this.javaName = javaName;
-        }
-    }
+    private record Resolved(int tid, String kernelName, String javaName) {}
 
     private static final int CENSUS_COST_FACTOR = 20;
 
@@ -55,15 +45,6 @@ public final class JavaThreadNames {
 
     /**
      * @param env        the JNIEnv address the hook recorded, 0 for a thread not attached to the JVM
-     * @param kernelName the kernel's name the hook recorded, or null
-     * @return the thread's Java name, or {@code kernelName} when it cannot be told
-     */
-    public String nameOf(long env, String kernelName) {
-        return nameOf(env, 0, kernelName);
-    }
-
-    /**
-     * @param env        the JNIEnv address the hook recorded, 0 for a thread not attached to the JVM
      * @param tid        the kernel's thread id the hook recorded (0 when unknown): a thread that got the address of one
      *                   that ended has another, even when their kernel names are the same 15 bytes
      *                   ({@code pool-1-thread-1x})
@@ -75,15 +56,15 @@ public final class JavaThreadNames {
             return kernelName;
         }
         Resolved known = resolved.get(env);
-        if (known != null && known.tid == tid && Objects.equals(known.kernelName, kernelName)) {
-            return known.javaName;
+        if (known != null && known.tid() == tid && Objects.equals(known.kernelName(), kernelName)) {
+            return known.javaName();
         }
         String name = live.get(env);
-        if (name == null || !begins(name, kernelName) || known != null && known.tid != tid) {
+        if (name == null || !begins(name, kernelName) || known != null && known.tid() != tid) {
             if (!takeCensus()) {
                 // a name from an older census that disagrees with the kernel's, or that another thread id had at this
                 // address, may be another thread's: not used
-                boolean otherThread = known != null && known.tid != tid;
+                boolean otherThread = known != null && known.tid() != tid;
                 return !otherThread && name != null && begins(name, kernelName) ? name : kernelName;
             }
             name = live.get(env);
@@ -111,7 +92,7 @@ public final class JavaThreadNames {
             return false;
         }
         live = taken;
-        resolved.entrySet().removeIf(e -> !e.getValue().javaName.equals(taken.get(e.getKey())));
+        resolved.entrySet().removeIf(e -> !e.getValue().javaName().equals(taken.get(e.getKey())));
         return true;
     }
 

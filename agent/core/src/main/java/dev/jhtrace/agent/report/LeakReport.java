@@ -89,7 +89,7 @@ public record LeakReport(
         List<String> w = new java.util.ArrayList<>(warnings.size() + 1);
         w.add(warning);
         w.addAll(warnings);
-        return with(openHandles, w, suppressed);
+        return with(openHandles, reclaimed, w, suppressed);
     }
 
     /**
@@ -102,11 +102,21 @@ public record LeakReport(
             return this;
         }
         List<HandleView> old = olderThan(openHandles, generatedAt, minAgeMillis);
-        return with(old, warnings, suppressed + openHandles.size() - old.size());
+        return with(old, reclaimed, warnings, suppressed + openHandles.size() - old.size());
     }
 
-    /** @return this report with other open handles, warnings and suppressed count: what the two above change */
-    private LeakReport with(List<HandleView> open, List<String> w, int suppressedCount) {
+    /**
+     * @param open          the open handles to keep (a subset of this report's, possibly with shorter stacks)
+     * @param reclaimedKept the reclaimed ones to keep
+     * @return this report with only those, the ones left out counted with the suppressed ones
+     */
+    public LeakReport withOnly(List<HandleView> open, List<HandleView> reclaimedKept) {
+        int left = openHandles.size() - open.size() + reclaimed.size() - reclaimedKept.size();
+        return with(open, reclaimedKept, warnings, suppressed + left);
+    }
+
+    /** @return this report with other leaks, warnings and suppressed count: what the three above change */
+    private LeakReport with(List<HandleView> open, List<HandleView> gone, List<String> w, int suppressedCount) {
         return new LeakReport(
                 pid,
                 command,
@@ -116,7 +126,7 @@ public record LeakReport(
                 dropped,
                 open,
                 traces,
-                reclaimed,
+                gone,
                 untraced,
                 w,
                 events,

@@ -58,27 +58,7 @@ public final class TestLeakChecks implements LeakChecks.Provider {
             if (open.isEmpty() && reclaimed.isEmpty()) {
                 return new Object[] {0, 0, ""};
             }
-            LeakReport leaks = new LeakReport(
-                    r.pid(),
-                    r.command(),
-                    r.startedAt(),
-                    r.generatedAt(),
-                    r.parsed(),
-                    r.dropped(),
-                    open,
-                    List.of(),
-                    reclaimed,
-                    List.of(),
-                    r.warnings(),
-                    r.events(),
-                    r.errors(),
-                    r.hidden(),
-                    r.evicted(),
-                    r.suppressed()
-                            + r.openHandles().size()
-                            - open.size()
-                            + r.reclaimed().size()
-                            - reclaimed.size());
+            LeakReport leaks = r.withOnly(open, reclaimed);
             String text = headline(open, reclaimed, title, testClass)
                     + withoutHeaderAndFooter(TextReportWriter.writeOpenedSince(leaks, title + " started"));
             return new Object[] {open.size(), reclaimed.size(), text};

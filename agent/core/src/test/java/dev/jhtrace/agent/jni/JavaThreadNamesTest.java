@@ -34,8 +34,8 @@ class JavaThreadNamesTest {
         FakeCensus census = new FakeCensus();
         census.threads.put(0x1000L, "main");
         JavaThreadNames names = new JavaThreadNames(census);
-        assertEquals("main", names.nameOf(0x1000L, "java"));
-        assertEquals("main", names.nameOf(0x1000L, "java"));
+        assertEquals("main", names.nameOf(0x1000L, 1, "java"));
+        assertEquals("main", names.nameOf(0x1000L, 1, "java"));
         assertEquals(1, census.taken, "a known thread is answered without a second census");
     }
 
@@ -46,17 +46,17 @@ class JavaThreadNamesTest {
         census.threads.put(0x3000L, "wörker-ünicode-thread");
         JavaThreadNames names = new JavaThreadNames(census);
         assertEquals("epollEventLoopG", kernelName("epollEventLoopGroup-3-1"));
-        assertEquals("epollEventLoopGroup-3-1", names.nameOf(0x2000L, "epollEventLoopG"));
-        assertEquals("wörker-ünicode-thread", names.nameOf(0x3000L, kernelName("wörker-ünicode-thread")));
+        assertEquals("epollEventLoopGroup-3-1", names.nameOf(0x2000L, 1, "epollEventLoopG"));
+        assertEquals("wörker-ünicode-thread", names.nameOf(0x3000L, 1, kernelName("wörker-ünicode-thread")));
     }
 
     @Test
     void aThreadOffTheJvmOrAnEndedOneKeepsTheKernelName() {
         FakeCensus census = new FakeCensus();
         JavaThreadNames names = new JavaThreadNames(census);
-        assertEquals("native-worker", names.nameOf(0, "native-worker"));
+        assertEquals("native-worker", names.nameOf(0, 1, "native-worker"));
         assertEquals(0, census.taken, "no census for a thread without a JNIEnv");
-        assertEquals("pool-1-thread-1", names.nameOf(0x4000L, "pool-1-thread-1"));
+        assertEquals("pool-1-thread-1", names.nameOf(0x4000L, 1, "pool-1-thread-1"));
     }
 
     @Test
@@ -64,12 +64,12 @@ class JavaThreadNamesTest {
         FakeCensus census = new FakeCensus();
         census.threads.put(0x5000L, "first-worker");
         JavaThreadNames names = new JavaThreadNames(census);
-        assertEquals("first-worker", names.nameOf(0x5000L, "first-worker"));
+        assertEquals("first-worker", names.nameOf(0x5000L, 1, "first-worker"));
         census.threads.put(0x5000L, "second-worker"); // the first ended, a new thread got its structure
         String name = null;
         for (int i = 0; i < 200 && !"second-worker".equals(name); i++) {
             Thread.sleep(5); // past the census's rate limit, however long the last one took on this machine
-            name = names.nameOf(0x5000L, "second-worker");
+            name = names.nameOf(0x5000L, 2, "second-worker");
         }
         assertEquals("second-worker", name);
     }
@@ -93,8 +93,8 @@ class JavaThreadNamesTest {
     @Test
     void withoutACensusEveryNameIsTheKernels() {
         JavaThreadNames names = new JavaThreadNames(() -> null);
-        assertEquals("java", names.nameOf(0x1000L, "java"));
-        assertEquals("java", names.nameOf(0x1000L, "java"));
+        assertEquals("java", names.nameOf(0x1000L, 1, "java"));
+        assertEquals("java", names.nameOf(0x1000L, 1, "java"));
     }
 
     @Test
