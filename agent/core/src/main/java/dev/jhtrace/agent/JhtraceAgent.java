@@ -11,6 +11,9 @@ import dev.jhtrace.agent.hook.HookPath;
 import dev.jhtrace.agent.hook.HookPoint;
 import dev.jhtrace.agent.hook.HookPoints;
 import dev.jhtrace.agent.hook.JdkAccess;
+import dev.jhtrace.agent.hook.JplisInstrumentation;
+import dev.jhtrace.agent.hook.JvmInstrumentation;
+import dev.jhtrace.agent.hook.JvmtiInstrumentation;
 import dev.jhtrace.agent.jni.NativeHooks;
 import dev.jhtrace.agent.jni.NativeStart;
 import dev.jhtrace.agent.os.DescriptorReserve;
@@ -21,7 +24,8 @@ import java.nio.file.Paths;
 import java.util.List;
 
 /**
- * The agent's entry points: {@code premain} for {@code -javaagent}, {@code agentmain} for dynamic attach.
+ * The agent's entry points: {@code premain} for {@code -javaagent}, {@code agentmain} for dynamic attach,
+ * {@code nativeStart} for {@code -agentpath:libjhtrace.so}.
  *
  * <p>Nothing here may harm the application: every failure ends in one line on stderr naming the reason,
  * with tracing off, and the application goes on. The agent never calls {@code System.exit} and never
@@ -32,7 +36,7 @@ public final class JhtraceAgent {
      * How long after {@code premain} the control channel opens, in ms ({@code -Djhtrace.control.delay=}, 200 by
      * default). Its classes and first Unix socket cost 30-50 ms of CPU, which a program's own start-up should not
      * share with it (a hello world took 10-25 ms longer on 2 cores); a CLI that attaches before then opens it at
-     * once (see {@link #startTracing(String, Instrumentation, boolean)}).
+     * once (see {@link #startTracing(String, JvmInstrumentation, boolean)}).
      */
     private static long controlDelayMillis() {
         try {
@@ -62,7 +66,7 @@ public final class JhtraceAgent {
      * @param inst the instrumentation
      */
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst, false);
+        start(args, new JplisInstrumentation(inst), false);
     }
 
     /**
@@ -72,10 +76,23 @@ public final class JhtraceAgent {
      * @param inst the instrumentation
      */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst, true);
+        start(args, new JplisInstrumentation(inst), true);
     }
 
-    private static synchronized void start(String args, Instrumentation inst, boolean attached) {
+    /**
+     * Called by the native module at VMInit when the JVM was started with {@code -agentpath:libjhtrace.so=options}
+     * ({@code native/src/native_start.c}), on the main thread before the application's main class loads.
+     *
+     * @param args    the options, less {@code jar=}
+     * @param library the native module's absolute path: the library already mapped, which the agent loads
+     *                rather than a copy from the jar
+     */
+    public static void nativeStart(String args, String library) {
+        dev.jhtrace.agent.jni.NativeHooks.startedFrom(library);
+        start(args, new JvmtiInstrumentation(), false);
+    }
+
+    private static synchronized void start(String args, JvmInstrumentation inst, boolean attached) {
         boolean wasAgent = AgentThreads.enterAgent();
         try {
             startTracing(args, inst, attached);
@@ -88,7 +105,7 @@ public final class JhtraceAgent {
         }
     }
 
-    private static void startTracing(String args, Instrumentation inst, boolean attached) throws Exception {
+    private static void startTracing(String args, JvmInstrumentation inst, boolean attached) throws Exception {
         AgentOptions options = AgentOptions.parse(args);
         if (tracer != null || BootstrapInjector.alreadyInjected()) {
             ControlStart pending = controlStart;
@@ -102,7 +119,7 @@ public final class JhtraceAgent {
             AgentLog.warn("jhtrace: this OS has no /proc/self/fd (jhtrace needs Linux); tracing is off");
             return;
         }
-        if (!inst.isRetransformClassesSupported()) {
+        if (!inst.canRetransform()) {
             AgentLog.warn("jhtrace: this JVM cannot retransform classes; tracing is off");
             return;
         }
@@ -111,7 +128,7 @@ public final class JhtraceAgent {
         }
     }
 
-    private static void startTracing(AgentOptions options, Instrumentation inst, boolean attached, AgentJar jar)
+    private static void startTracing(AgentOptions options, JvmInstrumentation inst, boolean attached, AgentJar jar)
             throws Exception {
         BootstrapInjector.inject(inst, jar);
         JdkAccess.open(inst);
@@ -172,12 +189,12 @@ public final class JhtraceAgent {
     /** Opens the control channel and prepares the MBean: what the debugger side talks to. */
     private static final class ControlStart implements Runnable {
         private final Tracer tracer;
-        private final Instrumentation inst;
+        private final JvmInstrumentation inst;
         private final long delayMillis;
         private CommandProcessor processor;
         private boolean opened;
 
-        ControlStart(Tracer tracer, Instrumentation inst, long delayMillis) {
+        ControlStart(Tracer tracer, JvmInstrumentation inst, long delayMillis) {
             this.tracer = tracer;
             this.inst = inst;
             this.delayMillis = delayMillis;
@@ -320,8 +337,7 @@ public final class JhtraceAgent {
 
         private void prepareMBean() {
             HtraceMBeanImpl mbean = new HtraceMBeanImpl(processor, tracer).registerWhenPlatformServerExists();
-            Class<?>[] loaded = inst.getAllLoadedClasses();
-            for (Class<?> c : loaded != null ? loaded : new Class<?>[0]) {
+            for (Class<?> c : inst.loadedClasses()) {
                 if (c.getName().equals("com.sun.jmx.mbeanserver.JmxMBeanServer")) {
                     // the platform server exists already (attached to a JVM running JMX, or created while this
                     // thread started): register now

@@ -4,10 +4,8 @@ import dev.jhtrace.agent.AgentJar;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 
@@ -47,15 +45,9 @@ public final class BootstrapInjector {
      * @param jar  the agent's jar, holding the bridge classes in a nested jar
      * @throws Exception if the nested jar is missing or the classes cannot be defined
      */
-    public static void inject(Instrumentation inst, AgentJar jar) throws Exception {
+    public static void inject(JvmInstrumentation inst, AgentJar jar) throws Exception {
         Module javaBase = Object.class.getModule();
-        inst.redefineModule(
-                javaBase,
-                Set.of(),
-                Map.of("jdk.internal.misc", Set.of(BootstrapInjector.class.getModule())),
-                Map.of(),
-                Set.of(),
-                Map.of());
+        inst.addExports(javaBase, "jdk.internal.misc", BootstrapInjector.class.getModule());
         Map<String, byte[]> classes = readNestedJar(jar);
         // a direct call, not reflection: the first reflective call spins method-handle classes (16 ms on JDK 25)
         jdk.internal.misc.Unsafe unsafe = jdk.internal.misc.Unsafe.getUnsafe();
@@ -67,7 +59,7 @@ public final class BootstrapInjector {
             unsafe.defineClass(name, bytes, 0, bytes.length, null, null);
         }
         Module bridge = Class.forName(BRIDGE_CLASSES[1], false, null).getModule();
-        inst.redefineModule(javaBase, Set.of(bridge), Map.of(), Map.of(), Set.of(), Map.of());
+        inst.addReads(javaBase, bridge);
     }
 
     private static Map<String, byte[]> readNestedJar(AgentJar jar) throws IOException {

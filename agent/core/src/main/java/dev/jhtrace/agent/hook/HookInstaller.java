@@ -1,7 +1,6 @@
 package dev.jhtrace.agent.hook;
 
 import dev.jhtrace.agent.AgentLog;
-import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,22 +21,22 @@ public final class HookInstaller {
      * @param points what to hook
      * @return the transformer, to ask later which hooks matched
      */
-    public static HookTransformer install(Instrumentation inst, List<HookPoint> points) {
+    public static HookTransformer install(JvmInstrumentation inst, List<HookPoint> points) {
         HookTransformer transformer = new HookTransformer(points);
-        inst.addTransformer(transformer, true);
+        inst.watch(transformer);
         List<Class<?>> loaded = new ArrayList<>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
+        for (Class<?> c : inst.loadedClasses()) {
             if (c.getClassLoader() == null && transformer.hooks(c.getName().replace('.', '/'))) {
                 loaded.add(c);
             }
         }
         try {
-            inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+            inst.retransform(loaded.toArray(new Class<?>[0]));
         } catch (Exception | LinkageError batch) {
             // one bad class fails the whole batch: retry one by one so that only that one stays unhooked
             for (Class<?> c : loaded) {
                 try {
-                    inst.retransformClasses(c);
+                    inst.retransform(c);
                 } catch (Exception | LinkageError e) {
                     AgentLog.warn("jhtrace: " + c.getName() + " could not be instrumented (" + e
                             + "); its handles are untraced");

@@ -3,8 +3,6 @@ package dev.jhtrace.agent.hook;
 import dev.jhtrace.agent.AgentLog;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.instrument.ClassFileTransformer;
-import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +21,7 @@ import net.bytebuddy.jar.asm.ClassWriter;
  * {@code java.management}, and an application class of the same name is not the JDK's. A class that cannot be
  * instrumented is left as it is and named once in the warnings; its handles then show up as untraced.
  */
-final class HookTransformer implements ClassFileTransformer {
+final class HookTransformer {
     private final List<HookPoint> table;
     private final Map<String, int[]> sitesByClass = new HashMap<>();
     private final AtomicIntegerArray matched;
@@ -61,15 +59,19 @@ final class HookTransformer implements ClassFileTransformer {
         return sitesByClass.containsKey(internalName);
     }
 
-    @Override
-    public byte[] transform(
-            Module module,
-            ClassLoader loader,
-            String className,
-            Class<?> redefined,
-            ProtectionDomain domain,
-            byte[] bytes) {
-        int[] sites = loader == null && className != null ? sitesByClass.get(className) : null;
+    /** @return the internal names of the classes that hold hook points */
+    String[] hookedClasses() {
+        return sitesByClass.keySet().toArray(new String[0]);
+    }
+
+    /**
+     * @param className a bootstrap loader's class's internal name (the start's instrumentation passes over the
+     *     other loaders' classes)
+     * @param bytes     its class file
+     * @return the class file with its hooks, or null to leave the class as it is
+     */
+    byte[] transform(String className, byte[] bytes) {
+        int[] sites = className != null ? sitesByClass.get(className) : null;
         if (sites == null) {
             return null;
         }

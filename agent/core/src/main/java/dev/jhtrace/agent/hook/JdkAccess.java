@@ -1,19 +1,17 @@
 package dev.jhtrace.agent.hook;
 
 import java.io.FileDescriptor;
-import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads private fields of JDK classes (descriptor numbers, owned channels) for the capture code.
  *
  * <p>The JDK packages that hold handle state are opened to the agent's module once with
- * {@link Instrumentation#redefineModule}; afterwards every field read is a cached {@link VarHandle}, which is
+ * {@link JvmInstrumentation#addOpens}; afterwards every field read is a cached {@link VarHandle}, which is
  * as cheap as a plain field access once compiled.
  */
 public final class JdkAccess {
@@ -54,14 +52,13 @@ public final class JdkAccess {
      *
      * @param inst the instrumentation given to the agent
      */
-    public static void open(Instrumentation inst) {
+    public static void open(JvmInstrumentation inst) {
         Module javaBase = Object.class.getModule();
         Module agent = JdkAccess.class.getModule();
-        Map<String, Set<Module>> opens = new HashMap<>();
+        inst.addExports(javaBase, "jdk.internal.misc", agent);
         for (String pkg : OPENED_PACKAGES) {
-            opens.put(pkg, Set.of(agent));
+            inst.addOpens(javaBase, pkg, agent);
         }
-        inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)), opens, Set.of(), Map.of());
         // jdk.internal.misc.Unsafe, not sun.misc.Unsafe: JDK 24+ warns on stderr about the latter's memory access;
         // called directly (exported to this module just above), not through a method handle spun in premain
         unsafe = jdk.internal.misc.Unsafe.getUnsafe();

@@ -72,6 +72,9 @@ public final class NativeHooks {
         if (libraryLoaded) {
             return null;
         }
+        if (agentLibrary != null) {
+            return loadAgentLibrary();
+        }
         String arch = System.getProperty("os.arch");
         String resource = "dev/jhtrace/native/linux-" + arch + "/libjhtrace.so";
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
@@ -107,6 +110,31 @@ public final class NativeHooks {
         }
         libraryLoaded = true;
         // strerror's texts in this process's locale, for the report at the first "Too many open files"
+        dev.jhtrace.agent.os.DescriptorExhaustion.learn(descriptorErrorTexts0());
+        return null;
+    }
+
+    /** The native start's library (mapped by the JVM from {@code -agentpath}), or null for {@code -javaagent}. */
+    private static volatile String agentLibrary;
+
+    /**
+     * Makes the agent use the library the JVM started it from rather than a copy out of the jar: one library, one
+     * set of hooks, and nothing to copy at start-up.
+     *
+     * @param library the library's absolute path
+     */
+    public static void startedFrom(String library) {
+        agentLibrary = library;
+    }
+
+    private static String loadAgentLibrary() {
+        try {
+            // the JVM mapped it already: this binds its JNI methods to this class loader (JNI_OnLoad)
+            JdkAccess.loadLibrary(NativeHooks.class, agentLibrary);
+        } catch (Exception | LinkageError e) {
+            return "the native module did not load: " + e;
+        }
+        libraryLoaded = true;
         dev.jhtrace.agent.os.DescriptorExhaustion.learn(descriptorErrorTexts0());
         return null;
     }

@@ -1,0 +1,221 @@
+#define _GNU_SOURCE
+#include "native_start.h"
+
+#include <dlfcn.h>
+#include <jni.h>
+#include <jvmti.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "class_hooks.h"
+
+#define PATH_SIZE 4096
+#define OPTIONS_SIZE 8192
+
+static char g_library[PATH_SIZE];
+static char g_jar[PATH_SIZE];
+static char g_options[OPTIONS_SIZE];
+
+int jh_split_start_options(const char *options, char *jar, size_t jar_size, char *rest, size_t rest_size) {
+    jar[0] = '\0';
+    rest[0] = '\0';
+    size_t used = 0;
+    const char *p = options != NULL ? options : "";
+    while (*p != '\0') {
+        const char *end = strchr(p, ',');
+        size_t len = end != NULL ? (size_t) (end - p) : strlen(p);
+        if (len >= 4 && strncmp(p, "jar=", 4) == 0) {
+            if (len - 4 >= jar_size) {
+                return -1;
+            }
+            memcpy(jar, p + 4, len - 4);
+            jar[len - 4] = '\0';
+        } else if (len > 0) {
+            size_t comma = used > 0 ? 1 : 0;
+            if (used + comma + len >= rest_size) {
+                return -1;
+            }
+            if (comma) {
+                rest[used++] = ',';
+            }
+            memcpy(rest + used, p, len);
+            used += len;
+            rest[used] = '\0';
+        }
+        p = end != NULL ? end + 1 : p + len;
+    }
+    return 0;
+}
+
+int jh_jar_beside(const char *library_path, char *jar, size_t size) {
+    const char *slash = strrchr(library_path, '/');
+    size_t dir = slash != NULL ? (size_t) (slash - library_path) + 1 : 0;
+    static const char NAME[] = "jhtrace.jar";
+    if (dir + sizeof(NAME) > size) {
+        return -1;
+    }
+    memcpy(jar, library_path, dir);
+    memcpy(jar + dir, NAME, sizeof(NAME));
+    return 0;
+}
+
+/* path into buf with control bytes and backslashes as \xNN: a hostile path must not forge lines on stderr */
+static const char *printable(const char *path, char *buf, size_t size) {
+    size_t used = 0;
+    for (const unsigned char *p = (const unsigned char *) path; *p != '\0' && used + 5 < size; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '\\') {
+            used += (size_t) snprintf(buf + used, size - used, "\\x%02x", *p);
+        } else {
+            buf[used++] = (char) *p;
+        }
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
+static void warn(const char *what, const char *detail) {
+    /* stderr only, one line: the application's stdout is its own */
+    fprintf(stderr, "jhtrace: %s%s%s; tracing is off\n", what, detail != NULL ? ": " : "", detail != NULL ? detail : "");
+    fflush(stderr);
+}
+
+/* The pending exception's toString, into buf (then cleared). */
+static const char *exception_text(JNIEnv *env, char *buf, size_t size) {
+    jthrowable t = (*env)->ExceptionOccurred(env);
+    (*env)->ExceptionClear(env);
+    snprintf(buf, size, "%s", "an exception");
+    if (t == NULL) {
+        return buf;
+    }
+    jclass object = (*env)->FindClass(env, "java/lang/Object");
+    jmethodID to_string = object != NULL ? (*env)->GetMethodID(env, object, "toString", "()Ljava/lang/String;") : NULL;
+    jstring s = to_string != NULL ? (jstring) (*env)->CallObjectMethod(env, t, to_string) : NULL;
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+        return buf;
+    }
+    const char *utf = s != NULL ? (*env)->GetStringUTFChars(env, s, NULL) : NULL;
+    if (utf != NULL) {
+        snprintf(buf, size, "%s", utf);
+        (*env)->ReleaseStringUTFChars(env, s, utf);
+    }
+    return buf;
+}
+
+/* new URLClassLoader("jhtrace", new URL[] { new File(jar).toURI().toURL() }, ClassLoader.getPlatformClassLoader()) */
+static jobject agent_loader(JNIEnv *env, const char *jar) {
+    jclass file_c = (*env)->FindClass(env, "java/io/File");
+    if (file_c == NULL) return NULL;
+    jmethodID file_new = (*env)->GetMethodID(env, file_c, "<init>", "(Ljava/lang/String;)V");
+    jmethodID to_uri = (*env)->GetMethodID(env, file_c, "toURI", "()Ljava/net/URI;");
+    jclass uri_c = (*env)->FindClass(env, "java/net/URI");
+    if (file_new == NULL || to_uri == NULL || uri_c == NULL) return NULL;
+    jmethodID to_url = (*env)->GetMethodID(env, uri_c, "toURL", "()Ljava/net/URL;");
+    jclass url_c = (*env)->FindClass(env, "java/net/URL");
+    jclass loader_c = (*env)->FindClass(env, "java/lang/ClassLoader");
+    jclass url_loader_c = (*env)->FindClass(env, "java/net/URLClassLoader");
+    if (to_url == NULL || url_c == NULL || loader_c == NULL || url_loader_c == NULL) return NULL;
+    jmethodID platform = (*env)->GetStaticMethodID(env, loader_c, "getPlatformClassLoader", "()Ljava/lang/ClassLoader;");
+    jmethodID loader_new = (*env)->GetMethodID(env, url_loader_c, "<init>",
+                                               "(Ljava/lang/String;[Ljava/net/URL;Ljava/lang/ClassLoader;)V");
+    if (platform == NULL || loader_new == NULL) return NULL;
+    jstring path = (*env)->NewStringUTF(env, jar);
+    jobject file = path != NULL ? (*env)->NewObject(env, file_c, file_new, path) : NULL;
+    jobject uri = file != NULL ? (*env)->CallObjectMethod(env, file, to_uri) : NULL;
+    jobject url = uri != NULL ? (*env)->CallObjectMethod(env, uri, to_url) : NULL;
+    jobjectArray urls = url != NULL ? (*env)->NewObjectArray(env, 1, url_c, url) : NULL;
+    jobject parent = urls != NULL ? (*env)->CallStaticObjectMethod(env, loader_c, platform) : NULL;
+    jstring name = parent != NULL ? (*env)->NewStringUTF(env, "jhtrace") : NULL;
+    return name != NULL ? (*env)->NewObject(env, url_loader_c, loader_new, name, urls, parent) : NULL;
+}
+
+static jclass load_class(JNIEnv *env, jobject loader, const char *name) {
+    jclass loader_c = (*env)->FindClass(env, "java/lang/ClassLoader");
+    jmethodID load = loader_c != NULL
+            ? (*env)->GetMethodID(env, loader_c, "loadClass", "(Ljava/lang/String;)Ljava/lang/Class;")
+            : NULL;
+    jstring jname = load != NULL ? (*env)->NewStringUTF(env, name) : NULL;
+    return jname != NULL ? (jclass) (*env)->CallObjectMethod(env, loader, load, jname) : NULL;
+}
+
+static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
+    (void) thread;
+    (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_DISABLE, JVMTI_EVENT_VM_INIT, NULL);
+    char why[1024];
+    if (access(g_jar, R_OK) != 0) {
+        char shown[4 * PATH_SIZE + 1];
+        fprintf(stderr, "jhtrace: the native start found no readable agent jar at %s (it looks beside libjhtrace.so; jar=PATH names another); tracing is off\n",
+                printable(g_jar, shown, sizeof(shown)));
+        fflush(stderr);
+        return;
+    }
+    if ((*env)->PushLocalFrame(env, 32) != 0) {
+        warn("the native start could not begin", exception_text(env, why, sizeof(why)));
+        return;
+    }
+    jobject loader = agent_loader(env, g_jar);
+    jclass instrumentation = loader != NULL ? load_class(env, loader, "dev.jhtrace.agent.hook.JvmtiInstrumentation") : NULL;
+    if (instrumentation == NULL || jh_class_hooks_register(env, instrumentation) != 0) {
+        warn("the native start could not load the agent's classes", exception_text(env, why, sizeof(why)));
+        (*env)->PopLocalFrame(env, NULL);
+        return;
+    }
+    /* the loader stays reachable from its classes, which the JVM keeps while the class hook holds one */
+    jclass agent = load_class(env, loader, "dev.jhtrace.agent.JhtraceAgent");
+    jmethodID start = agent != NULL
+            ? (*env)->GetStaticMethodID(env, agent, "nativeStart", "(Ljava/lang/String;Ljava/lang/String;)V")
+            : NULL;
+    jstring options = start != NULL ? (*env)->NewStringUTF(env, g_options) : NULL;
+    jstring library = options != NULL ? (*env)->NewStringUTF(env, g_library) : NULL;
+    if (library == NULL) {
+        warn("the native start could not load the agent's classes", exception_text(env, why, sizeof(why)));
+    } else {
+        (*env)->CallStaticVoidMethod(env, agent, start, options, library);
+        if ((*env)->ExceptionCheck(env)) {
+            /* nativeStart catches everything; only an error thrown while it reports one gets here */
+            warn("the native start failed", exception_text(env, why, sizeof(why)));
+        }
+    }
+    (*env)->PopLocalFrame(env, NULL);
+}
+
+JNIEXPORT jint JNICALL Agent_OnLoad(JavaVM *vm, char *options, void *reserved) {
+    (void) reserved;
+    /* every failure returns 0: a JVM whose agent fails to load does not start, and the application comes first */
+    Dl_info self;
+    if (dladdr((void *) Agent_OnLoad, &self) == 0 || self.dli_fname == NULL || realpath(self.dli_fname, g_library) == NULL) {
+        warn("the native start cannot tell where libjhtrace.so is", NULL);
+        return 0;
+    }
+    if (jh_split_start_options(options, g_jar, sizeof(g_jar), g_options, sizeof(g_options)) != 0) {
+        warn("the -agentpath options are too long", NULL);
+        return 0;
+    }
+    if (g_jar[0] == '\0' && jh_jar_beside(g_library, g_jar, sizeof(g_jar)) != 0) {
+        warn("the path of libjhtrace.so is too long", NULL);
+        return 0;
+    }
+    jvmtiEnv *jvmti;
+    if ((*vm)->GetEnv(vm, (void **) &jvmti, JVMTI_VERSION_9) != JNI_OK) {
+        warn("the native start needs JVMTI 9 or later", NULL);
+        return 0;
+    }
+    jvmtiCapabilities caps;
+    memset(&caps, 0, sizeof(caps));
+    caps.can_retransform_classes = 1;
+    if ((*jvmti)->AddCapabilities(jvmti, &caps) != JVMTI_ERROR_NONE) {
+        /* the Java side says it: "this JVM cannot retransform classes" */
+    }
+    jvmtiEventCallbacks callbacks;
+    memset(&callbacks, 0, sizeof(callbacks));
+    callbacks.VMInit = on_vm_init;
+    callbacks.ClassFileLoadHook = jh_class_file_load;
+    jh_class_hooks_init(jvmti);
+    if ((*jvmti)->SetEventCallbacks(jvmti, &callbacks, sizeof(callbacks)) != JVMTI_ERROR_NONE
+            || (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_VM_INIT, NULL) != JVMTI_ERROR_NONE) {
+        warn("the native start could not ask for VMInit", NULL);
+    }
+    return 0;
+}
