@@ -112,6 +112,9 @@ public final class JhtraceAgent {
             if (attached && pending != null && pending.openNow()) {
                 return; // the CLI attached before the channel opened (see controlDelayMillis): it is open now
             }
+            if (attached && dev.jhtrace.bootstrap.AgentPresence.openControlNow()) {
+                return; // the same, for an agent of the native start (its classes are in a class loader of their own)
+            }
             AgentLog.warn("jhtrace: the agent is already loaded in this JVM; not loading it again");
             return;
         }
@@ -175,6 +178,7 @@ public final class JhtraceAgent {
         if (options.control()) {
             ControlStart control = new ControlStart(t, inst, attached ? 0 : controlDelayMillis());
             controlStart = control;
+            PresenceLink.publish(control);
             if (attached) {
                 control.openNow(); // the CLI that attached connects as soon as agentmain returns
             } else {
@@ -187,6 +191,28 @@ public final class JhtraceAgent {
     }
 
     /** Opens the control channel and prepares the MBean: what the debugger side talks to. */
+    /**
+     * Publishes a control start to {@link dev.jhtrace.bootstrap.AgentPresence} for a second copy of the agent's
+     * classes. A class of its own: a method that hands an object to the bridge's interface type cannot be verified
+     * before the bridge exists, so none of {@link JhtraceAgent}'s may (agentmain is verified before it injects it).
+     */
+    private static final class PresenceLink implements dev.jhtrace.bootstrap.AgentPresence.ControlOpener {
+        private final ControlStart start;
+
+        private PresenceLink(ControlStart start) {
+            this.start = start;
+        }
+
+        static void publish(ControlStart start) {
+            dev.jhtrace.bootstrap.AgentPresence.publish(new PresenceLink(start));
+        }
+
+        @Override
+        public boolean openNow() {
+            return start.openNow();
+        }
+    }
+
     private static final class ControlStart implements Runnable {
         private final Tracer tracer;
         private final JvmInstrumentation inst;

@@ -154,7 +154,7 @@ class AutoReportsIT {
         Path err = dir.resolve("err");
         String java = jdk.java() + " -Djava.io.tmpdir=" + dir
                 + (emfileText != null ? " '-Djhtrace.test.emfileText=" + emfileText + "'" : "")
-                + " -javaagent:" + TargetJvm.agentJar() + agentOptions
+                + " " + TargetJvm.agentFlag() + agentOptions
                 + " -cp " + System.getProperty("jhtrace.targets.classpath", "target/test-classes") + " "
                 + EmfileTarget.class.getName() + " " + mode;
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", "ulimit -n 256 && exec " + java);

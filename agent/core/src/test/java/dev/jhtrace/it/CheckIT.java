@@ -29,7 +29,7 @@ class CheckIT {
     @MethodSource("dev.jhtrace.it.Jdk#ends")
     void mergesPerProcessReportsBySiteAndGates(Jdk jdk) throws Exception {
         Path reports = scratch.resolve("target/jhtrace"); // created by the agent, owner-only
-        String agent = "-javaagent:" + TargetJvm.agentJar() + "=report=" + reports + "/leaks-%p.json";
+        String agent = TargetJvm.agentFlag() + "=report=" + reports + "/leaks-%p.json";
         int line = 0;
         int other = 0;
         for (int i = 0; i < 2; i++) {
@@ -116,9 +116,7 @@ class CheckIT {
         assertEquals(1, report.path("sites").size(), report.path("sites").toString());
 
         TargetJvm.Result bad = TargetJvm.run(
-                jdk,
-                List.of("-javaagent:" + TargetJvm.agentJar() + "=suppress=" + scratch.resolve("missing.txt")),
-                HelloTarget.class);
+                jdk, List.of(TargetJvm.agentFlag() + "=suppress=" + scratch.resolve("missing.txt")), HelloTarget.class);
         assertEquals(0, bad.exitCode(), bad.stderr());
         assertTrue(
                 bad.stderr()
@@ -126,8 +124,8 @@ class CheckIT {
                                 + " (no such file); tracing is off"),
                 bad.stderr());
         Files.writeString(suppress, "frame:*\n");
-        TargetJvm.Result all = TargetJvm.run(
-                jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=suppress=" + suppress), HelloTarget.class);
+        TargetJvm.Result all =
+                TargetJvm.run(jdk, List.of(TargetJvm.agentFlag() + "=suppress=" + suppress), HelloTarget.class);
         assertTrue(all.stderr().contains("would match every handle"), all.stderr());
     }
 

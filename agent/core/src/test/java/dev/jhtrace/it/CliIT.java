@@ -27,7 +27,7 @@ class CliIT {
     static List<String> command(Jdk jdk, boolean agentAtStart) {
         List<String> cmd = new ArrayList<>(List.of(jdk.java().toString()));
         if (agentAtStart) {
-            cmd.add("-javaagent:" + TargetJvm.agentJar());
+            cmd.add(TargetJvm.agentFlag());
         }
         cmd.addAll(List.of("-cp", System.getProperty("jhtrace.targets.classpath", "target/test-classes"), TARGET));
         return cmd;
@@ -39,7 +39,10 @@ class CliIT {
         try (RunningTarget t = new RunningTarget(command(jdk, agentAtStart))) {
             Cli.Run enable = Cli.run(jdk, t.pid, "-enable", "5000");
             assertEquals(0, enable.exit(), enable.err());
-            assertEquals(!agentAtStart, enable.out().startsWith("Agent loaded into process " + t.pid), enable.out());
+            assertEquals(
+                    !agentAtStart,
+                    enable.out().startsWith("Agent loaded into process " + t.pid),
+                    enable.out() + t.stderrText());
             assertTrue(enable.out().contains("handle tracing enabled, Max_Traces 0x1388"), enable.out());
 
             Cli.Run list = Cli.run(jdk, "list");
@@ -163,7 +166,7 @@ class CliIT {
         List<String> cmd = new ArrayList<>(List.of(
                 jdk.java().toString(),
                 "-Djhtrace.control.delay=1500",
-                "-javaagent:" + TargetJvm.agentJar(),
+                TargetJvm.agentFlag(),
                 "-cp",
                 System.getProperty("jhtrace.targets.classpath", "target/test-classes"),
                 TARGET));
@@ -182,7 +185,7 @@ class CliIT {
         List<String> cmd = new ArrayList<>(List.of(
                 jdk.java().toString(),
                 "-Djhtrace.control.delay=600000",
-                "-javaagent:" + TargetJvm.agentJar(),
+                TargetJvm.agentFlag(),
                 "-cp",
                 System.getProperty("jhtrace.targets.classpath", "target/test-classes"),
                 TARGET));
@@ -203,6 +206,8 @@ class CliIT {
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void aStoppedTargetDoesNotHangTheCli(Jdk jdk) throws Exception {
         try (RunningTarget t = new RunningTarget(command(jdk, true))) {
+            // the channel opens a moment after start-up: stopped before that, the target would have none to answer on
+            assertEquals(0, Cli.run(jdk, t.pid, "-snapshot").exit());
             assertEquals(
                     0,
                     new ProcessBuilder("kill", "-STOP", Long.toString(t.pid))

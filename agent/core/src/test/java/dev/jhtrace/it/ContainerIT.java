@@ -78,8 +78,11 @@ class ContainerIT {
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx")); // past the umask
         try (GenericContainer<?> c = container(jdk)
                 .withFileSystemBind(TargetJvm.agentJar().toString(), "/jhtrace/jhtrace.jar", BindMode.READ_ONLY)
+                .withFileSystemBind(TargetJvm.agentLibrary().toString(), "/jhtrace/libjhtrace.so", BindMode.READ_ONLY)
                 .withFileSystemBind(out.toString(), "/out", BindMode.READ_WRITE)
-                .withEnv("JAVA_TOOL_OPTIONS", "-javaagent:/jhtrace/jhtrace.jar=report=/out/leaks-%p.json")) {
+                .withEnv(
+                        "JAVA_TOOL_OPTIONS",
+                        TargetJvm.agentFlag(Paths.get("/jhtrace/jhtrace.jar")) + "=report=/out/leaks-%p.json")) {
             c.start();
             int line = line(c.getLogs(), "LEAKED ");
             // SIGTERM, as docker stop and Kubernetes send it: the JVM's shutdown hooks run, the report is written

@@ -47,7 +47,7 @@ class EmfileIT {
         Path dir = Files.createTempDirectory("jhtrace-emfile");
         try {
             Path report = dir.resolve("leaks." + format);
-            String agent = "-javaagent:" + TargetJvm.agentJar() + (format.equals("none") ? "" : "=report=" + report);
+            String agent = TargetJvm.agentFlag() + (format.equals("none") ? "" : "=report=" + report);
             String java = jdk.java() + " " + agent + " -cp "
                     + System.getProperty("jhtrace.targets.classpath", "target/test-classes") + " "
                     + EmfileTarget.class.getName() + " " + mode;

@@ -25,7 +25,7 @@ class FaultsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String agent(String options) {
-        return "-javaagent:" + TargetJvm.agentJar() + "=" + options;
+        return TargetJvm.agentFlag() + "=" + options;
     }
 
     private static boolean root() {

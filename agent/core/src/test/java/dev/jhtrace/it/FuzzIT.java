@@ -55,8 +55,7 @@ class FuzzIT {
             String options = randomText(rnd, OPTION_WORDS, 1 + rnd.nextInt(8))
                     .replace("\0", "")
                     .replace("/tmp/", "/nonexistent/");
-            TargetJvm.Result r = TargetJvm.run(
-                    jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=" + options), HelloTarget.class);
+            TargetJvm.Result r = TargetJvm.run(jdk, List.of(TargetJvm.agentFlag() + "=" + options), HelloTarget.class);
             String where = "options "
                     + options.chars().mapToObj(c -> String.format("%02x", c)).toList() + " (seed " + SEED + ")";
             assertEquals(0, r.exitCode(), where + ": " + r.stderr());

@@ -40,8 +40,8 @@ class HostilePathsIT {
         Path dir = Files.createTempDirectory("jhtrace-hostile-txt");
         try {
             Path txt = dir.resolve("leaks.txt");
-            TargetJvm.Result t = TargetJvm.run(
-                    jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=report=" + txt), HostilePathsTarget.class);
+            TargetJvm.Result t =
+                    TargetJvm.run(jdk, List.of(TargetJvm.agentFlag() + "=report=" + txt), HostilePathsTarget.class);
             assertEquals(0, t.exitCode(), t.stderr());
             String text = Files.readString(txt);
             assertFalse(
@@ -52,8 +52,7 @@ class HostilePathsIT {
                     text.lines().anyMatch(l -> l.equals("line") || l.startsWith("line ")),
                     "a path split an entry: " + text);
 
-            TargetJvm.Result s =
-                    TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar()), HostilePathsTarget.class);
+            TargetJvm.Result s = TargetJvm.run(jdk, List.of(TargetJvm.agentFlag()), HostilePathsTarget.class);
             assertTrue(s.stderr().contains("15 handle(s) still open at exit"), s.stderr());
             assertFalse(
                     s.stderr().chars().anyMatch(c -> c == 0x1b || c == 0x07),

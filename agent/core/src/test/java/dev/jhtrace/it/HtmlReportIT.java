@@ -31,8 +31,7 @@ class HtmlReportIT {
                 Files.isExecutable(Chromium.BINARY),
                 "no Chromium at " + Chromium.BINARY + " (Debian: apt-get install chromium; .ci/run installs it)");
         Path page = scratch.resolve("leaks.html");
-        TargetJvm.Result r = TargetJvm.run(
-                jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=report=" + page), SitesTarget.class);
+        TargetJvm.Result r = TargetJvm.run(jdk, List.of(TargetJvm.agentFlag() + "=report=" + page), SitesTarget.class);
         assertEquals(0, r.exitCode(), r.stderr());
         int line = Integer.parseInt(r.lines("LEAKLINE ").get(0).trim());
         String site = SitesTarget.class.getName() + ".open(SitesTarget.java:" + line + ")";

@@ -26,7 +26,7 @@ class JfrIT {
         Path jfr = scratch.resolve("rec.jfr");
         TargetJvm.Result r = TargetJvm.run(
                 jdk,
-                List.of("-XX:StartFlightRecording=filename=" + jfr, "-javaagent:" + TargetJvm.agentJar() + "=jfr=true"),
+                List.of("-XX:StartFlightRecording=filename=" + jfr, TargetJvm.agentFlag() + "=jfr=true"),
                 JfrTarget.class);
         assertEquals(0, r.exitCode(), r.stderr());
         int line = Integer.parseInt(r.lines("LEAKLINE ").get(0).trim());
@@ -64,9 +64,7 @@ class JfrIT {
 
         Path off = scratch.resolve("off.jfr");
         TargetJvm.Result without = TargetJvm.run(
-                jdk,
-                List.of("-XX:StartFlightRecording=filename=" + off, "-javaagent:" + TargetJvm.agentJar()),
-                JfrTarget.class);
+                jdk, List.of("-XX:StartFlightRecording=filename=" + off, TargetJvm.agentFlag()), JfrTarget.class);
         assertEquals(0, without.exitCode(), without.stderr());
         assertEquals(
                 List.of(),

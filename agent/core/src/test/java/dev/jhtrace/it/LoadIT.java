@@ -53,7 +53,7 @@ class LoadIT {
             Path report = dir.resolve("report.json");
             List<String> cmd = List.of(
                     jdk.java().toString(),
-                    "-javaagent:" + TargetJvm.agentJar() + "=report=" + report,
+                    TargetJvm.agentFlag() + "=report=" + report,
                     "-Djava.io.tmpdir=" + dir,
                     "-Djhtrace.ring=" + (ring > 0 ? ring : 1 << 15),
                     "-cp",

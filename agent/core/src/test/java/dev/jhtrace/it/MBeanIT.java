@@ -16,7 +16,7 @@ class MBeanIT {
     @ParameterizedTest
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void mbeanAnswersTheHtraceCommands(Jdk jdk) throws Exception {
-        TargetJvm.Result r = TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar()), MBeanTarget.class);
+        TargetJvm.Result r = TargetJvm.run(jdk, List.of(TargetJvm.agentFlag()), MBeanTarget.class);
         assertEquals(0, r.exitCode(), r.stderr());
         assertEquals("true", r.lines("REGISTERED ").get(0));
         assertTrue(r.lines("SNAPSHOT ").get(0).contains("snapshot taken"), r.stdout());

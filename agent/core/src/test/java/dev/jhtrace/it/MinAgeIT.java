@@ -36,7 +36,7 @@ class MinAgeIT {
                 "without minage=");
 
         TargetJvm.Result summary =
-                TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=minage=1s"), MinAgeTarget.class);
+                TargetJvm.run(jdk, List.of(TargetJvm.agentFlag() + "=minage=1s"), MinAgeTarget.class);
         int oldS = Integer.parseInt(summary.lines("OLDLINE ").get(0).trim());
         int youngS = Integer.parseInt(summary.lines("NEWLINE ").get(0).trim());
         assertTrue(summary.stderr().contains("MinAgeTarget.java:" + oldS + ")"), summary.stderr());

@@ -72,7 +72,7 @@ class NativeIT {
                     jdk,
                     List.of(
                             "-Djhtrace.test.jni=" + built.resolveSibling(library),
-                            "-javaagent:" + TargetJvm.agentJar() + "=report=" + report),
+                            TargetJvm.agentFlag() + "=report=" + report),
                     classpath(),
                     NativeTarget.class);
             assertEquals(0, r.exitCode(), r.stderr());
@@ -107,7 +107,7 @@ class NativeIT {
         java.nio.file.Path report = scratch.resolve("extracted.json");
         TargetJvm.Result r = TargetJvm.run(
                 jdk,
-                List.of("-Djhtrace.test.jni=" + lib, "-javaagent:" + TargetJvm.agentJar() + "=report=" + report),
+                List.of("-Djhtrace.test.jni=" + lib, TargetJvm.agentFlag() + "=report=" + report),
                 classpath(),
                 NativeTarget.class,
                 "jna");
@@ -132,7 +132,7 @@ class NativeIT {
                 jdk,
                 List.of(
                         "-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
-                        "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all"),
+                        TargetJvm.agentFlag() + "=report=" + report + ",traces=all"),
                 classpath(),
                 NativeTarget.class,
                 "jna");
@@ -215,7 +215,7 @@ class NativeIT {
                 List.of(
                         "-Djhtrace.test.jni=" + System.getProperty("jhtrace.test.jni"),
                         "-Djdk.lang.Process.launchMechanism=VFORK",
-                        "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all"),
+                        TargetJvm.agentFlag() + "=report=" + report + ",traces=all"),
                 classpath(),
                 NativeTarget.class,
                 "vfork");
@@ -245,7 +245,7 @@ class NativeIT {
                 jdk25.java().toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-Djava.io.tmpdir=" + report.getParent(), // its leaked file goes where JUnit cleans up
-                "-javaagent:" + TargetJvm.agentJar() + "=report=" + report + ",traces=all",
+                TargetJvm.agentFlag() + "=report=" + report + ",traces=all",
                 source));
         java.nio.file.Path out = report.resolveSibling("out");
         Process p = new ProcessBuilder(cmd)

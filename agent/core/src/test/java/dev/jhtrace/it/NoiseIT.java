@@ -44,8 +44,7 @@ class NoiseIT {
 
         // text: the count and how to see them
         Path text = scratch.resolve("noise.txt");
-        TargetJvm.Result t = TargetJvm.run(
-                jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=report=" + text), NoiseTarget.class);
+        TargetJvm.Result t = TargetJvm.run(jdk, List.of(TargetJvm.agentFlag() + "=report=" + text), NoiseTarget.class);
         assertEquals(0, t.exitCode(), t.stderr());
         String report = Files.readString(text);
         assertTrue(report.startsWith("Process 0x"), report);
@@ -54,7 +53,7 @@ class NoiseIT {
                 report.contains(" held by the JVM itself or jhtrace, not shown (internal=true shows the JVM's)"),
                 report);
         // and without a report: nothing on stderr, the program leaked nothing
-        TargetJvm.Result quiet = TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar()), NoiseTarget.class);
+        TargetJvm.Result quiet = TargetJvm.run(jdk, List.of(TargetJvm.agentFlag()), NoiseTarget.class);
         assertEquals(0, quiet.exitCode(), quiet.stderr());
         assertTrue(quiet.stderr().isEmpty(), quiet.stderr());
     }
@@ -94,8 +93,8 @@ class NoiseIT {
     @MethodSource("dev.jhtrace.it.Jdk#ends")
     void tenThousandSocketsFromOneLineAreOneSmallGroup(Jdk jdk) throws Exception {
         Path text = scratch.resolve("sockets.txt");
-        TargetJvm.Result t = TargetJvm.run(
-                jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=report=" + text), ManySocketsTarget.class);
+        TargetJvm.Result t =
+                TargetJvm.run(jdk, List.of(TargetJvm.agentFlag() + "=report=" + text), ManySocketsTarget.class);
         assertEquals(0, t.exitCode(), t.stderr());
         int line = Integer.parseInt(t.lines("LEAKLINE ").get(0).trim());
         String site = ManySocketsTarget.class.getName() + ".open(ManySocketsTarget.java:" + line + ")";

@@ -95,7 +95,7 @@ class OtherAgentsIT {
     /** @return null if the start went as it should, else what went wrong */
     private static String start(Path java, String other, boolean jhtraceFirst, int n) throws Exception {
         Path report = dir.resolve("report-" + System.nanoTime() + ".json");
-        String jhtrace = "-javaagent:" + TargetJvm.agentJar() + "=report=" + report;
+        String jhtrace = TargetJvm.agentFlag() + "=report=" + report;
         // the target's temporary file (it leaks one on purpose) goes into this test's directory, deleted after
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Djava.io.tmpdir=" + dir));
         if (other.contains("jacoco")) {

@@ -55,7 +55,7 @@ class PrometheusIT {
             port = s.getLocalPort();
         }
         String prometheus = "-javaagent:" + exporter + "=127.0.0.1:" + port + ":" + config;
-        String jhtrace = "-javaagent:" + TargetJvm.agentJar();
+        String jhtrace = TargetJvm.agentFlag();
         List<String> cmd = new ArrayList<>(List.of(jdk.java().toString()));
         cmd.addAll(exporterFirst ? List.of(prometheus, jhtrace) : List.of(jhtrace, prometheus));
         cmd.addAll(List.of("-cp", System.getProperty("jhtrace.targets.classpath", "target/test-classes")));

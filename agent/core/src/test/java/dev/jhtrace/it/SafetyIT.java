@@ -19,7 +19,7 @@ class SafetyIT {
     Path scratch;
 
     private static String agent(String options) {
-        return "-javaagent:" + TargetJvm.agentJar() + (options.isEmpty() ? "" : "=" + options);
+        return TargetJvm.agentFlag() + (options.isEmpty() ? "" : "=" + options);
     }
 
     @ParameterizedTest

@@ -44,8 +44,7 @@ class SitesIT {
         assertEquals(2, sites.size(), "no other site: " + sites);
 
         Path text = scratch.resolve("leaks.txt");
-        TargetJvm.Result t = TargetJvm.run(
-                jdk, List.of("-javaagent:" + TargetJvm.agentJar() + "=report=" + text), SitesTarget.class);
+        TargetJvm.Result t = TargetJvm.run(jdk, List.of(TargetJvm.agentFlag() + "=report=" + text), SitesTarget.class);
         assertEquals(0, t.exitCode(), t.stderr());
         String report = Files.readString(text);
         int lineT = Integer.parseInt(t.lines("LEAKLINE ").get(0).trim());
@@ -57,7 +56,7 @@ class SitesIT {
         assertTrue(report.indexOf("Leak sites") < report.indexOf("Handle 0x"), "the sites come first: " + report);
 
         // without a report file: the stderr summary names the sites first
-        TargetJvm.Result s = TargetJvm.run(jdk, List.of("-javaagent:" + TargetJvm.agentJar()), SitesTarget.class);
+        TargetJvm.Result s = TargetJvm.run(jdk, List.of(TargetJvm.agentFlag()), SitesTarget.class);
         assertEquals(0, s.exitCode(), s.stderr());
         int lineS = Integer.parseInt(s.lines("LEAKLINE ").get(0).trim());
         int otherS = Integer.parseInt(s.lines("OTHERLINE ").get(0).trim());

@@ -55,6 +55,57 @@ public final class TargetJvm {
     }
 
     /**
+     * How the suite starts the agent in the JVMs it forks: {@code -javaagent} by default, the native start
+     * ({@code -agentpath}) with {@code -Djhtrace.it.start=native} (the failsafe execution {@code native-start}
+     * runs every forked-JVM test that way too).
+     *
+     * @return whether the native start is under test
+     */
+    public static boolean nativeStart() {
+        return "native".equals(System.getProperty("jhtrace.it.start", "javaagent"));
+    }
+
+    /** @return the native start's library, beside the jar as the build puts it */
+    public static Path agentLibrary() {
+        Path lib = agentJar().toAbsolutePath().resolveSibling("libjhtrace.so");
+        if (!Files.isRegularFile(lib)) {
+            throw new IllegalStateException("the native start's library " + lib + " was not built");
+        }
+        return lib;
+    }
+
+    /**
+     * @return the JVM option that starts the agent under test, to which {@code =options} may be appended:
+     *     {@code -javaagent:jhtrace.jar} or {@code -agentpath:libjhtrace.so} (see {@link #nativeStart})
+     */
+    public static String agentFlag() {
+        return agentFlag(agentJar());
+    }
+
+    /**
+     * @param jar a copy of the agent jar (the native start's library is copied beside it by {@link #copyAgent})
+     * @return the JVM option that starts that copy
+     */
+    public static String agentFlag(Path jar) {
+        return nativeStart()
+                ? "-agentpath:" + jar.toAbsolutePath().resolveSibling("libjhtrace.so")
+                : "-javaagent:" + jar;
+    }
+
+    /**
+     * Copies the agent (the jar, and the native start's library beside it) into a directory.
+     *
+     * @param dir where to
+     * @return the copied jar
+     * @throws IOException if a copy fails
+     */
+    public static Path copyAgent(Path dir) throws IOException {
+        Path jar = Files.copy(agentJar(), dir.resolve("jhtrace.jar"));
+        Files.copy(agentLibrary(), dir.resolve("libjhtrace.so"));
+        return jar;
+    }
+
+    /**
      * Runs a target main class with the agent and {@code report=<tmp>.json} plus {@code extraOptions}.
      *
      * @param jdk          which JDK
@@ -87,7 +138,7 @@ public final class TargetJvm {
             Path report = dir.resolve("report.json");
             String options = "report=" + report + (extraOptions.isEmpty() ? "" : "," + extraOptions);
             List<String> all = new ArrayList<>(jvmArgs);
-            all.add("-javaagent:" + agentJar() + "=" + options);
+            all.add(agentFlag() + "=" + options);
             Result r = run(jdk, all, mainClass, args);
             String text = Files.exists(report) ? Files.readString(report) : null;
             return new Result(r.exitCode(), r.stdout(), r.stderr(), text == null ? null : JSON.readTree(text), text);

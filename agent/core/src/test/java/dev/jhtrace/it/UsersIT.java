@@ -47,7 +47,7 @@ class UsersIT {
         Assumptions.assumeTrue(
                 Files.isExecutable(Paths.get("/usr/bin/setpriv")), "setpriv (util-linux) is not installed");
         shared = Files.createTempDirectory("jhtrace-users");
-        jar = Files.copy(TargetJvm.agentJar(), shared.resolve("jhtrace.jar"));
+        jar = TargetJvm.copyAgent(shared);
         Path classes = shared.resolve("classes");
         Path pkg = Files.createDirectories(classes.resolve("dev/jhtrace/it/targets"));
         Path from = Paths.get(
@@ -82,7 +82,7 @@ class UsersIT {
         cmd.add(jdk.java().toString());
         cmd.add("-Djava.io.tmpdir=" + tmp);
         if (agentAtStart) {
-            cmd.add("-javaagent:" + jar);
+            cmd.add(TargetJvm.agentFlag(jar));
         }
         cmd.addAll(List.of("-cp", classpath, PhasedTarget.class.getName()));
         try (RunningTarget t = new RunningTarget(cmd)) {
@@ -128,7 +128,7 @@ class UsersIT {
             cmd.addAll(List.of(
                     jdk.java().toString(),
                     "-Djava.io.tmpdir=" + tmp,
-                    "-javaagent:" + jar + "=report=" + reports + "/leaks-%p.json",
+                    TargetJvm.agentFlag(jar) + "=report=" + reports + "/leaks-%p.json",
                     "-cp",
                     classpath,
                     SitesTarget.class.getName()));

@@ -69,7 +69,7 @@ class WalkerIT {
                     List.of(
                             "-XX:ErrorFile=" + dir.resolve("hs_err.log"),
                             "-XX:-CreateCoredumpOnCrash",
-                            "-javaagent:" + TargetJvm.agentJar() + "=walker=vm"),
+                            TargetJvm.agentFlag() + "=walker=vm"),
                     SignalsTarget.class,
                     "crash");
             assertTrue(r.stdout().contains("CRASHING") && !r.stdout().contains("SURVIVED"), r.stdout() + r.stderr());

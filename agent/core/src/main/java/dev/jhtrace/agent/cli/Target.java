@@ -56,10 +56,17 @@ final class Target {
     private final int uid;
     private final long timeoutMillis;
 
-    private Target(long pid, int uid, long timeoutMillis) {
+    /**
+     * Whether the target maps jhtrace's native module: an agent is in it already (started with {@code -javaagent},
+     * {@code -agentpath} or an earlier attach), though its channel may not be open yet.
+     */
+    private final boolean agentMapped;
+
+    private Target(long pid, int uid, long timeoutMillis, boolean agentMapped) {
         this.pid = pid;
         this.uid = uid;
         this.timeoutMillis = timeoutMillis;
+        this.agentMapped = agentMapped;
     }
 
     /**
@@ -100,7 +107,7 @@ final class Target {
         if (!maps.contains("/libjvm.so")) {
             throw new Refused("process " + pid + " (" + command(proc) + ") is not a Java VM");
         }
-        return new Target(pid, me, timeoutMillis);
+        return new Target(pid, me, timeoutMillis, maps.contains("/libjhtrace.so"));
     }
 
     /** @return the agent's control socket, as this CLI reaches it (through a container's root if need be) */
@@ -136,9 +143,11 @@ final class Target {
         if (untrusted != null && !untrusted.startsWith("no ")) {
             throw new Refused(untrusted);
         }
-        if (untrusted != null && command.op() != HtraceCommand.Op.ENABLE && justStarted()) {
+        if (untrusted != null && (command.op() != HtraceCommand.Op.ENABLE || agentMapped) && justStarted()) {
             // an agent given at start opens its channel a moment after premain (-Djhtrace.control.delay): a command
-            // sent to a JVM that has just started waits for it rather than say "not enabled"
+            // sent to a JVM that has just started waits for it rather than say "not enabled"; so does -enable when an
+            // agent is there, rather than attach (JDK 21+ would warn on the program's stderr of a dynamically loaded
+            // agent)
             long deadline = System.currentTimeMillis() + START_GRACE_MILLIS;
             while (untrusted != null && untrusted.startsWith("no ") && System.currentTimeMillis() < deadline) {
                 try {

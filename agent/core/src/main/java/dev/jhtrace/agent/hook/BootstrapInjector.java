@@ -23,7 +23,9 @@ public final class BootstrapInjector {
         "dev.jhtrace.bootstrap.HookSink",
         "dev.jhtrace.bootstrap.HandleHooks",
         "dev.jhtrace.bootstrap.LeakChecks$Provider",
-        "dev.jhtrace.bootstrap.LeakChecks"
+        "dev.jhtrace.bootstrap.LeakChecks",
+        "dev.jhtrace.bootstrap.AgentPresence$ControlOpener",
+        "dev.jhtrace.bootstrap.AgentPresence"
     };
     private static final String RESOURCE = "dev/jhtrace/agent/jhtrace-bootstrap.jar";
 
