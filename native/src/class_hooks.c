@@ -64,7 +64,8 @@ void JNICALL jh_class_file_load(jvmtiEnv *jvmti, JNIEnv *env, jclass redefined, 
 /* Installs the hooked classes' names and enables the hook. Returns a jvmtiError, or -1 on out of memory. */
 static jint JNICALL ji_watch0(JNIEnv *env, jclass cls, jobjectArray names) {
     (void) cls;
-    if (atomic_load(&g_watched) != NULL) {
+    static atomic_int called;
+    if (atomic_exchange(&called, 1) != 0) {
         return JVMTI_ERROR_NOT_AVAILABLE; /* once only: the list is read without a lock */
     }
     jsize count = (*env)->GetArrayLength(env, names);
@@ -78,6 +79,15 @@ static jint JNICALL ji_watch0(JNIEnv *env, jclass cls, jobjectArray names) {
     for (jsize i = 0; i < count; i++) {
         jstring s = (jstring) (*env)->GetObjectArrayElement(env, names, i);
         const char *utf = s != NULL ? (*env)->GetStringUTFChars(env, s, NULL) : NULL;
+        if (utf == NULL && (*env)->ExceptionCheck(env)) {
+            /* out of memory, said to the caller by the exception: no hook rather than some of them */
+            for (int k = 0; k < list->count; k++) {
+                free(copies[k]);
+            }
+            free(copies);
+            free(list);
+            return -1;
+        }
         if (utf != NULL) {
             copies[list->count] = strdup(utf);
             if (copies[list->count] != NULL) {
@@ -124,21 +134,27 @@ static jint JNICALL ji_retransform0(JNIEnv *env, jclass cls, jobjectArray classe
 
 static jobjectArray JNICALL ji_loadedClasses0(JNIEnv *env, jclass cls) {
     (void) cls;
+    /* GetLoadedClasses hands out a local reference per class, thousands of them: in a frame of their own, popped
+     * at once, with the capacity declared (under -Xcheck:jni an undeclared one is a warning on the program's stdout) */
+    if ((*env)->PushLocalFrame(env, 16) != 0) {
+        return NULL;
+    }
     jint count = 0;
     jclass *classes = NULL;
     if ((*g_jvmti)->GetLoadedClasses(g_jvmti, &count, &classes) != JVMTI_ERROR_NONE) {
-        return NULL;
+        return (jobjectArray) (*env)->PopLocalFrame(env, NULL);
     }
-    jclass type = (*env)->FindClass(env, "java/lang/Class");
-    jobjectArray result = type != NULL ? (*env)->NewObjectArray(env, count, type, NULL) : NULL;
-    for (jint i = 0; i < count; i++) {
-        if (result != NULL) {
+    jobjectArray result = NULL;
+    if ((*env)->EnsureLocalCapacity(env, count + 16) == 0) {
+        jclass type = (*env)->FindClass(env, "java/lang/Class");
+        result = type != NULL ? (*env)->NewObjectArray(env, count, type, NULL) : NULL;
+        for (jint i = 0; result != NULL && i < count; i++) {
             (*env)->SetObjectArrayElement(env, result, i, classes[i]);
         }
-        (*env)->DeleteLocalRef(env, classes[i]); /* GetLoadedClasses hands out local references */
     }
     (*g_jvmti)->Deallocate(g_jvmti, (unsigned char *) classes);
-    return result;
+    /* with an exception pending (out of memory) the caller sees it; the frame goes either way */
+    return (jobjectArray) (*env)->PopLocalFrame(env, result);
 }
 
 static jint JNICALL ji_addExports0(JNIEnv *env, jclass cls, jobject module, jstring pkg, jobject to) {

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <jni.h>
 #include <jvmti.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,15 +62,37 @@ int jh_jar_beside(const char *library_path, char *jar, size_t size) {
     return 0;
 }
 
-/* path into buf with control bytes and backslashes as \xNN: a hostile path must not forge lines on stderr */
-static const char *printable(const char *path, char *buf, size_t size) {
+/* The code point of a UTF-8 sequence at p that the Java side's Escapes.printable escapes too (C1 controls, line and
+ * paragraph separators, bidirectional overrides and isolates), with its length in *len; 0 for any other. */
+static unsigned escaped_code_point(const unsigned char *p, size_t *len) {
+    if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+        *len = 2;
+        return p[1];
+    }
+    if (p[0] == 0xe2 && (p[1] == 0x80 || p[1] == 0x81) && p[2] >= 0x80 && p[2] <= 0xbf) {
+        unsigned c = 0x2000u | ((unsigned) (p[1] & 0x3f) << 6) | (unsigned) (p[2] & 0x3f);
+        if (c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+            *len = 3;
+            return c;
+        }
+    }
+    return 0;
+}
+
+const char *jh_printable(const char *text, char *buf, size_t size) {
     size_t used = 0;
-    for (const unsigned char *p = (const unsigned char *) path; *p != '\0' && used + 5 < size; p++) {
-        if (*p < 0x20 || *p == 0x7f || *p == '\\') {
-            used += (size_t) snprintf(buf + used, size - used, "\\x%02x", *p);
+    const unsigned char *p = (const unsigned char *) text;
+    while (*p != '\0' && used + 7 < size) {
+        size_t len = 1;
+        unsigned c = escaped_code_point(p, &len);
+        if (c >= 0x100) {
+            used += (size_t) snprintf(buf + used, size - used, "\\u%04X", c);
+        } else if (c != 0 || *p < 0x20 || *p == 0x7f || *p == '\\') {
+            used += (size_t) snprintf(buf + used, size - used, "\\x%02X", c != 0 ? c : *p);
         } else {
             buf[used++] = (char) *p;
         }
+        p += len;
     }
     buf[used] = '\0';
     return buf;
@@ -77,7 +100,9 @@ static const char *printable(const char *path, char *buf, size_t size) {
 
 static void warn(const char *what, const char *detail) {
     /* stderr only, one line: the application's stdout is its own */
-    fprintf(stderr, "jhtrace: %s%s%s; tracing is off\n", what, detail != NULL ? ": " : "", detail != NULL ? detail : "");
+    char shown[4096];
+    fprintf(stderr, "jhtrace: %s%s%s; tracing is off\n", what, detail != NULL ? ": " : "",
+            detail != NULL ? jh_printable(detail, shown, sizeof(shown)) : "");
     fflush(stderr);
 }
 
@@ -97,6 +122,7 @@ static const char *exception_text(JNIEnv *env, char *buf, size_t size) {
         return buf;
     }
     const char *utf = s != NULL ? (*env)->GetStringUTFChars(env, s, NULL) : NULL;
+    (*env)->ExceptionClear(env); /* an out-of-memory here leaves "an exception" */
     if (utf != NULL) {
         snprintf(buf, size, "%s", utf);
         (*env)->ReleaseStringUTFChars(env, s, utf);
@@ -104,40 +130,61 @@ static const char *exception_text(JNIEnv *env, char *buf, size_t size) {
     return buf;
 }
 
+/* Whether the last JNI call failed: a NULL result or an exception pending (no JNI call may follow one unchecked). */
+static int failed(JNIEnv *env, const void *result) {
+    return (*env)->ExceptionCheck(env) || result == NULL;
+}
+
 /* new URLClassLoader("jhtrace", new URL[] { new File(jar).toURI().toURL() }, ClassLoader.getPlatformClassLoader()) */
 static jobject agent_loader(JNIEnv *env, const char *jar) {
     jclass file_c = (*env)->FindClass(env, "java/io/File");
-    if (file_c == NULL) return NULL;
+    if (failed(env, file_c)) return NULL;
     jmethodID file_new = (*env)->GetMethodID(env, file_c, "<init>", "(Ljava/lang/String;)V");
+    if (failed(env, file_new)) return NULL;
     jmethodID to_uri = (*env)->GetMethodID(env, file_c, "toURI", "()Ljava/net/URI;");
+    if (failed(env, to_uri)) return NULL;
     jclass uri_c = (*env)->FindClass(env, "java/net/URI");
-    if (file_new == NULL || to_uri == NULL || uri_c == NULL) return NULL;
+    if (failed(env, uri_c)) return NULL;
     jmethodID to_url = (*env)->GetMethodID(env, uri_c, "toURL", "()Ljava/net/URL;");
+    if (failed(env, to_url)) return NULL;
     jclass url_c = (*env)->FindClass(env, "java/net/URL");
+    if (failed(env, url_c)) return NULL;
     jclass loader_c = (*env)->FindClass(env, "java/lang/ClassLoader");
+    if (failed(env, loader_c)) return NULL;
     jclass url_loader_c = (*env)->FindClass(env, "java/net/URLClassLoader");
-    if (to_url == NULL || url_c == NULL || loader_c == NULL || url_loader_c == NULL) return NULL;
+    if (failed(env, url_loader_c)) return NULL;
     jmethodID platform = (*env)->GetStaticMethodID(env, loader_c, "getPlatformClassLoader", "()Ljava/lang/ClassLoader;");
+    if (failed(env, platform)) return NULL;
     jmethodID loader_new = (*env)->GetMethodID(env, url_loader_c, "<init>",
                                                "(Ljava/lang/String;[Ljava/net/URL;Ljava/lang/ClassLoader;)V");
-    if (platform == NULL || loader_new == NULL) return NULL;
+    if (failed(env, loader_new)) return NULL;
     jstring path = (*env)->NewStringUTF(env, jar);
-    jobject file = path != NULL ? (*env)->NewObject(env, file_c, file_new, path) : NULL;
-    jobject uri = file != NULL ? (*env)->CallObjectMethod(env, file, to_uri) : NULL;
-    jobject url = uri != NULL ? (*env)->CallObjectMethod(env, uri, to_url) : NULL;
-    jobjectArray urls = url != NULL ? (*env)->NewObjectArray(env, 1, url_c, url) : NULL;
-    jobject parent = urls != NULL ? (*env)->CallStaticObjectMethod(env, loader_c, platform) : NULL;
-    jstring name = parent != NULL ? (*env)->NewStringUTF(env, "jhtrace") : NULL;
-    return name != NULL ? (*env)->NewObject(env, url_loader_c, loader_new, name, urls, parent) : NULL;
+    if (failed(env, path)) return NULL;
+    jobject file = (*env)->NewObject(env, file_c, file_new, path);
+    if (failed(env, file)) return NULL;
+    jobject uri = (*env)->CallObjectMethod(env, file, to_uri);
+    if (failed(env, uri)) return NULL;
+    jobject url = (*env)->CallObjectMethod(env, uri, to_url);
+    if (failed(env, url)) return NULL;
+    jobjectArray urls = (*env)->NewObjectArray(env, 1, url_c, url);
+    if (failed(env, urls)) return NULL;
+    jobject parent = (*env)->CallStaticObjectMethod(env, loader_c, platform);
+    if (failed(env, parent)) return NULL;
+    jstring name = (*env)->NewStringUTF(env, "jhtrace");
+    if (failed(env, name)) return NULL;
+    jobject loader = (*env)->NewObject(env, url_loader_c, loader_new, name, urls, parent);
+    return failed(env, loader) ? NULL : loader;
 }
 
 static jclass load_class(JNIEnv *env, jobject loader, const char *name) {
     jclass loader_c = (*env)->FindClass(env, "java/lang/ClassLoader");
-    jmethodID load = loader_c != NULL
-            ? (*env)->GetMethodID(env, loader_c, "loadClass", "(Ljava/lang/String;)Ljava/lang/Class;")
-            : NULL;
-    jstring jname = load != NULL ? (*env)->NewStringUTF(env, name) : NULL;
-    return jname != NULL ? (jclass) (*env)->CallObjectMethod(env, loader, load, jname) : NULL;
+    if (failed(env, loader_c)) return NULL;
+    jmethodID load = (*env)->GetMethodID(env, loader_c, "loadClass", "(Ljava/lang/String;)Ljava/lang/Class;");
+    if (failed(env, load)) return NULL;
+    jstring jname = (*env)->NewStringUTF(env, name);
+    if (failed(env, jname)) return NULL;
+    jclass loaded = (jclass) (*env)->CallObjectMethod(env, loader, load, jname);
+    return failed(env, loaded) ? NULL : loaded;
 }
 
 static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
@@ -147,7 +194,7 @@ static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
     if (access(g_jar, R_OK) != 0) {
         char shown[4 * PATH_SIZE + 1];
         fprintf(stderr, "jhtrace: the native start found no readable agent jar at %s (it looks beside libjhtrace.so; jar=PATH names another); tracing is off\n",
-                printable(g_jar, shown, sizeof(shown)));
+                jh_printable(g_jar, shown, sizeof(shown)));
         fflush(stderr);
         return;
     }
@@ -167,9 +214,9 @@ static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
     jmethodID start = agent != NULL
             ? (*env)->GetStaticMethodID(env, agent, "nativeStart", "(Ljava/lang/String;Ljava/lang/String;)V")
             : NULL;
-    jstring options = start != NULL ? (*env)->NewStringUTF(env, g_options) : NULL;
-    jstring library = options != NULL ? (*env)->NewStringUTF(env, g_library) : NULL;
-    if (library == NULL) {
+    jstring options = !failed(env, start) ? (*env)->NewStringUTF(env, g_options) : NULL;
+    jstring library = !failed(env, options) ? (*env)->NewStringUTF(env, g_library) : NULL;
+    if (failed(env, library)) {
         warn("the native start could not load the agent's classes", exception_text(env, why, sizeof(why)));
     } else {
         (*env)->CallStaticVoidMethod(env, agent, start, options, library);
@@ -184,6 +231,14 @@ static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
 JNIEXPORT jint JNICALL Agent_OnLoad(JavaVM *vm, char *options, void *reserved) {
     (void) reserved;
     /* every failure returns 0: a JVM whose agent fails to load does not start, and the application comes first */
+    static atomic_int loaded;
+    if (atomic_exchange(&loaded, 1) != 0) {
+        /* -agentpath in JAVA_TOOL_OPTIONS and on the command line: a second start would replace the first one's
+         * JVMTI environment and hooks under it */
+        fprintf(stderr, "jhtrace: the native start is given twice (two -agentpath flags, or one in JAVA_TOOL_OPTIONS as well); the first one's options are used\n");
+        fflush(stderr);
+        return 0;
+    }
     Dl_info self;
     if (dladdr((void *) Agent_OnLoad, &self) == 0 || self.dli_fname == NULL || realpath(self.dli_fname, g_library) == NULL) {
         warn("the native start cannot tell where libjhtrace.so is", NULL);

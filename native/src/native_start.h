@@ -21,4 +21,11 @@ int jh_split_start_options(const char *options, char *jar, size_t jar_size, char
 /* The jar beside the library at library_path: its directory plus jhtrace.jar. Returns 0, or -1 if too long. */
 int jh_jar_beside(const char *library_path, char *jar, size_t size);
 
+/*
+ * text into buf (of size at least 8) as one printable line, as the Java side prints untrusted text: control
+ * characters and backslashes as \xNN, line separators and bidirectional controls as \uNNNN, so that a hostile path
+ * or message cannot forge lines on stderr or reorder what a terminal shows. Cut to fit. Returns buf.
+ */
+const char *jh_printable(const char *text, char *buf, size_t size);
+
 #endif

@@ -27,5 +27,15 @@ int main(void) {
           "the jar beside the library");
     check(jh_jar_beside("/libjhtrace.so", jar, sizeof(jar)) == 0 && strcmp(jar, "/jhtrace.jar") == 0, "beside, at the root");
     check(jh_jar_beside("/a/b/c/d/e/f/g/h/libjhtrace.so", jar, 16) == -1, "a directory too long is refused");
+    char shown[64];
+    check(strcmp(jh_printable("/opt/j\xc3\xa9/\xe2\x82\xac.jar", shown, sizeof(shown)), "/opt/j\xc3\xa9/\xe2\x82\xac.jar") == 0,
+          "UTF-8 letters and signs stay as they are (a continuation byte 0x80-0x9f is not a C1 control)");
+    check(strcmp(jh_printable("a\nb\x1b[2J\x7f\\", shown, sizeof(shown)), "a\\x0Ab\\x1B[2J\\x7F\\x5C") == 0,
+          "control bytes and the backslash as \\xNN");
+    check(strcmp(jh_printable("x\xc2\x85y\xc2\x9b", shown, sizeof(shown)), "x\\x85y\\x9B") == 0,
+          "C1 controls (NEL, CSI) as their code point, as the Java side prints them");
+    check(strcmp(jh_printable("\xe2\x80\xa8\xe2\x80\xae" "evil\xe2\x81\xa6", shown, sizeof(shown)), "\\u2028\\u202Eevil\\u2066") == 0,
+          "line separator, bidirectional override and isolate as \\uNNNN");
+    check(strlen(jh_printable("\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n", shown, 16)) < 16, "cut to fit, never past the buffer");
     return summary("test_start_options");
 }

@@ -190,7 +190,6 @@ public final class JhtraceAgent {
         }
     }
 
-    /** Opens the control channel and prepares the MBean: what the debugger side talks to. */
     /**
      * Publishes a control start to {@link dev.jhtrace.bootstrap.AgentPresence} for a second copy of the agent's
      * classes. A class of its own: a method that hands an object to the bridge's interface type cannot be verified
@@ -207,9 +206,19 @@ public final class JhtraceAgent {
             dev.jhtrace.bootstrap.AgentPresence.publish(new PresenceLink(start));
         }
 
+        /**
+         * Called by the second copy's {@code agentmain} on the JVM's Attach Listener thread, which that copy marks as
+         * agent code in its own thread state, not in this one's: the socket opened here would be traced as the
+         * program's (a leak of the Attach Listener in every report) unless this copy marks the thread too.
+         */
         @Override
         public boolean openNow() {
-            return start.openNow();
+            boolean was = AgentThreads.enterAgent();
+            try {
+                return start.openNow();
+            } finally {
+                AgentThreads.exitAgent(was);
+            }
         }
     }
 

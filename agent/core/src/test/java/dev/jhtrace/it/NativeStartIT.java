@@ -80,7 +80,7 @@ class NativeStartIT {
                     jdk, List.of("-agentpath:" + lib + "=jar=/no/such\n\u001b[2J.jar"), HelloTarget.class);
             assertEquals(0, hostile.exitCode(), hostile.stderr());
             assertEquals(1, hostile.stderr().strip().lines().count(), hostile.stderr());
-            assertTrue(hostile.stderr().contains("/no/such\\x0a\\x1b[2J.jar"), hostile.stderr());
+            assertTrue(hostile.stderr().contains("/no/such\\x0A\\x1B[2J.jar"), hostile.stderr());
             // jar= names the real one: tracing runs
             TargetJvm.Result named = TargetJvm.run(
                     jdk,
@@ -90,6 +90,94 @@ class NativeStartIT {
             assertEquals("", named.stderr().strip());
         } finally {
             Reports.deleteTree(dir);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void underCheckJniTheNativeStartIsSilentAndReportsTheSame(Jdk jdk) throws Exception {
+        // -Xcheck:jni prints on the program's stdout each JNI rule a native agent breaks (a call with an exception
+        // pending, thousands of local references undeclared); a user debugging their own JNI code must see only theirs
+        Path dir = Files.createTempDirectory("jhtrace-native-checkjni");
+        try {
+            Path report = dir.resolve("leaks.json");
+            TargetJvm.Result r =
+                    TargetJvm.run(jdk, List.of("-Xcheck:jni", flag() + "=report=" + report), HelloTarget.class, "leak");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertFalse(r.stdout().contains("WARNING"), r.stdout());
+            assertFalse(r.stderr().contains("WARNING"), r.stderr());
+            List<String> lines = r.lines("LEAKLINE ");
+            JsonNode json = JSON.readTree(report.toFile());
+            assertEquals(
+                    3,
+                    Reports.withFrame(
+                                    json.path("openHandles"),
+                                    HelloTarget.class.getName(),
+                                    Integer.parseInt(lines.get(0)))
+                            .size(),
+                    json.toString());
+        } finally {
+            Reports.deleteTree(dir);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void theNativeStartGivenTwiceStartsOnceWithTheFirstOptions(Jdk jdk) throws Exception {
+        // JAVA_TOOL_OPTIONS=-agentpath:... on a command line that has one too: the JVM calls Agent_OnLoad twice
+        Path dir = Files.createTempDirectory("jhtrace-native-twice");
+        try {
+            Path first = dir.resolve("first.json");
+            Path second = dir.resolve("second.json");
+            TargetJvm.Result r = TargetJvm.run(
+                    jdk, List.of(flag() + "=report=" + first, flag() + "=report=" + second), HelloTarget.class, "leak");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals(
+                    "jhtrace: the native start is given twice (two -agentpath flags, or one in JAVA_TOOL_OPTIONS as"
+                            + " well); the first one's options are used",
+                    r.stderr().strip());
+            assertFalse(Files.exists(second));
+            List<String> lines = r.lines("LEAKLINE ");
+            JsonNode json = JSON.readTree(first.toFile());
+            assertEquals(3, json.path("openHandles").size(), json.toString());
+            assertEquals(
+                    3,
+                    Reports.withFrame(
+                                    json.path("openHandles"),
+                                    HelloTarget.class.getName(),
+                                    Integer.parseInt(lines.get(0)))
+                            .size(),
+                    json.toString());
+        } finally {
+            Reports.deleteTree(dir);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void aCliThatOpensTheChannelLeavesNoHandleOfTheAttachListener(Jdk jdk) throws Exception {
+        // the channel would open after ten minutes: the CLI attaches, and the agent's second copy (in the
+        // application's class loader) asks the first to open it, on the JVM's Attach Listener thread; what is opened
+        // there is the agent's, in no report of the program's handles
+        List<String> cmd = List.of(
+                jdk.java().toString(),
+                "-Djhtrace.control.delay=600000",
+                flag(),
+                "-cp",
+                System.getProperty("jhtrace.targets.classpath", "target/test-classes"),
+                dev.jhtrace.it.targets.PhasedTarget.class.getName());
+        try (RunningTarget t = new RunningTarget(cmd)) {
+            Cli.Run enable = Cli.run(jdk, t.pid, "-enable");
+            assertEquals(0, enable.exit(), enable.err());
+            Cli.Run all = Cli.run(jdk, t.pid, "--format", "json");
+            assertEquals(0, all.exit(), all.err());
+            assertTrue(all.json().path("traces").size() > 0, all.out());
+            for (JsonNode trace : all.json().path("traces")) {
+                assertFalse(trace.path("thread").asText().equals("Attach Listener"), trace.toString());
+            }
+            for (JsonNode open : all.json().path("openHandles")) {
+                assertFalse(open.path("thread").asText().equals("Attach Listener"), open.toString());
+            }
         }
     }
 
