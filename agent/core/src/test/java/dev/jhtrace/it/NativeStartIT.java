@@ -36,17 +36,7 @@ class NativeStartIT {
             assertEquals(0, r.exitCode(), r.stderr());
             assertTrue(r.stdout().contains("full module graph: enabled"), r.stdout());
             assertFalse(r.stderr().contains("jhtrace:"), r.stderr());
-            List<String> lines = r.lines("LEAKLINE ");
-            assertEquals(3, lines.size(), r.stdout());
-            JsonNode json = JSON.readTree(report.toFile());
-            assertEquals(
-                    3,
-                    Reports.withFrame(
-                                    json.path("openHandles"),
-                                    HelloTarget.class.getName(),
-                                    Integer.parseInt(lines.get(0)))
-                            .size(),
-                    json.toString());
+            assertTheThreeLeaks(r, report);
         } finally {
             Reports.deleteTree(dir);
         }
@@ -106,16 +96,7 @@ class NativeStartIT {
             assertEquals(0, r.exitCode(), r.stderr());
             assertFalse(r.stdout().contains("WARNING"), r.stdout());
             assertFalse(r.stderr().contains("WARNING"), r.stderr());
-            List<String> lines = r.lines("LEAKLINE ");
-            JsonNode json = JSON.readTree(report.toFile());
-            assertEquals(
-                    3,
-                    Reports.withFrame(
-                                    json.path("openHandles"),
-                                    HelloTarget.class.getName(),
-                                    Integer.parseInt(lines.get(0)))
-                            .size(),
-                    json.toString());
+            assertTheThreeLeaks(r, report);
         } finally {
             Reports.deleteTree(dir);
         }
@@ -137,17 +118,7 @@ class NativeStartIT {
                             + " well); the first one's options are used",
                     r.stderr().strip());
             assertFalse(Files.exists(second));
-            List<String> lines = r.lines("LEAKLINE ");
-            JsonNode json = JSON.readTree(first.toFile());
-            assertEquals(3, json.path("openHandles").size(), json.toString());
-            assertEquals(
-                    3,
-                    Reports.withFrame(
-                                    json.path("openHandles"),
-                                    HelloTarget.class.getName(),
-                                    Integer.parseInt(lines.get(0)))
-                            .size(),
-                    json.toString());
+            assertTheThreeLeaks(r, first);
         } finally {
             Reports.deleteTree(dir);
         }
@@ -179,6 +150,19 @@ class NativeStartIT {
                 assertFalse(open.path("thread").asText().equals("Attach Listener"), open.toString());
             }
         }
+    }
+
+    /** The report at {@code report} lists HelloTarget's three leaks, and no other handle, at the lines it printed. */
+    private static void assertTheThreeLeaks(TargetJvm.Result r, Path report) throws Exception {
+        List<String> lines = r.lines("LEAKLINE ");
+        assertEquals(3, lines.size(), r.stdout());
+        JsonNode json = JSON.readTree(report.toFile());
+        assertEquals(3, json.path("openHandles").size(), json.toString());
+        assertEquals(
+                3,
+                Reports.withFrame(json.path("openHandles"), HelloTarget.class.getName(), Integer.parseInt(lines.get(0)))
+                        .size(),
+                json.toString());
     }
 
     /** Prints whether the application's class loader can see a class, and whether the jar is on its class path. */
