@@ -152,6 +152,72 @@ class NativeStartIT {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void theCliPrintsTheFlagAndExtractsTheLibraryForAJarCopiedAlone(Jdk jdk) throws Exception {
+        Path dir = Files.createTempDirectory("jhtrace-agentpath");
+        try {
+            // beside the built jar: the flag names the library there, with the options given
+            Path report = dir.resolve("leaks.json");
+            Cli.Run beside = Cli.run(jdk, "agentpath", "report=" + report);
+            assertEquals(0, beside.exit(), beside.err());
+            assertEquals(
+                    "-agentpath:" + TargetJvm.agentLibrary().toRealPath() + "=report=" + report + "\n", beside.out());
+            TargetJvm.Result r = TargetJvm.run(jdk, List.of(beside.out().strip()), HelloTarget.class, "leak");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertTheThreeLeaks(r, report);
+
+            // a typo is said by the CLI, not by every JVM given the flag
+            Cli.Run typo = Cli.run(jdk, "agentpath", "reprot=x.txt");
+            assertEquals(2, typo.exit(), typo.out());
+            assertEquals(
+                    "jhtrace: bad agent option: unknown option 'reprot=x.txt'",
+                    typo.err().strip());
+
+            // a jar copied alone: no library beside it, until --extract puts the jar's own copy somewhere
+            Path alone = Files.copy(TargetJvm.agentJar(), dir.resolve("jhtrace.jar"));
+            Cli.Run missing = Cli.runAs(List.of(), jdk, alone, "agentpath");
+            assertEquals(1, missing.exit(), missing.out());
+            assertTrue(missing.err().contains("agentpath --extract DIR"), missing.err());
+            Path libs = dir.resolve("libs");
+            Path again = dir.resolve("again.json");
+            Cli.Run extracted = Cli.runAs(List.of(), jdk, alone, "agentpath", "--extract", libs, "report=" + again);
+            assertEquals(0, extracted.exit(), extracted.err());
+            Path lib = libs.resolve("libjhtrace.so");
+            assertEquals("-agentpath:" + lib + "=jar=" + alone + ",report=" + again + "\n", extracted.out());
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(TargetJvm.agentLibrary()), Files.readAllBytes(lib)));
+            String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(lib));
+            assertEquals('-', mode.charAt(4), mode);
+            assertEquals('-', mode.charAt(7), mode);
+            TargetJvm.Result fromCopy =
+                    TargetJvm.run(jdk, List.of(extracted.out().strip()), HelloTarget.class, "leak");
+            assertEquals(0, fromCopy.exitCode(), fromCopy.stderr());
+            assertEquals("", fromCopy.stderr().strip());
+            assertTheThreeLeaks(fromCopy, again);
+            // a second --extract keeps the same file; a link in its place is replaced, not written through
+            long inode = (Long) Files.getAttribute(lib, "unix:ino");
+            assertEquals(
+                    0,
+                    Cli.runAs(List.of(), jdk, alone, "agentpath", "--extract", libs)
+                            .exit());
+            assertEquals(inode, (Long) Files.getAttribute(lib, "unix:ino"));
+            Path victim = Files.writeString(dir.resolve("victim"), "keep");
+            Files.delete(lib);
+            Files.createSymbolicLink(lib, victim);
+            assertEquals(
+                    0,
+                    Cli.runAs(List.of(), jdk, alone, "agentpath", "--extract", libs)
+                            .exit());
+            assertEquals("keep", Files.readString(victim));
+            assertFalse(Files.isSymbolicLink(lib));
+            try (var left = Files.list(libs)) {
+                assertEquals(List.of(lib), left.toList());
+            }
+        } finally {
+            Reports.deleteTree(dir);
+        }
+    }
+
     /** The report at {@code report} lists HelloTarget's three leaks, and no other handle, at the lines it printed. */
     private static void assertTheThreeLeaks(TargetJvm.Result r, Path report) throws Exception {
         List<String> lines = r.lines("LEAKLINE ");

@@ -50,6 +50,9 @@ public final class JhtraceCli {
         if (args.get(0).equals("check")) {
             return CheckCommand.run(args.subList(1, args.size()), out, err);
         }
+        if (args.get(0).equals("agentpath")) {
+            return AgentPathCommand.run(args.subList(1, args.size()), out, err);
+        }
         if (args.get(0).equals("list")) {
             return JvmList.print(out, Math.min(timeoutMillis, JvmList.TIMEOUT_MILLIS));
         }
@@ -104,6 +107,8 @@ public final class JhtraceCli {
                 "  jhtrace check REPORT.json|DIR [--max N] [--suppress FILE]  CI gate: merge JSON reports by leak site,");
         out.println(
                 "                                       exit 1 if they hold more than N leaks (default 0), 2 on bad input");
+        out.println(
+                "  jhtrace agentpath [OPTIONS] [--extract DIR]  print the native start's flag, -agentpath:.../libjhtrace.so");
         out.println("  jhtrace -?                           this help");
         out.println(
                 "  Add --format json to a query for the JSON report form, --timeout SECONDS to wait longer than 60 s.");
@@ -117,5 +122,8 @@ public final class JhtraceCli {
         out.println("     threshold=N  also write one when the program's open handles first exceed N");
         out.println("     suppress=F   leave handles matching F's frame or path patterns out of reports");
         out.println("     max=N        trace database capacity (default 16384)");
+        out.println(
+                "  java \"$(java -jar jhtrace.jar agentpath [OPTIONS])\" ...   the same without java.instrument: the JVM keeps");
+        out.println("     its archived module graph and starts faster (the native start)");
     }
 }
