@@ -3,13 +3,17 @@ package dev.jhtrace.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * JVM start-up with and without the agent: a hello-world main, run alternately, medians of wall time. A third
- * column runs an empty agent (a {@code premain} that does nothing): what any {@code -javaagent} costs this JVM,
- * the floor under jhtrace's figure.
+ * JVM start-up with and without the agent: a hello-world main, run alternately, medians of wall time and of CPU
+ * time (user + system, from bash's {@code time}). Four columns: no agent; an empty agent (a
+ * {@code premain} that does nothing), what any {@code -javaagent} costs this JVM, the floor under jhtrace's
+ * {@code -javaagent} figure; jhtrace's {@code -javaagent}; and jhtrace's native start ({@code -agentpath} with the
+ * {@code libjhtrace.so} beside the jar), which has no such floor.
  *
  * <pre>java -cp agent/benchmarks/target/benchmarks.jar dev.jhtrace.bench.Startup [agent jar] [runs] [java]</pre>
  */
@@ -43,28 +47,34 @@ public final class Startup {
                         .toURI())
                 .toString();
         Path empty = emptyAgentJar();
-        double[] base = new double[runs];
-        double[] floor = new double[runs];
-        double[] with = new double[runs];
+        Path library = Paths.get(jar).resolveSibling("libjhtrace.so");
+        String[] names = {"no agent", "empty -javaagent", "jhtrace -javaagent", "jhtrace -agentpath"};
+        String[] flags = {null, "-javaagent:" + empty, "-javaagent:" + jar, "-agentpath:" + library};
+        boolean nativeStart = Files.isRegularFile(library);
+        int columns = nativeStart ? 4 : 3;
+        double[][] wall = new double[columns][runs];
+        double[][] cpu = new double[columns][runs];
         for (int i = 0; i < runs; i++) {
-            base[i] = time(java, cp, null);
-            floor[i] = time(java, cp, "-javaagent:" + empty);
-            with[i] = time(java, cp, "-javaagent:" + jar);
+            for (int c = 0; c < columns; c++) {
+                double[] t = time(java, cp, flags[c]);
+                wall[c][i] = t[0];
+                cpu[c][i] = t[1];
+            }
         }
-        double b = median(base);
-        double f = median(floor);
-        double a = median(with);
-        System.out.printf(
-                Locale.ROOT,
-                "%s start-up (hello world, %d runs each, alternating): no agent %.0f ms, "
-                        + "empty agent %.0f ms (%.2fx), jhtrace %.0f ms (%.2fx)%n",
-                java,
-                runs,
-                b,
-                f,
-                f / b,
-                a,
-                a / b);
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT, "%s start-up (hello world, %d runs each, alternating), wall / CPU:", java, runs));
+        double baseWall = median(wall[0]);
+        double baseCpu = median(cpu[0]);
+        for (int c = 0; c < columns; c++) {
+            double w = median(wall[c]);
+            double u = median(cpu[c]);
+            line.append(String.format(Locale.ROOT, "%n  %-20s %5.0f ms (%.2fx)", names[c], w, w / baseWall));
+            line.append(String.format(Locale.ROOT, "  %5.0f ms CPU (%.2fx)", u, u / baseCpu));
+        }
+        if (!nativeStart) {
+            line.append(String.format("%n  (no %s: the native start is not measured)", library));
+        }
+        System.out.println(line);
         Files.deleteIfExists(empty);
     }
 
@@ -80,17 +90,36 @@ public final class Startup {
         return jar;
     }
 
-    private static double time(String java, String cp, String agent) throws Exception {
-        ProcessBuilder pb = agent == null
-                ? new ProcessBuilder(java, "-cp", cp, Hello.class.getName())
-                : new ProcessBuilder(java, agent, "-cp", cp, Hello.class.getName());
+    /** @return wall milliseconds, and CPU milliseconds (user + system, from bash's {@code time}: getrusage's) */
+    private static double[] time(String java, String cp, String agent) throws Exception {
+        Path cpuFile = Files.createTempFile("jhtrace-startup", ".cpu");
         Path out = Files.createTempFile("jhtrace-startup", ".out");
-        long t0 = System.nanoTime();
-        Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        p.waitFor();
-        double ms = (System.nanoTime() - t0) / 1e6;
-        Files.deleteIfExists(out);
-        return ms;
+        // the JVM's own output to one file, bash's timing (millisecond precision) to another
+        List<String> cmd = new ArrayList<>(List.of(
+                "bash", "-c", "TIMEFORMAT='%3U %3S'; { time \"$@\" >\"$JH_OUT\" 2>&1; } 2>\"$JH_CPU\"", "bash", java));
+        if (agent != null) {
+            cmd.add(agent);
+        }
+        cmd.addAll(List.of("-cp", cp, Hello.class.getName()));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("JH_OUT", out.toString());
+            pb.environment().put("JH_CPU", cpuFile.toString());
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            p.waitFor();
+            double ms = (System.nanoTime() - t0) / 1e6;
+            String output = Files.readString(out);
+            if (p.exitValue() != 0 || !output.contains("hello") || output.contains("jhtrace:")) {
+                throw new IllegalStateException("the run " + cmd + " went wrong: " + output);
+            }
+            String[] f = Files.readString(cpuFile).trim().split("\\s+");
+            double cpuMs = (Double.parseDouble(f[f.length - 2]) + Double.parseDouble(f[f.length - 1])) * 1000;
+            return new double[] {ms, cpuMs};
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(cpuFile);
+        }
     }
 
     private static double median(double[] v) {

@@ -29,6 +29,8 @@ import dev.jhtrace.agent.report.Suppressions;
  * @param frameworks     {@code frameworks=a.b.:c.d.}: class-name prefixes of frameworks, whose frames are not leak sites
  * @param minAgeMillis   {@code minage=}: the shutdown report and summary leave out handles opened less than this long
  *                       before them (requests in flight at exit), and count them; 0 for none
+ * @param cache          {@code cache=DIR|false}: where the hook check's verdict for this JDK is kept between runs
+ *                       ({@code dev.jhtrace.agent.hook.HookCheckCache}); null for none, empty for the default place
  */
 public record AgentOptions(
         String reportPath,
@@ -46,7 +48,8 @@ public record AgentOptions(
         Suppressions suppress,
         boolean jfr,
         java.util.List<String> frameworks,
-        long minAgeMillis) {
+        long minAgeMillis,
+        String cache) {
     /** Default capacity of the trace database. */
     static final int DEFAULT_MAX_TRACES = 16_384;
     /** Default and largest number of frames per stack. */
@@ -85,6 +88,7 @@ public record AgentOptions(
         boolean jfr = false;
         java.util.List<String> frameworks = java.util.List.of();
         long minAge = 0;
+        String cache = "";
         if (args != null && !args.isBlank()) {
             for (String item : args.split(",")) {
                 int eq = item.indexOf('=');
@@ -109,6 +113,7 @@ public record AgentOptions(
                     case "jfr" -> jfr = bool(key, value);
                     case "frameworks" -> frameworks = prefixes(key, required(key, value));
                     case "minage" -> minAge = duration(key, required(key, value));
+                    case "cache" -> cache = cacheDirectory(key, required(key, value));
                     case "traces" -> {
                         traces = TraceFilter.named(required(key, value));
                         if (traces == null) {
@@ -148,7 +153,19 @@ public record AgentOptions(
                 suppress,
                 jfr,
                 frameworks,
-                minAge);
+                minAge,
+                cache);
+    }
+
+    /** @return null for {@code false}, else an absolute directory (a relative one would move with the program) */
+    private static String cacheDirectory(String key, String value) throws BadOption {
+        if (value.equals("false")) {
+            return null;
+        }
+        if (!value.startsWith("/")) {
+            throw new BadOption(key + "=" + value + " (expected an absolute directory, or false)");
+        }
+        return value;
     }
 
     /** Options a running agent takes from a later {@code -enable}; the others are fixed at its start. */
@@ -215,7 +232,8 @@ public record AgentOptions(
                 keys.contains("suppress") ? given.suppress() : current.suppress(),
                 keys.contains("jfr") ? given.jfr() : current.jfr(),
                 keys.contains("frameworks") ? given.frameworks() : current.frameworks(),
-                keys.contains("minage") ? given.minAgeMillis() : current.minAgeMillis());
+                keys.contains("minage") ? given.minAgeMillis() : current.minAgeMillis(),
+                current.cache());
         return new Change(merged, fixed);
     }
 
@@ -227,6 +245,7 @@ public record AgentOptions(
             case "walker" -> walker.option();
             case "native" -> Boolean.toString(nativeHooks);
             case "control" -> Boolean.toString(control);
+            case "cache" -> cache == null ? "false" : cache.isEmpty() ? "(the default)" : cache;
             default -> "";
         };
     }

@@ -146,7 +146,10 @@ public final class JhtraceAgent {
         Tracer t;
         try {
             t = new Tracer(options, points, warnings);
-            t.setHookCheck(new HookCheck(HookInstaller.install(inst, points), warnings));
+            t.setHookCheck(new HookCheck(
+                    HookInstaller.install(inst, points),
+                    warnings,
+                    dev.jhtrace.agent.hook.HookCheckCache.open(options.cache(), AgentJar.path())));
         } catch (Throwable e) {
             if (nativeStart != null) {
                 nativeStart.abandon();

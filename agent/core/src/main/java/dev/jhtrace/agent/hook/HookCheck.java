@@ -10,20 +10,23 @@ import java.util.List;
  * <p>The check reads the hooked classes that are not loaded yet from the runtime image: about twenty class
  * files. It runs when the first report is made rather than at start-up, so that the application's start-up
  * does not pay for a diagnostic of JDK drift; a program that exits without leaks and without a report never
- * runs it.
+ * runs it. Its verdict on the JDK is kept between runs ({@link HookCheckCache}).
  */
 public final class HookCheck {
     private final HookTransformer transformer;
     private final List<String> warnings;
+    private final HookCheckCache cache;
     private boolean done;
 
     /**
      * @param transformer the installed transformer
      * @param warnings    where the warnings go
+     * @param cache       where the verdict on this JDK is kept between runs, or null for none
      */
-    public HookCheck(HookTransformer transformer, List<String> warnings) {
+    public HookCheck(HookTransformer transformer, List<String> warnings, HookCheckCache cache) {
         this.transformer = transformer;
         this.warnings = warnings;
+        this.cache = cache;
     }
 
     /** Runs the check, the first time only. */
@@ -33,8 +36,18 @@ public final class HookCheck {
         }
         done = true;
         try {
-            List<String> found = new java.util.ArrayList<>(HookInstaller.check(transformer));
-            found.addAll(JdkFields.check()); // the fields the hooks read by name drift like the methods they hook
+            List<String> found = new java.util.ArrayList<>();
+            List<String> cached = cache != null ? cache.read() : null;
+            if (cached != null) {
+                found.addAll(cached);
+            } else {
+                found.addAll(HookInstaller.checkJdk(transformer));
+                found.addAll(JdkFields.check()); // the fields the hooks read by name drift like the methods they hook
+                if (cache != null) {
+                    cache.write(found);
+                }
+            }
+            found.addAll(HookInstaller.checkRun(transformer));
             for (String w : found) {
                 warnings.add(w);
                 AgentLog.warn("jhtrace: " + w);

@@ -48,15 +48,24 @@ public final class HookInstaller {
 
     /**
      * @param transformer the installed transformer
-     * @return warnings about hooks that matched nothing and classes that could not be instrumented
+     * @return a warning about hooks that matched nothing in this JDK, if any: what depends on the JDK alone
      */
-    static List<String> check(HookTransformer transformer) {
+    static List<String> checkJdk(HookTransformer transformer) {
         List<String> warnings = new ArrayList<>();
         Set<String> missing = transformer.unmatchedGroups();
         if (!missing.isEmpty()) {
             warnings.add("hooks that matched nothing in this JDK (those handles are untraced): "
                     + String.join(", ", missing));
         }
+        return warnings;
+    }
+
+    /**
+     * @param transformer the installed transformer
+     * @return a warning about classes that could not be instrumented in this run, if any
+     */
+    static List<String> checkRun(HookTransformer transformer) {
+        List<String> warnings = new ArrayList<>();
         Set<String> failed = transformer.failures();
         if (!failed.isEmpty()) {
             warnings.add("JDK classes that could not be instrumented: " + String.join(", ", failed));

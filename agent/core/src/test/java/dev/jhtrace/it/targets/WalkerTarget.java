@@ -205,8 +205,9 @@ public final class WalkerTarget {
             return;
         }
         Object builder = ofVirtual.invoke(null);
-        java.lang.reflect.Method start = builder.getClass().getMethod("start", Runnable.class);
-        start.setAccessible(true);
+        // through the public interface Thread.Builder: the builder's own class is internal to java.base, and
+        // (with the native start) nothing opens java.lang to this program
+        java.lang.reflect.Method start = Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
         List<Thread> all = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             all.add((Thread) start.invoke(builder, (Runnable) () -> {

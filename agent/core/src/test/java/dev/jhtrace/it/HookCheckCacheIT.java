@@ -1,0 +1,85 @@
+package dev.jhtrace.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jhtrace.it.targets.HelloTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The hook check's verdict kept between runs ({@code cache=}): written by the first JVM's first report, read by the
+ * next (which then says what the file says, not what a check would find), and not read by a JVM of another agent
+ * build or with {@code cache=false}.
+ */
+class HookCheckCacheIT {
+    private static List<String> warnings(TargetJvm.Result r) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode w : r.report().path("warnings")) {
+            out.add(w.asText());
+        }
+        return out;
+    }
+
+    private static List<Path> files(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void theVerdictIsWrittenOnceAndReadByTheNextJvmOfTheSameBuild(Jdk jdk) throws Exception {
+        Path dir = Files.createTempDirectory("jhtrace-cacheit");
+        try {
+            Path cache = dir.resolve("cache");
+            TargetJvm.Result first = TargetJvm.runWithReport(jdk, "cache=" + cache, HelloTarget.class, "leak");
+            assertEquals(0, first.exitCode(), first.stderr());
+            assertEquals(List.of(), warnings(first), "this JDK matches every hook");
+            List<Path> written = files(cache);
+            assertEquals(1, written.size(), written.toString());
+            Path file = written.get(0);
+            List<String> lines = Files.readAllLines(file);
+            assertEquals("jhtrace hook check 1", lines.get(0));
+            assertTrue(lines.get(1).startsWith("jdk=/") && lines.get(1).contains(" agent=/"), lines.get(1));
+            assertEquals(2, lines.size(), "an empty verdict: " + lines);
+
+            // what the file says is what the next JVM says: the check did not run again
+            String planted = "a warning planted in the cache by the test";
+            Files.writeString(file, String.join("\n", lines) + "\n" + planted + "\n");
+            TargetJvm.Result second = TargetJvm.runWithReport(jdk, "cache=" + cache, HelloTarget.class, "leak");
+            assertEquals(List.of(planted), warnings(second));
+            assertTrue(second.stderr().contains("jhtrace: " + planted), second.stderr());
+            assertEquals(3, second.report().path("openHandles").size(), second.reportText());
+
+            // cache=false: the check runs, the file is not read
+            TargetJvm.Result off = TargetJvm.runWithReport(jdk, "cache=false", HelloTarget.class, "leak");
+            assertEquals(List.of(), warnings(off));
+
+            // another build of the agent (here: the same bytes, another time) is another key
+            Path copy = TargetJvm.copyAgent(Files.createDirectory(dir.resolve("agent")));
+            Files.setLastModifiedTime(
+                    copy, FileTime.fromMillis(Files.getLastModifiedTime(copy).toMillis() - 60_000));
+            Path report = dir.resolve("copy.json");
+            TargetJvm.Result rebuilt = TargetJvm.run(
+                    jdk,
+                    List.of(TargetJvm.agentFlag(copy) + "=report=" + report + ",cache=" + cache),
+                    HelloTarget.class,
+                    "leak");
+            assertEquals(0, rebuilt.exitCode(), rebuilt.stderr());
+            assertFalse(rebuilt.stderr().contains(planted), rebuilt.stderr());
+            assertFalse(Files.readString(report).contains(planted));
+            assertEquals(2, files(cache).size(), files(cache).toString());
+        } finally {
+            Reports.deleteTree(dir);
+        }
+    }
+}
