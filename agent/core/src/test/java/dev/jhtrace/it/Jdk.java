@@ -38,6 +38,10 @@ public record Jdk(String name, Path home) {
 
     /** @return the java launcher; skips the test, with the reason, when this JDK is not installed */
     public Path java() {
+        String only = System.getProperty("jhtrace.it.jdks", "");
+        Assumptions.assumeTrue(
+                only.isEmpty() || java.util.Arrays.asList(only.split(",")).contains(name),
+                name + " is left out of this round (-Djhtrace.it.jdks=" + only + ")");
         Assumptions.assumeTrue(
                 home != null,
                 name + " is not installed here (set -D" + "jhtrace." + name + ".home=...); " + ".ci/run installs it");
