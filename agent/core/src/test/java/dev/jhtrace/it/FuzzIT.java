@@ -134,8 +134,11 @@ class FuzzIT {
             ch.connect(UnixDomainSocketAddress.of(socket));
             switch (kind) {
                 case 0 -> { // random bytes with a newline: a complete line of garbage
-                    byte[] b = new byte[1 + rnd.nextInt(200)];
+                    byte[] b = new byte[2 + rnd.nextInt(200)];
                     rnd.nextBytes(b);
+                    // never a command by chance: an empty or blank line (what trim() leaves of control bytes) is the
+                    // valid "all traces", so the line starts with a byte no UTF-8 text has
+                    b[0] = (byte) 0xff;
                     b[b.length - 1] = '\n';
                     ch.write(ByteBuffer.wrap(b));
                 }
