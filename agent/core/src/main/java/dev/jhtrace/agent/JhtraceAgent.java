@@ -140,16 +140,21 @@ public final class JhtraceAgent {
         NativeStart nativeStart = options.nativeHooks() || options.control()
                 ? NativeStart.begin(jar, options.walker(), options.nativeHooks())
                 : null;
-        HookPath.prepare(); // before any hook can fire: a hook never loads a class of ours (see HookPath)
         List<HookPoint> points = HookPoints.all();
+        dev.jhtrace.agent.hook.HookCheckCache caches =
+                dev.jhtrace.agent.hook.HookCheckCache.open(options.cache(), AgentJar.path());
+        dev.jhtrace.agent.hook.TransformCache rewrites = dev.jhtrace.agent.hook.TransformCache.load(caches);
+        // before any hook can fire: a hook never loads a class of ours (see HookPath); ASM only when a hooked class
+        // may still need rewriting: always beside the application's class loader (-javaagent), in the native start's
+        // loader of its own only when the cache lacks a class
+        HookPath.prepare(!(inst instanceof dev.jhtrace.agent.hook.JvmtiInstrumentation)
+                || rewrites == null
+                || !rewrites.covers(dev.jhtrace.agent.hook.TransformCache.classesOf(points)));
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
         Tracer t;
         try {
             t = new Tracer(options, points, warnings);
-            t.setHookCheck(new HookCheck(
-                    HookInstaller.install(inst, points),
-                    warnings,
-                    dev.jhtrace.agent.hook.HookCheckCache.open(options.cache(), AgentJar.path())));
+            t.setHookCheck(new HookCheck(HookInstaller.install(inst, points, rewrites), warnings, caches));
         } catch (Throwable e) {
             if (nativeStart != null) {
                 nativeStart.abandon();

@@ -52,6 +52,8 @@ final class ShutdownReporter implements Runnable {
             summarize(options); // without a report file, or when it could not be written: nothing is lost
         } catch (Throwable t) {
             AgentLog.warn("jhtrace: could not write the leak summary: " + AgentOptions.printable(String.valueOf(t)));
+        } finally {
+            tracer.saveHookCache(); // after the report: the program's exit waits for this only in a run that learnt
         }
     }
 

@@ -163,6 +163,14 @@ public final class Tracer {
         warnings.add(warning);
     }
 
+    /** Keeps this run's rewrites of the hooked JDK classes for the next run, if it made any (at exit). */
+    void saveHookCache() {
+        HookCheck check = hookCheck;
+        if (check != null) {
+            check.saveTransforms();
+        }
+    }
+
     /** Runs the check of the hooks, if it has not run yet: its warnings go to stderr and into later reports. */
     void checkHooks() {
         HookCheck check = hookCheck;

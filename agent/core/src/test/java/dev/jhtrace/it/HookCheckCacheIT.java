@@ -29,9 +29,81 @@ class HookCheckCacheIT {
         return out;
     }
 
+    /** @return the hook check's verdicts in dir (the rewrites of the hooked classes lie beside them) */
     private static List<Path> files(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted().toList();
+            return s.filter(p -> p.getFileName().toString().startsWith("hookcheck-"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** @return the classes loaded before the program's main class, as -Xlog:class+load named them */
+    private static List<String> loadedBeforeMain(Path log, Class<?> main) throws Exception {
+        List<String> before = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            String[] f = line.split(" ");
+            if (f.length > 1 && f[1].equals(main.getName())) {
+                return before;
+            }
+            if (f.length > 1) {
+                before.add(f[1]);
+            }
+        }
+        throw new AssertionError("the main class never loaded: " + log);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void theNextStartTakesTheHookedClassesFromTheCacheAndRunsNoAsm(Jdk jdk) throws Exception {
+        Path dir = Files.createTempDirectory("jhtrace-cacheit");
+        try {
+            Path cache = dir.resolve("cache");
+            List<String> runs = new ArrayList<>();
+            // a class can come two ways (rewritten as it loads, or retransformed if it loaded before the agent's hook):
+            // the second start may learn the other way of one, the third has them all
+            for (int i = 0; i < 3; i++) {
+                Path log = dir.resolve("classes-" + i + ".log");
+                Path report = dir.resolve("leaks-" + i + ".json");
+                TargetJvm.Result r = TargetJvm.run(
+                        jdk,
+                        List.of(
+                                "-Xlog:class+load=info:file=" + log,
+                                TargetJvm.agentFlag() + "=report=" + report + ",cache=" + cache),
+                        HelloTarget.class,
+                        "leak");
+                assertEquals(0, r.exitCode(), r.stderr());
+                assertEquals("", r.stderr().strip());
+                // the hooks are in: the report names the three leaks at their line
+                List<String> lines = r.lines("LEAKLINE ");
+                JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+                assertEquals(
+                        3,
+                        Reports.withFrame(
+                                        json.path("openHandles"),
+                                        HelloTarget.class.getName(),
+                                        Integer.parseInt(lines.get(0)))
+                                .size(),
+                        json.toString());
+                runs.add(String.join("\n", loadedBeforeMain(log, HelloTarget.class)));
+            }
+            // the agent's ASM (relocated into the jar); the JDK has an ASM of its own, for lambdas
+            assertTrue(runs.get(0).contains("bytebuddy.jar.asm.ClassReader"), "the first start rewrites with ASM");
+            assertFalse(
+                    runs.get(2).contains("bytebuddy.jar.asm.ClassReader"),
+                    "the third takes the rewrites from the cache");
+            if (TargetJvm.nativeStart()) {
+                // in its class loader of its own, the native start then loads no ASM class at all before main
+                assertFalse(runs.get(2).contains("bytebuddy.jar.asm."), runs.get(2));
+            }
+            try (Stream<Path> s = Files.list(cache)) {
+                assertEquals(
+                        1,
+                        s.filter(p -> p.getFileName().toString().startsWith("hookbytes-"))
+                                .count());
+            }
+        } finally {
+            Reports.deleteTree(dir);
         }
     }
 

@@ -29,6 +29,15 @@ public final class HookCheck {
         this.cache = cache;
     }
 
+    /** Keeps this run's rewrites of the hooked classes for the next run ({@link TransformCache}), if it made any. */
+    public void saveTransforms() {
+        try {
+            transformer.saveCache();
+        } catch (Throwable t) {
+            // a cache is an optimisation
+        }
+    }
+
     /** Runs the check, the first time only. */
     public synchronized void ensureDone() {
         if (done) {
@@ -48,6 +57,7 @@ public final class HookCheck {
                 }
             }
             found.addAll(HookInstaller.checkRun(transformer));
+            transformer.saveCache(); // the classes hooked so far, and the rest read from the runtime image
             for (String w : found) {
                 warnings.add(w);
                 AgentLog.warn("jhtrace: " + w);

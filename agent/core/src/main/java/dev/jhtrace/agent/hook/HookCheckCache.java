@@ -109,22 +109,33 @@ public final class HookCheckCache {
      *     replaces the file of the one before), the whole key is inside and compared
      */
     Path file() {
+        return file(PREFIX);
+    }
+
+    /** @return the file of this JDK and agent jar for the cache of that prefix (see {@link #file()}) */
+    Path file(String prefix) {
         String name = System.getProperty("java.home") + "\n" + agentJar.toAbsolutePath();
         long h = 0xcbf29ce484222325L; // FNV-1a, 64 bits: a name, not a check
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
-        return directory.resolve(PREFIX + String.format("%016x", h));
+        return directory.resolve(prefix + String.format("%016x", h));
+    }
+
+    /**
+     * @param file a file of this cache
+     * @param max  the most bytes it may have
+     * @return whether it may be read: a key for this JDK, the directory and the file this user's alone, no link
+     */
+    boolean usable(Path file, long max) throws IOException {
+        return key() != null && ours(directory, true, max) && ours(file, false, max);
     }
 
     /** @return the stored verdict (possibly empty: nothing wrong), or null on a miss */
     public List<String> read() {
         try {
-            if (key() == null || !ours(directory, true)) {
-                return null;
-            }
             Path file = file();
-            if (!ours(file, false)) {
+            if (!usable(file, MAX_BYTES)) {
                 return null;
             }
             byte[] bytes;
@@ -168,24 +179,37 @@ public final class HookCheckCache {
                 }
                 text.append(line).append('\n');
             }
-            if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS) && !ours(directory, true)) {
-                return;
-            }
-            ReportFile.write(file(), text.toString(), dev.jhtrace.agent.os.ProcessInfo.pid());
-            prune();
+            writeFile(PREFIX, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             // a cache is an optimisation: the next run checks again
         }
     }
 
     /**
+     * Writes a file of this cache as reports are written (a fresh owner-only name, renamed into place), then removes
+     * the files of that prefix whose agent jar is gone.
+     *
+     * @param prefix  the cache's file prefix
+     * @param content its bytes, headed by its magic line and {@link #storedKey()}
+     * @throws IOException when it cannot be written
+     */
+    void writeFile(String prefix, byte[] content) throws IOException {
+        if (key() == null
+                || Files.exists(directory, LinkOption.NOFOLLOW_LINKS) && !ours(directory, true, Long.MAX_VALUE)) {
+            return;
+        }
+        ReportFile.write(file(prefix), content, dev.jhtrace.agent.os.ProcessInfo.pid());
+        prune(prefix);
+    }
+
+    /**
      * Removes the verdicts of agent jars that are gone (a copy in a temporary directory, a release replaced by the
      * next): one file per jar and JDK would otherwise pile up. Only this user's regular files of this format.
      */
-    private void prune() throws IOException {
-        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*")) {
+    private void prune(String prefix) throws IOException {
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(directory, prefix + "*")) {
             for (Path f : files) {
-                if (!ours(f, false)) {
+                if (!ours(f, false, Long.MAX_VALUE)) {
                     continue;
                 }
                 String jar = storedJar(f);
@@ -202,7 +226,7 @@ public final class HookCheckCache {
         try (FileInputStream in = new FileInputStream(file.toFile())) {
             lines = new String(in.readNBytes((int) MAX_BYTES), StandardCharsets.UTF_8).split("\n", 3);
         }
-        if (lines.length < 3 || !lines[0].equals(MAGIC)) {
+        if (lines.length < 3 || !lines[0].startsWith("jhtrace hook ")) {
             return null;
         }
         int start = lines[1].indexOf(" agent=");
@@ -215,19 +239,20 @@ public final class HookCheckCache {
         return jar.startsWith("/") && !jar.contains("\\") ? jar : null;
     }
 
-    private String storedKey() throws IOException {
+    /** @return the key as the files hold it, on their second line */
+    String storedKey() throws IOException {
         return Escapes.printable(key());
     }
 
     /** @return whether path is this user's directory (no other may write it) or regular file, not a link */
-    private static boolean ours(Path path, boolean directory) throws IOException {
+    private static boolean ours(Path path, boolean directory, long max) throws IOException {
         PosixFileAttributes a;
         try {
             a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException absent) {
             return false;
         }
-        if (directory ? !a.isDirectory() : !a.isRegularFile() || a.size() > MAX_BYTES) {
+        if (directory ? !a.isDirectory() : !a.isRegularFile() || a.size() > max) {
             return false;
         }
         int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);

@@ -22,7 +22,17 @@ public final class HookInstaller {
      * @return the transformer, to ask later which hooks matched
      */
     public static HookTransformer install(JvmInstrumentation inst, List<HookPoint> points) {
-        HookTransformer transformer = new HookTransformer(points);
+        return install(inst, points, null);
+    }
+
+    /**
+     * @param inst   the instrumentation
+     * @param points what to hook
+     * @param cache  rewrites kept between runs ({@link TransformCache#load}), or null
+     * @return the transformer, to ask later which hooks matched
+     */
+    public static HookTransformer install(JvmInstrumentation inst, List<HookPoint> points, TransformCache cache) {
+        HookTransformer transformer = new HookTransformer(points, cache);
         inst.watch(transformer);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.loadedClasses()) {

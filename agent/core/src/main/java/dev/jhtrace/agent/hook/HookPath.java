@@ -45,20 +45,29 @@ public final class HookPath {
         DropLedger.class,
         AgentLog.class,
         HookTransformer.class,
-        HookClassVisitor.class,
-        HookMethodVisitor.class,
-        MethodShape.class,
-        HookCode.class,
-        net.bytebuddy.jar.asm.Attribute.class,
-        net.bytebuddy.jar.asm.ConstantDynamic.class,
-        net.bytebuddy.jar.asm.Handle.class,
-        net.bytebuddy.jar.asm.TypePath.class,
-        net.bytebuddy.jar.asm.TypeReference.class,
-        net.bytebuddy.jar.asm.Label.class,
-        net.bytebuddy.jar.asm.Type.class,
+        TransformCache.class,
+        TransformCache.Entry.class,
     };
-    /** Package-private or nested ASM classes, which cannot be named here. */
-    private static final String[] ASM_INTERNAL = {
+    /**
+     * The rewriter and ASM, by name: a class literal would load them with this class. ASM's package-private and
+     * nested classes are among them, relative to ASM's package.
+     */
+    private static final String[] REWRITER = {
+        "dev.jhtrace.agent.hook.HookRewriter",
+        "dev.jhtrace.agent.hook.HookClassVisitor",
+        "dev.jhtrace.agent.hook.HookMethodVisitor",
+        "dev.jhtrace.agent.hook.MethodShape",
+        "dev.jhtrace.agent.hook.HookCode",
+    };
+
+    private static final String[] ASM = {
+        "Attribute",
+        "ConstantDynamic",
+        "Handle",
+        "TypePath",
+        "TypeReference",
+        "Label",
+        "Type",
         "Attribute$Set",
         "Constants",
         "SymbolTable$LabelEntry",
@@ -74,15 +83,27 @@ public final class HookPath {
 
     private HookPath() {}
 
-    /** Loads and initialises the classes; one that is missing is skipped (it cannot be needed then). */
-    public static void prepare() {
+    /**
+     * Loads and initialises the classes; one that is missing is skipped (it cannot be needed then).
+     *
+     * @param asm also ASM's: left out only where no hooked class can need rewriting on an application thread, or
+     *            where loading them there waits for no lock of the application's (the native start's class loader
+     *            of its own, whose hooked classes all come from {@link TransformCache})
+     */
+    public static void prepare(boolean asm) {
         ClassLoader loader = HookPath.class.getClassLoader();
         for (Class<?> c : CLASSES) {
             init(c.getName(), loader);
         }
-        String asm = net.bytebuddy.jar.asm.Handle.class.getPackageName() + ".";
-        for (String name : ASM_INTERNAL) {
-            init(asm + name, loader);
+        if (asm) {
+            for (String name : REWRITER) {
+                init(name, loader);
+            }
+            // ASM's package as the shading relocated it, read off a class that names it, not written here
+            String asmPackage = HookRewriterPackage.NAME;
+            for (String name : ASM) {
+                init(asmPackage + name, loader);
+            }
         }
         // the ledger's VarHandle links its access modes at first use: done here, on a scratch ledger, not in a hook
         DropLedger scratch = new DropLedger();
@@ -96,5 +117,10 @@ public final class HookPath {
         } catch (ClassNotFoundException | LinkageError e) {
             // absent from this build of ASM: nothing can need it
         }
+    }
+
+    /** ASM's package: a class of its own, so that naming an ASM class here loads it only when asked for. */
+    private static final class HookRewriterPackage {
+        static final String NAME = net.bytebuddy.jar.asm.Handle.class.getPackageName() + ".";
     }
 }

@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassWriter;
 
 /**
  * Puts the hooks into the JDK classes of the {@link HookPoints} table, when they are retransformed at start
@@ -28,9 +26,21 @@ final class HookTransformer {
     private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Set<String> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Rewrites kept between runs, or null. */
+    private final TransformCache cache;
+
     /** @param table all hook points; a point's index is the site its hook passes */
     HookTransformer(List<HookPoint> table) {
+        this(table, null);
+    }
+
+    /**
+     * @param table all hook points; a point's index is the site its hook passes
+     * @param cache rewrites kept between runs, or null for none
+     */
+    HookTransformer(List<HookPoint> table, TransformCache cache) {
         this.table = table;
+        this.cache = cache;
         this.matched = new AtomicIntegerArray(table.size());
         Map<String, List<Integer>> byClass = new HashMap<>();
         for (int i = 0; i < table.size(); i++) {
@@ -76,12 +86,23 @@ final class HookTransformer {
             return null;
         }
         seen.add(className);
+        TransformCache.Entry kept = cache != null ? cache.find(className, bytes) : null;
+        if (kept != null) {
+            for (int site : kept.matched) {
+                if (site >= 0 && site < table.size()) {
+                    matched.set(site, 1);
+                }
+            }
+            return kept.transformed;
+        }
         try {
-            ClassReader reader = new ClassReader(bytes);
-            ClassWriter writer = new ClassWriter(reader, 0);
-            boolean frames = HookClassVisitor.needsFrames(table, sites);
-            reader.accept(new HookClassVisitor(writer, table, sites, matched), frames ? ClassReader.EXPAND_FRAMES : 0);
-            return writer.toByteArray();
+            AtomicIntegerArray found = new AtomicIntegerArray(table.size());
+            byte[] out = rewrite(bytes, sites, found);
+            int[] hits = hits(found, true);
+            if (cache != null) {
+                cache.add(className, bytes, out, hits);
+            }
+            return out;
         } catch (Throwable t) {
             String name = className.replace('/', '.');
             failed.add(name + " (" + t + ")");
@@ -89,6 +110,56 @@ final class HookTransformer {
                     "transform:" + name,
                     "jhtrace: " + name + " could not be instrumented (" + t + "); its handles are untraced");
             return null;
+        }
+    }
+
+    private byte[] rewrite(byte[] bytes, int[] sites, AtomicIntegerArray found) {
+        return HookRewriter.rewrite(table, bytes, sites, found);
+    }
+
+    /** @return the sites found in one class; with inThisRun, also counted as matched in this run */
+    private int[] hits(AtomicIntegerArray found, boolean inThisRun) {
+        int n = 0;
+        for (int i = 0; i < found.length(); i++) {
+            n += found.get(i) != 0 ? 1 : 0;
+        }
+        int[] hits = new int[n];
+        for (int i = 0, k = 0; i < found.length(); i++) {
+            if (found.get(i) != 0) {
+                if (inThisRun) {
+                    matched.set(i, 1);
+                }
+                hits[k++] = i;
+            }
+        }
+        return hits;
+    }
+
+    /**
+     * Rewrites a class read from the runtime image for the cache alone: nothing of it is installed or counted in
+     * this run.
+     *
+     * @param className the class's internal name
+     * @param bytes     its class file from the image
+     */
+    void rewriteForCache(String className, byte[] bytes) {
+        int[] sites = sitesByClass.get(className);
+        if (sites == null || cache == null) {
+            return;
+        }
+        try {
+            AtomicIntegerArray found = new AtomicIntegerArray(table.size());
+            byte[] out = rewrite(bytes, sites, found);
+            cache.add(className, bytes, out, hits(found, false));
+        } catch (Throwable t) {
+            // this run never installs it; when the class loads, its rewrite is tried (and said) as usual
+        }
+    }
+
+    /** Writes the rewrites kept for the next run, if this run learnt any (silent). */
+    void saveCache() {
+        if (cache != null) {
+            cache.save(this, sitesByClass.keySet());
         }
     }
 
@@ -111,8 +182,7 @@ final class HookTransformer {
             }
             try (InputStream in = ClassLoader.getSystemResourceAsStream(e.getKey() + ".class")) {
                 if (in != null) {
-                    new ClassReader(in.readAllBytes())
-                            .accept(new HookClassVisitor(null, table, e.getValue(), found), ClassReader.SKIP_CODE);
+                    HookRewriter.scan(table, in.readAllBytes(), e.getValue(), found);
                 }
             } catch (IOException | RuntimeException ignored) {
                 // unreadable: its points count as unmatched

@@ -170,6 +170,16 @@ public final class ReportFile {
      * @throws IOException if the file cannot be written, or the path is refused (see the class comment)
      */
     public static void write(Path path, String content, long pid) throws IOException {
+        write(path, content.getBytes(StandardCharsets.UTF_8), pid);
+    }
+
+    /**
+     * @param path    where
+     * @param content what, as bytes
+     * @param pid     this process, to name the temporary file
+     * @throws IOException if the file cannot be written, or the path is refused (see the class comment)
+     */
+    public static void write(Path path, byte[] content, long pid) throws IOException {
         Path target = path.toAbsolutePath();
         Path dir = directory(target);
         String refused = existing(target);
@@ -186,7 +196,7 @@ public final class ReportFile {
                     temp,
                     options,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
