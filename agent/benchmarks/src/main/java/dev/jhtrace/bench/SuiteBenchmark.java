@@ -37,7 +37,8 @@ public final class SuiteBenchmark {
     private static final String[] STARTS = {"no agent", "-javaagent", "-agentpath"};
 
     public static void main(String[] args) throws Exception {
-        Path suite = Paths.get(option(args, "--suite", "agent/benchmarks/suite/target/lib"));
+        Path suite = Paths.get(option(args, "--suite", "agent/benchmarks/suite/target/lib"))
+                .toAbsolutePath(); // the JVMs run in a directory of their own
         Path jar = Paths.get(option(args, "--jar", "agent/target/jhtrace.jar")).toAbsolutePath();
         int classes = Integer.parseInt(option(args, "--classes", "40"));
         int rounds = Integer.parseInt(option(args, "--rounds", "3"));

@@ -134,18 +134,18 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 if (!stale) {
                     if (slot.open && !slot.agent) {
                         programOpen--; // its close was not seen (closed by code no hook sees): this open replaces it
-                        openByKind[kindIndex(slot.referent.kind)]--;
+                        openByKind[kindIndex(slot.kind)]--;
                     }
                     slot.open = true;
                     slot.generation = gen;
-                    slot.referent.set(e.kind, e.description);
-                    slot.opened.set(e.thread, e.timeMillis, stackId, javaStack);
+                    slot.setReferent(e.kind, e.description);
+                    slot.setSite(e.thread, e.timeMillis, stackId, javaStack);
                     slot.openedNanos = e.nanos;
                     slot.agent = e.agent;
                     slot.dropsAtOpen = e.drops;
                     slot.descriptorId = e.descriptorId;
                     if (!e.agent) {
-                        programOpened(e.timeMillis, slot.referent.kind);
+                        programOpened(e.timeMillis, slot.kind);
                     }
                 }
                 Trace t = e.agent ? null : traces.add();
@@ -162,7 +162,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                     r.open = false;
                     if (!r.agent) {
                         timeline.record(e.timeMillis, --programOpen);
-                        openByKind[kindIndex(r.referent.kind)]--;
+                        openByKind[kindIndex(r.kind)]--;
                     }
                 }
                 if (e.agent || r != null && r.agent) {
@@ -188,14 +188,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 if (t == null) {
                     return;
                 }
-                fill(
-                        t,
-                        TraceType.CLOSE,
-                        e,
-                        r != null ? r.generation : 0,
-                        r != null ? r.referent : null,
-                        stackId,
-                        javaStack);
+                fill(t, TraceType.CLOSE, e, r != null ? r.generation : 0, r, stackId, javaStack);
                 t.reclaimed = e.reclaimed;
                 if (r != null) {
                     t.openedFrom(r);
@@ -226,7 +219,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                         TraceType.BAD_REFERENCE,
                         e,
                         previous != null ? previous.generation : 0,
-                        previous != null ? previous.referent : null,
+                        previous,
                         stackId,
                         javaStack);
                 if (previous != null) {
@@ -251,11 +244,11 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         t.fd = e.fd;
         t.generation = generation;
         if (known != null) {
-            t.referent.set(known); // what the open (or the close before a bad reference) knew of the handle
+            t.setReferent(known); // what the open (or the close before a bad reference) knew of the handle
         } else {
-            t.referent.set(e.kind, e.description);
+            t.setReferent(e.kind, e.description);
         }
-        t.site.set(e.thread, e.timeMillis, stackId, javaStack);
+        t.setSite(e.thread, e.timeMillis, stackId, javaStack);
     }
 
     private static int identityOf(Object descriptor) {
@@ -452,15 +445,15 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         if (jfrStacks == null) {
             jfrStacks = new StackResolver();
         }
-        List<StackTraceElement> stack = jfrStacks.frames(r.opened.stackId, r.opened.javaStack);
+        List<StackTraceElement> stack = jfrStacks.frames(r.stackId, r.javaStack);
         dev.jhtrace.agent.jfr.JfrEvents.reclaimed(
                 r.fd,
-                (r.referent.kind == null ? HandleKind.UNKNOWN : r.referent.kind).name(),
-                r.referent.description,
+                (r.kind == null ? HandleKind.UNKNOWN : r.kind).name(),
+                r.description,
                 dev.jhtrace.agent.report.LeakSites.siteOf(stack),
                 stack,
-                r.opened.thread,
-                r.opened.timeMillis);
+                r.thread,
+                r.timeMillis);
     }
 
     /**

@@ -7,17 +7,13 @@ package dev.jhtrace.agent;
  * <p>Slots are made once per number and reused by every later handle that gets the number, so that opening
  * and closing costs the analyzer no allocation: a trace keeps copies of what it needs, never the slot.
  */
-final class HandleRecord {
+final class HandleRecord extends Referent {
     final int fd;
     /** Uses of this number so far: the next OPEN is generation {@code uses + 1}. */
     int uses;
 
     boolean open;
     int generation;
-    /** What the handle open under this number refers to. */
-    final Referent referent = new Referent();
-    /** Where and when the handle open under this number was opened. */
-    final Site opened = new Site();
     /** {@link System#nanoTime()} of the open, to tell a late-arriving event about an earlier use of the number. */
     long openedNanos;
     /** Opened by the agent itself. */
@@ -53,8 +49,8 @@ final class HandleRecord {
         c.uses = uses;
         c.open = open;
         c.generation = generation;
-        c.referent.set(referent);
-        c.opened.set(opened);
+        c.setReferent(this);
+        c.setSite(this);
         c.openedNanos = openedNanos;
         c.agent = agent;
         c.dropsAtOpen = dropsAtOpen;

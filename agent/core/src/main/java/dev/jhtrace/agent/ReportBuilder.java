@@ -69,7 +69,7 @@ final class ReportBuilder {
             if (now == null) {
                 continue; // closed by something no hook sees; the OS is the ground truth
             }
-            if (!r.vouched || !sameKind(r.referent.kind, now)) {
+            if (!r.vouched || !sameKind(r.kind, now)) {
                 // another life of the number, or maybe: listed with what the OS says, never with this record's stack
                 if (after.containsKey(r.fd)
                         && asked(request, r.fd)
@@ -128,7 +128,7 @@ final class ReportBuilder {
                 continue;
             }
             // a connection the keep-alive cache let go is closed by it: one the GC closed the program dropped unread
-            if (request.includeRuntime() || RuntimeHandles.owner(frames(r.opened), depth) != RuntimeHandles.Owner.JDK) {
+            if (request.includeRuntime() || RuntimeHandles.owner(frames(r), depth) != RuntimeHandles.Owner.JDK) {
                 HandleView v = view(r, null);
                 if (suppress.suppresses(v.description(), v.stack())) {
                     suppressed++;
@@ -174,7 +174,7 @@ final class ReportBuilder {
         IdleKeepAlive idle = new IdleKeepAlive();
         for (HandleRecord r : copy.open()) {
             String now = os.get(r.fd);
-            if (now == null || !r.vouched || !sameKind(r.referent.kind, now)) {
+            if (now == null || !r.vouched || !sameKind(r.kind, now)) {
                 continue;
             }
             if (!includeRuntime && isRuntime(r, idle)) {
@@ -190,7 +190,7 @@ final class ReportBuilder {
 
     /** Whether the JDK keeps an open handle for itself; the keep-alive cache is looked at only when it matters. */
     private boolean isRuntime(HandleRecord r, IdleKeepAlive idle) {
-        RuntimeHandles.Owner owner = RuntimeHandles.owner(frames(r.opened), depth);
+        RuntimeHandles.Owner owner = RuntimeHandles.owner(frames(r), depth);
         return owner == RuntimeHandles.Owner.JDK || owner == RuntimeHandles.Owner.KEEP_ALIVE_CACHE && idle.holds(r.fd);
     }
 
@@ -246,8 +246,8 @@ final class ReportBuilder {
                 ? new HandleView(
                         t.fd,
                         t.generation,
-                        name(t.referent.kind),
-                        t.referent.description,
+                        name(t.kind),
+                        t.description,
                         t.opened.thread,
                         t.opened.timeMillis,
                         frames(t.opened))
@@ -256,26 +256,26 @@ final class ReportBuilder {
                 t.fd,
                 t.generation,
                 t.type.name(),
-                name(t.referent.kind),
-                t.referent.description,
-                t.site.thread,
-                t.site.timeMillis,
-                frames(t.site),
+                name(t.kind),
+                t.description,
+                t.thread,
+                t.timeMillis,
+                frames(t),
                 previous,
                 opened);
     }
 
     private HandleView view(HandleRecord r, String osDescription) {
-        String description = r.referent.description;
+        String description = r.description;
         if (description == null) {
             description = osDescription;
-        } else if (r.referent.kind == HandleKind.SOCKET
+        } else if (r.kind == HandleKind.SOCKET
                 && osDescription != null
                 && !osDescription.startsWith("socket:")
                 && !osDescription.startsWith("pipe:")) {
             description = description + " (" + osDescription + ")";
         }
-        HandleKind kind = r.referent.kind;
+        HandleKind kind = r.kind;
         if (osDescription != null && osDescription.startsWith("pipe:")) {
             kind = HandleKind.PIPE; // some JDKs make wakeup pairs from pipes, others from socketpairs
         } else if (kind == HandleKind.FILE
@@ -284,8 +284,7 @@ final class ReportBuilder {
                 && java.nio.file.Files.isDirectory(java.nio.file.Paths.get(osDescription))) {
             kind = HandleKind.DIRECTORY; // a directory stream's first fd is opened like a file; the OS knows better
         }
-        return new HandleView(
-                r.fd, r.generation, name(kind), description, r.opened.thread, r.opened.timeMillis, frames(r.opened));
+        return new HandleView(r.fd, r.generation, name(kind), description, r.thread, r.timeMillis, frames(r));
     }
 
     private static String name(HandleKind kind) {

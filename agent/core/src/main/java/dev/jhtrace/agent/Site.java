@@ -2,11 +2,16 @@ package dev.jhtrace.agent;
 
 /**
  * Where and when something happened to a handle: the thread, the wall-clock time and the stack (the native
- * module's interned id, or a Java-captured one). The analyzer keeps one for every handle's open and every trace;
- * they are embedded and copied as a unit ({@link #set(Site)}) rather than allocated, so that an open or a close
- * costs the analyzer no allocation.
+ * module's interned id, or a Java-captured one). The analyzer keeps one for every handle's open and every trace,
+ * copied as a unit ({@link #setSite(Site)}) into slots made once, so that an open or a close costs the analyzer no
+ * allocation.
+ *
+ * <p>The superclass of {@link Referent}, so of {@link HandleRecord} (where the handle open under its number was
+ * opened) and {@link Trace} (where the traced event happened): its fields then cost no object of their own, 32
+ * bytes and a reference twice over for every open handle. A trace's second site (where a closed or misused handle
+ * was opened) is an object, made only for the traces that need it.
  */
-final class Site {
+class Site {
     /** The thread's name. */
     String thread;
     /** Wall-clock milliseconds. */
@@ -17,7 +22,7 @@ final class Site {
     CapturedStack javaStack;
 
     /** @param other the site to copy */
-    void set(Site other) {
+    final void setSite(Site other) {
         thread = other.thread;
         timeMillis = other.timeMillis;
         stackId = other.stackId;
@@ -30,7 +35,7 @@ final class Site {
      * @param stackId    the interned stack, or 0
      * @param javaStack  the Java stack, or null
      */
-    void set(String thread, long timeMillis, int stackId, CapturedStack javaStack) {
+    final void setSite(String thread, long timeMillis, int stackId, CapturedStack javaStack) {
         this.thread = thread;
         this.timeMillis = timeMillis;
         this.stackId = stackId;
@@ -38,7 +43,7 @@ final class Site {
     }
 
     /** Forgets it (a reused slot keeps nothing of the program's alive). */
-    void clear() {
-        set(null, 0, 0, null);
+    final void clearSite() {
+        setSite(null, 0, 0, null);
     }
 }

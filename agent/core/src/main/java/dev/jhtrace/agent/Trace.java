@@ -7,7 +7,7 @@ package dev.jhtrace.agent;
  * trace gives way), so recording costs no allocation. Whoever keeps a trace beyond that keeps its {@link #seq}
  * too and checks it, or keeps a {@link #copy()}.
  */
-final class Trace {
+final class Trace extends Referent {
     /** Unique, increasing over the agent's life: tells a reused slot from the trace once recorded there. */
     long seq;
 
@@ -17,16 +17,17 @@ final class Trace {
     /** Which use of that number (incremented at every OPEN of it). */
     int generation;
 
-    /** What the handle refers to. */
-    final Referent referent = new Referent();
-    /** Where and when it happened. */
-    final Site site = new Site();
     /** For a CLOSE: run by the GC's cleaner, not by the program. */
     boolean reclaimed;
     /** For a CLOSE or BAD_REFERENCE: whether the open of the handle is known (the fields below). */
     boolean hasOpened;
 
-    final Site opened = new Site();
+    /**
+     * Where the handle was opened, when {@link #hasOpened}; made at the slot's first CLOSE or BAD_REFERENCE and reused
+     * by every later one. Not made for an OPEN (it is its own {@link #site}): a program's open handles would each
+     * carry 32 bytes for nothing.
+     */
+    Site opened;
     /** For a BAD_REFERENCE: a copy of the handle's last CLOSE, or {@code null}. */
     Trace previous;
 
@@ -43,24 +44,37 @@ final class Trace {
     /** Forgets the previous content of a reused slot. */
     void clear() {
         type = null;
-        referent.clear();
-        site.clear();
+        clearReferent();
+        clearSite();
         reclaimed = false;
         hasOpened = false;
-        opened.clear();
+        if (opened != null) {
+            opened.clearSite();
+        }
         previous = null;
     }
 
     /** @param r the handle whose open this trace refers to */
     void openedFrom(HandleRecord r) {
         hasOpened = true;
-        opened.set(r.opened);
+        opened().setSite(r);
     }
 
     /** @param close a CLOSE of the same handle: its knowledge of where the handle was opened, if any, becomes this trace's */
     void openedFrom(Trace close) {
         hasOpened = close.hasOpened;
-        opened.set(close.opened);
+        if (close.hasOpened) {
+            opened().setSite(close.opened);
+        } else if (opened != null) {
+            opened.clearSite();
+        }
+    }
+
+    private Site opened() {
+        if (opened == null) {
+            opened = new Site();
+        }
+        return opened;
     }
 
     /** @return a copy that reuse of this slot leaves alone */
@@ -70,8 +84,8 @@ final class Trace {
         c.type = type;
         c.fd = fd;
         c.generation = generation;
-        c.referent.set(referent);
-        c.site.set(site);
+        c.setReferent(this);
+        c.setSite(this);
         c.reclaimed = reclaimed;
         c.openedFrom(this);
         c.previous = previous;
