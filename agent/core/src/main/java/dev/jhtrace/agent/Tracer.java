@@ -167,7 +167,12 @@ public final class Tracer {
     void saveHookCache() {
         HookCheck check = hookCheck;
         if (check != null) {
-            check.saveTransforms();
+            boolean was = AgentThreads.enterAgent();
+            try {
+                check.saveTransforms();
+            } finally {
+                AgentThreads.exitAgent(was);
+            }
         }
     }
 
@@ -175,7 +180,13 @@ public final class Tracer {
     void checkHooks() {
         HookCheck check = hookCheck;
         if (check != null) {
-            check.ensureDone();
+            // the cache's files are the agent's, whichever thread asks for the first report (a JUnit test's, say)
+            boolean was = AgentThreads.enterAgent();
+            try {
+                check.ensureDone();
+            } finally {
+                AgentThreads.exitAgent(was);
+            }
         }
     }
 

@@ -93,8 +93,15 @@ final class AgentPathCommand {
                                 + " agentpath --extract DIR puts the jar's copy into DIR");
             }
         }
+        if (library.toString().contains("=")) {
+            // the JVM splits -agentpath at the first '=': the rest would be taken for options
+            throw new Failure(
+                    1,
+                    "the library's path " + library + " has a '=', which -agentpath cannot hold: extract it"
+                            + " elsewhere (--extract DIR)");
+        }
         List<String> parts = new ArrayList<>();
-        if (!library.getParent().equals(jar.getParent())) {
+        if (!besideTheLibrary(library, jar)) {
             if (jar.toString().contains(",")) {
                 throw new Failure(
                         1,
@@ -109,6 +116,19 @@ final class AgentPathCommand {
         return "-agentpath:" + library + (parts.isEmpty() ? "" : "=" + String.join(",", parts));
     }
 
+    /**
+     * @return whether the native start finds this jar by itself: it looks for jhtrace.jar beside the library's real
+     *     path, so a jar of another name, or a library that is a link to elsewhere, needs jar=
+     */
+    private static boolean besideTheLibrary(Path library, Path jar) {
+        try {
+            Path found = library.toRealPath().resolveSibling("jhtrace.jar");
+            return Files.exists(found) && Files.isSameFile(found, jar);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static void checkOptions(String joined) throws Failure {
         if (Arrays.stream(joined.split(",")).anyMatch(o -> o.startsWith("jar="))) {
             throw new Failure(2, "agentpath: jar= is not an option here; the flag names this jar when it has to");
@@ -118,6 +138,13 @@ final class AgentPathCommand {
         } catch (AgentOptions.BadOption e) {
             throw new Failure(2, "bad agent option: " + e.getMessage());
         }
+    }
+
+    /** @return whether the file is this user's and no other user may write it */
+    private static boolean oursAlone(Path file) throws IOException {
+        int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return owner == dev.jhtrace.agent.control.ControlEndpoint.currentUid() && (mode & 0022) == 0;
     }
 
     /** Writes the jar's library into dir (kept when the same bytes are there already); returns its path. */
@@ -140,8 +167,9 @@ final class AgentPathCommand {
         try {
             Files.createDirectories(dir);
             if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                    && oursAlone(target)
                     && Arrays.equals(Files.readAllBytes(target), bytes)) {
-                return target;
+                return target; // kept only if no one else could change it later under every JVM given the flag
             }
             // a new name created here (never an existing file or a link followed), renamed over the old one: a JVM
             // mapping the library meanwhile sees the old file or the new, never half of one

@@ -52,12 +52,12 @@ public final class HookCheck {
             } else {
                 found.addAll(HookInstaller.checkJdk(transformer));
                 found.addAll(JdkFields.check()); // the fields the hooks read by name drift like the methods they hook
-                if (cache != null) {
+                if (cache != null && transformer.failures().isEmpty()) {
+                    // a class that failed to be rewritten in this run reads as "matched nothing": not the JDK's verdict
                     cache.write(found);
                 }
             }
             found.addAll(HookInstaller.checkRun(transformer));
-            transformer.saveCache(); // the classes hooked so far, and the rest read from the runtime image
             for (String w : found) {
                 warnings.add(w);
                 AgentLog.warn("jhtrace: " + w);

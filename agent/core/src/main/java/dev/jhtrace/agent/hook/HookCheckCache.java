@@ -66,7 +66,7 @@ public final class HookCheckCache {
         try {
             Path dir = option.isEmpty() ? defaultDirectory() : Paths.get(option);
             return dir != null ? new HookCheckCache(dir, Paths.get(agentJar)) : null;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             return null;
         }
     }
@@ -128,7 +128,45 @@ public final class HookCheckCache {
      * @return whether it may be read: a key for this JDK, the directory and the file this user's alone, no link
      */
     boolean usable(Path file, long max) throws IOException {
-        return key() != null && ours(directory, true, max) && ours(file, false, max);
+        if (key() == null || !ours(directory, true, max) || !ours(file, false, max)) {
+            return false;
+        }
+        // and no component above that another user could swap between this check and the open (a rewrite read
+        // from a directory they control would be their code in java.base)
+        return safeChain(directory, 0);
+    }
+
+    /**
+     * @return whether no user but this one and root can change what dir leads to: every component this user's or
+     *     root's, none writable by others unless sticky (then only its own entries are the owner's to rename), a
+     *     link only if it is this user's or root's, and where it leads checked the same way
+     */
+    private static boolean safeChain(Path dir, int depth) throws IOException {
+        if (depth > 8 || !dir.isAbsolute()) {
+            return false;
+        }
+        int me = ControlEndpoint.currentUid();
+        Path at = dir.getRoot();
+        for (int i = 0; i < dir.getNameCount(); i++) {
+            Path next = at.resolve(dir.getName(i));
+            PosixFileAttributes a = Files.readAttributes(next, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            int owner = (Integer) Files.getAttribute(next, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) Files.getAttribute(next, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (owner != me && owner != 0) {
+                return false;
+            }
+            if (a.isSymbolicLink()) {
+                Path target = next.toRealPath();
+                if (!safeChain(target, depth + 1)) {
+                    return false;
+                }
+                next = target;
+            } else if ((mode & 0022) != 0 && (mode & 01000) == 0) {
+                return false;
+            }
+            at = next;
+        }
+        return true;
     }
 
     /** @return the stored verdict (possibly empty: nothing wrong), or null on a miss */

@@ -28,9 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * rewritten as before. Each class may have two stored variants: its bytes from the runtime image (a class loaded
  * after the agent started) and the bytes the JVM reconstitutes to retransform a class loaded before.
  *
- * <p>Written when the agent learnt something (a class rewritten here, not served), at the first report and at exit;
- * the hooked classes the program never loaded are then read from the runtime image and rewritten too, and those
- * absent from this JDK are named, so that the next start finds every class it may need. A start that finds all of
+ * <p>Written at exit when the agent learnt something (a class rewritten here, not served), never while a report waits
+ * for it: every hooked class is then read from the runtime image and rewritten as it comes from there too, and those
+ * absent from this JDK are named, so that the next start finds every class it may need, whichever way it comes. A start that finds all of
  * them here needs no ASM before {@code main} (see {@link HookPath}).
  */
 public final class TransformCache {
@@ -38,6 +38,8 @@ public final class TransformCache {
     static final String PREFIX = "hookbytes-";
     private static final long MAX_BYTES = 16L << 20;
     private static final int MAX_VARIANTS = 4;
+    private static final int MAX_CLASSES = 4096;
+    private static final int MAX_SITES = 65536;
 
     /** One stored rewrite: the bytes it was made from, the result, and the hook points it matched. */
     static final class Entry {
@@ -81,8 +83,9 @@ public final class TransformCache {
                     cache.read(in);
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            cache.entries.clear(); // cut short or not ours: a miss, rewritten as before
+        } catch (Throwable e) {
+            // cut short, corrupt (a length that would exhaust the heap) or not ours: a miss, rewritten as before
+            cache.entries.clear();
             cache.absent.clear();
         }
         return cache;
@@ -93,6 +96,9 @@ public final class TransformCache {
             return;
         }
         int classes = in.readInt();
+        if (classes < 0 || classes > MAX_CLASSES) {
+            throw new IOException("bad count");
+        }
         for (int c = 0; c < classes; c++) {
             String name = in.readUTF();
             int variants = in.readInt();
@@ -100,11 +106,18 @@ public final class TransformCache {
                 absent.add(name);
                 continue;
             }
+            if (variants > MAX_VARIANTS) {
+                throw new IOException("bad count");
+            }
             List<Entry> list = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (int v = 0; v < variants; v++) {
                 byte[] original = bytes(in);
                 byte[] transformed = bytes(in);
-                int[] matched = new int[in.readInt()];
+                int sites = in.readInt();
+                if (sites < 0 || sites > MAX_SITES) {
+                    throw new IOException("bad count");
+                }
+                int[] matched = new int[sites];
                 for (int i = 0; i < matched.length; i++) {
                     matched[i] = in.readInt();
                 }
@@ -190,8 +203,10 @@ public final class TransformCache {
      */
     synchronized void save(HookTransformer transformer, Collection<String> names) {
         try {
+            // every class as it comes from the image too: a class one start retransformed (loaded before the agent)
+            // another start sees loading, and a start that found every class here loads no ASM to rewrite it
             for (String n : names) {
-                if (entries.containsKey(n) || absent.contains(n)) {
+                if (absent.contains(n)) {
                     continue;
                 }
                 byte[] image;
@@ -199,9 +214,11 @@ public final class TransformCache {
                     image = in != null ? in.readAllBytes() : null;
                 }
                 if (image == null) {
-                    absent.add(n);
-                    changed = true;
-                } else {
+                    if (!entries.containsKey(n)) {
+                        absent.add(n);
+                        changed = true;
+                    }
+                } else if (find(n, image) == null) {
                     transformer.rewriteForCache(n, image);
                 }
             }

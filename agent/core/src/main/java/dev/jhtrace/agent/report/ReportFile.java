@@ -98,7 +98,7 @@ public final class ReportFile {
      *            owner-only)
      * @throws IOException naming the component refused
      */
-    static void checkChain(Path dir) throws IOException {
+    public static void checkChain(Path dir) throws IOException {
         checkChain(dir, true);
     }
 

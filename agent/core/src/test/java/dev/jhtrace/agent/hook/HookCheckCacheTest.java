@@ -123,6 +123,22 @@ class HookCheckCacheTest {
     }
 
     @Test
+    void aDirectoryAboveThatOthersMayWriteMakesEveryReadAMiss() throws Exception {
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Path dir = open.resolve("cache");
+        HookCheckCache c = cache(dir);
+        c.write(List.of("w"));
+        assertEquals(List.of("w"), cache(dir).read());
+        // another user could swap cache/ for a directory of theirs between the check of the file and its open
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try {
+            assertNull(cache(dir).read());
+        } finally {
+            Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
     void theDefaultPlaceFollowsXdgThenHome() {
         Path dir = HookCheckCache.defaultDirectory();
         String xdg = System.getenv("XDG_CACHE_HOME");

@@ -71,6 +71,22 @@ class TransformCacheTest {
     }
 
     @Test
+    void aLengthThatWouldExhaustTheHeapIsAMissNotAnError() throws Exception {
+        TransformCache first = load();
+        first.add("a/B", ORIGINAL, REWRITTEN, new int[] {1});
+        first.save(new HookTransformer(List.of(), first), Set.of("a/B"));
+        byte[] whole = Files.readAllBytes(first.file());
+        int header = new String(whole, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf('\n', 22) + 1;
+        byte[] huge = whole.clone();
+        huge[header] = 0x7f; // the count of classes, then (further on) lengths: 2^31 - 1
+        huge[header + 1] = (byte) 0xff;
+        Files.write(first.file(), huge);
+        assertNull(load().find("a/B", ORIGINAL));
+        Files.write(first.file(), whole);
+        assertNotNull(load().find("a/B", ORIGINAL));
+    }
+
+    @Test
     void nothingLearntNothingWritten() throws Exception {
         TransformCache c = load();
         c.save(new HookTransformer(List.of(), c), Set.of());
