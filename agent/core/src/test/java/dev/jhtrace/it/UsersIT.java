@@ -76,10 +76,11 @@ class UsersIT {
     @ParameterizedTest(name = "{0}, uid {1}, agent at start: {2}")
     @MethodSource("users")
     void ordinaryUserSession(Jdk jdk, int uid, boolean agentAtStart) throws Exception {
+        Path java = jdk.java(); // first: a JDK that is absent or left out skips the test before anything is made
         Path tmp = ownTmp(uid);
         List<String> as = as(uid, tmp);
         List<String> cmd = new ArrayList<>(as);
-        cmd.add(jdk.java().toString());
+        cmd.add(java.toString());
         cmd.add("-Djava.io.tmpdir=" + tmp);
         if (agentAtStart) {
             cmd.add(TargetJvm.agentFlag(jar));
@@ -162,12 +163,12 @@ class UsersIT {
     @MethodSource("dev.jhtrace.it.Jdk#all")
     void anotherUsersSocketIsRefused(Jdk jdk) throws Exception {
         Path channelDir = Paths.get("/tmp/.jhtrace-" + VICTIM_UID);
+        Path java = jdk.java(); // first: a JDK that is absent or left out skips the test before anything is made
         Reports.deleteTree(channelDir);
         Path tmp = ownTmp(VICTIM_UID);
         List<String> victim = as(VICTIM_UID, tmp);
         List<String> cmd = new ArrayList<>(victim);
-        cmd.addAll(List.of(
-                jdk.java().toString(), "-Djava.io.tmpdir=" + tmp, "-cp", classpath, PhasedTarget.class.getName()));
+        cmd.addAll(List.of(java.toString(), "-Djava.io.tmpdir=" + tmp, "-cp", classpath, PhasedTarget.class.getName()));
         try (RunningTarget t = new RunningTarget(cmd)) {
             Path socket = channelDir.resolve(t.pid + ".sock");
 
