@@ -92,6 +92,8 @@ class FuzzIT {
                 assertFalse(run.err().contains("Exception") || run.err().contains("\tat "), args + ": " + run.err());
                 assertFalse(hasRawControl(run.out() + run.err()), args + ": control characters printed");
             }
+            // the words hold -disable, which a run may have sent as it should: tracing back on for the check below
+            assertEquals(0, Cli.run(jdk, t.pid, "-enable").exit(), "the CLI still works after the fuzz");
             // the channel: garbage of every shape, at once
             java.nio.file.Path socket = ControlEndpoint.socket(ControlEndpoint.uidOf(t.pid), t.pid);
             List<Thread> clients = new ArrayList<>();

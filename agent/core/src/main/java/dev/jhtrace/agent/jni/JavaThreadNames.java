@@ -3,6 +3,7 @@ package dev.jhtrace.agent.jni;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The Java names of the threads native events come from, for the native drain (used on its thread only).
@@ -11,10 +12,11 @@ import java.util.Objects;
  * epollEventLoopG}), {@code java} for {@code main}, and whatever native code set for a thread it attached. It
  * also records the thread's JNIEnv address, which names one live Java thread; a census of the live threads
  * ({@code java_threads.h}) maps those addresses to names. A census is taken when an address is unknown, or when
- * the known name does not begin with the kernel's name (the address of a thread that ended, reused by a new one);
- * at most one per twenty times the last one took, so that a program making threads at a high rate costs the drain
- * at most a twentieth of its time. An event from a thread that ended before any census saw it keeps the kernel's
- * name (docs/native.md).
+ * the known name does not begin with the kernel's name (the address of a thread that ended, reused by a new one).
+ * Censuses spend a time budget: a program making threads at a high rate costs the drain at most a twentieth of its
+ * time over the long run, while a burst (the few threads a program starts at once, each first seen just after the
+ * last census) is answered in full rather than with the kernel's names. An event from a thread that ended before
+ * any census saw it keeps the kernel's name (docs/native.md).
  */
 public final class JavaThreadNames {
     /** Takes a census: JNIEnv address to Java name of every live thread, or null when it cannot be taken. */
@@ -25,22 +27,30 @@ public final class JavaThreadNames {
     /** What one address was found to be: the thread id and kernel name it came with, the Java name it resolved to. */
     private record Resolved(int tid, String kernelName, String javaName) {}
 
+    /** The drain's time earns census time at this rate: one twentieth. */
     private static final int CENSUS_COST_FACTOR = 20;
+    /** The most census time saved up: a burst of new threads gets several censuses in a row. */
+    static final long CENSUS_BURST_NANOS = 20_000_000L;
+    /** What a census is charged at least, however fast the clock says it was. */
+    private static final long CENSUS_MIN_COST_NANOS = 50_000L;
 
     private final Census census;
+    private final LongSupplier clock;
     private final Map<Long, Resolved> resolved = new HashMap<>();
     private Map<Long, String> live = Map.of();
-    private long nextCensusAt = Long.MIN_VALUE;
-    private boolean censusTaken;
+    private long budgetNanos = CENSUS_BURST_NANOS;
+    private long earnedUpTo;
+    private boolean clockStarted;
     private boolean unavailable;
 
     /** Names from the JVM's own thread list (the native module's {@code threads0} and {@code threadEnvs0}). */
     public JavaThreadNames() {
-        this(JavaThreadNames::fromJvm);
+        this(JavaThreadNames::fromJvm, System::nanoTime);
     }
 
-    JavaThreadNames(Census census) {
+    JavaThreadNames(Census census, LongSupplier clock) {
         this.census = census;
+        this.clock = clock;
     }
 
     /**
@@ -79,14 +89,19 @@ public final class JavaThreadNames {
     }
 
     private boolean takeCensus() {
-        long now = System.nanoTime();
-        if (censusTaken && now - nextCensusAt < 0) {
+        long now = clock.getAsLong();
+        if (clockStarted) {
+            long earned = (now - earnedUpTo) / CENSUS_COST_FACTOR;
+            budgetNanos = Math.min(CENSUS_BURST_NANOS, budgetNanos + Math.max(0, earned));
+        }
+        clockStarted = true;
+        earnedUpTo = now;
+        if (budgetNanos <= 0) {
             return false;
         }
         Map<Long, String> taken = census.take();
-        long took = System.nanoTime() - now;
-        censusTaken = true;
-        nextCensusAt = now + CENSUS_COST_FACTOR * Math.max(took, 50_000L);
+        long took = clock.getAsLong() - now;
+        budgetNanos -= Math.max(took, CENSUS_MIN_COST_NANOS);
         if (taken == null) {
             unavailable = true;
             return false;
