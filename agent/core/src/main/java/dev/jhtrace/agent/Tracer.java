@@ -167,12 +167,7 @@ public final class Tracer {
     void saveHookCache() {
         HookCheck check = hookCheck;
         if (check != null) {
-            boolean was = AgentThreads.enterAgent();
-            try {
-                check.saveTransforms();
-            } finally {
-                AgentThreads.exitAgent(was);
-            }
+            AgentThreads.runAsAgent(check::saveTransforms);
         }
     }
 
@@ -181,12 +176,7 @@ public final class Tracer {
         HookCheck check = hookCheck;
         if (check != null) {
             // the cache's files are the agent's, whichever thread asks for the first report (a JUnit test's, say)
-            boolean was = AgentThreads.enterAgent();
-            try {
-                check.ensureDone();
-            } finally {
-                AgentThreads.exitAgent(was);
-            }
+            AgentThreads.runAsAgent(check::ensureDone);
         }
     }
 

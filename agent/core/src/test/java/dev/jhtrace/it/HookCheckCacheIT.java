@@ -75,16 +75,7 @@ class HookCheckCacheIT {
                 assertEquals(0, r.exitCode(), r.stderr());
                 assertEquals("", r.stderr().strip());
                 // the hooks are in: the report names the three leaks at their line
-                List<String> lines = r.lines("LEAKLINE ");
-                JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
-                assertEquals(
-                        3,
-                        Reports.withFrame(
-                                        json.path("openHandles"),
-                                        HelloTarget.class.getName(),
-                                        Integer.parseInt(lines.get(0)))
-                                .size(),
-                        json.toString());
+                Reports.assertHelloTargetsThreeLeaks(r, report);
                 runs.add(String.join("\n", loadedBeforeMain(log, HelloTarget.class)));
             }
             // the agent's ASM (relocated into the jar); the JDK has an ASM of its own, for lambdas

@@ -36,7 +36,7 @@ class NativeStartIT {
             assertEquals(0, r.exitCode(), r.stderr());
             assertTrue(r.stdout().contains("full module graph: enabled"), r.stdout());
             assertFalse(r.stderr().contains("jhtrace:"), r.stderr());
-            assertTheThreeLeaks(r, report);
+            Reports.assertHelloTargetsThreeLeaks(r, report);
         } finally {
             Reports.deleteTree(dir);
         }
@@ -96,7 +96,7 @@ class NativeStartIT {
             assertEquals(0, r.exitCode(), r.stderr());
             assertFalse(r.stdout().contains("WARNING"), r.stdout());
             assertFalse(r.stderr().contains("WARNING"), r.stderr());
-            assertTheThreeLeaks(r, report);
+            Reports.assertHelloTargetsThreeLeaks(r, report);
         } finally {
             Reports.deleteTree(dir);
         }
@@ -118,7 +118,7 @@ class NativeStartIT {
                             + " well); the first one's options are used",
                     r.stderr().strip());
             assertFalse(Files.exists(second));
-            assertTheThreeLeaks(r, first);
+            Reports.assertHelloTargetsThreeLeaks(r, first);
         } finally {
             Reports.deleteTree(dir);
         }
@@ -165,7 +165,7 @@ class NativeStartIT {
                     "-agentpath:" + TargetJvm.agentLibrary().toRealPath() + "=report=" + report + "\n", beside.out());
             TargetJvm.Result r = TargetJvm.run(jdk, List.of(beside.out().strip()), HelloTarget.class, "leak");
             assertEquals(0, r.exitCode(), r.stderr());
-            assertTheThreeLeaks(r, report);
+            Reports.assertHelloTargetsThreeLeaks(r, report);
 
             // a typo is said by the CLI, not by every JVM given the flag
             Cli.Run typo = Cli.run(jdk, "agentpath", "reprot=x.txt");
@@ -193,7 +193,7 @@ class NativeStartIT {
                     TargetJvm.run(jdk, List.of(extracted.out().strip()), HelloTarget.class, "leak");
             assertEquals(0, fromCopy.exitCode(), fromCopy.stderr());
             assertEquals("", fromCopy.stderr().strip());
-            assertTheThreeLeaks(fromCopy, again);
+            Reports.assertHelloTargetsThreeLeaks(fromCopy, again);
             // a second --extract keeps the same file; a link in its place is replaced, not written through
             long inode = (Long) Files.getAttribute(lib, "unix:ino");
             assertEquals(
@@ -219,18 +219,6 @@ class NativeStartIT {
     }
 
     /** The report at {@code report} lists HelloTarget's three leaks, and no other handle, at the lines it printed. */
-    private static void assertTheThreeLeaks(TargetJvm.Result r, Path report) throws Exception {
-        List<String> lines = r.lines("LEAKLINE ");
-        assertEquals(3, lines.size(), r.stdout());
-        JsonNode json = JSON.readTree(report.toFile());
-        assertEquals(3, json.path("openHandles").size(), json.toString());
-        assertEquals(
-                3,
-                Reports.withFrame(json.path("openHandles"), HelloTarget.class.getName(), Integer.parseInt(lines.get(0)))
-                        .size(),
-                json.toString());
-    }
-
     /** Prints whether the application's class loader can see a class, and whether the jar is on its class path. */
     public static final class ClassProbe {
         public static void main(String[] args) {

@@ -29,6 +29,29 @@ public final class Reports {
         return out;
     }
 
+    /**
+     * Asserts what {@code HelloTarget leak} left: three handles open, all three at the line it printed.
+     *
+     * @param r      the target's run
+     * @param report its JSON report
+     */
+    public static void assertHelloTargetsThreeLeaks(TargetJvm.Result r, java.nio.file.Path report)
+            throws java.io.IOException {
+        List<String> lines = r.lines("LEAKLINE ");
+        org.junit.jupiter.api.Assertions.assertEquals(3, lines.size(), r.stdout());
+        JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                3, json.path("openHandles").size(), json.toString());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                3,
+                withFrame(
+                                json.path("openHandles"),
+                                dev.jhtrace.it.targets.HelloTarget.class.getName(),
+                                Integer.parseInt(lines.get(0)))
+                        .size(),
+                json.toString());
+    }
+
     /** @return the handle numbers of the entries of {@code array} */
     public static List<Integer> handles(JsonNode array) {
         List<Integer> out = new ArrayList<>();

@@ -121,6 +121,7 @@ final class RunningTarget implements AutoCloseable {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
+            AttachFiles.removeStale(); // killed: its attach socket stays behind
             Files.deleteIfExists(stderr);
             Reports.deleteTree(tmp);
         } catch (IOException | InterruptedException e) {

@@ -46,6 +46,7 @@ class UsersIT {
                 "switching to other users needs root (running as " + System.getProperty("user.name") + ")");
         Assumptions.assumeTrue(
                 Files.isExecutable(Paths.get("/usr/bin/setpriv")), "setpriv (util-linux) is not installed");
+        AttachFiles.removeStale(); // a root JVM killed earlier must not block the attach of a user's with its number
         shared = Files.createTempDirectory("jhtrace-users");
         jar = TargetJvm.copyAgent(shared);
         Path classes = shared.resolve("classes");

@@ -145,6 +145,7 @@ class ExampleProjectIT {
                 "root".equals(System.getProperty("user.name")), "not root: the whole suite runs as an ordinary user");
         Assumptions.assumeTrue(
                 Files.isExecutable(Paths.get("/usr/bin/setpriv")), "setpriv (util-linux) is not installed");
+        removeStaleAttachSockets();
         Path project = copyOfTheExample();
         Path home = Files.createDirectory(scratch.resolve("home"));
         try {
@@ -167,6 +168,22 @@ class ExampleProjectIT {
             own(List.of(repo, project, home), 0);
             delete(project);
             delete(home);
+        }
+    }
+
+    /**
+     * A root JVM killed earlier in the build leaves its {@code /tmp/.java_pid<N>}; a test JVM of this user that gets
+     * the number N then cannot attach to itself (the JDK refuses another user's socket file). Only dead numbers'.
+     */
+    private static void removeStaleAttachSockets() throws IOException {
+        try (Stream<Path> files = Files.list(Paths.get("/tmp"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().matches("\\.java_pid[0-9]+"))
+                    .toList()) {
+                long pid = Long.parseLong(f.getFileName().toString().substring(9));
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
@@ -221,8 +238,11 @@ class ExampleProjectIT {
         assertTrue(Files.isDirectory(reports), "no test ran: " + log);
         String leaky = Files.readString(reports.resolve("TEST-example.LeakyTest.xml"));
         String open = failure(leaky, "loadsTheSettings");
+        // still open, or closed by the GC's cleaner before the check when a collection came first: a leak either way
         assertTrue(
-                open.contains("1 handle(s) opened during test LeakyTest.loadsTheSettings() leaked: 1 still open"),
+                open.contains("1 handle(s) opened during test LeakyTest.loadsTheSettings() leaked: 1 still open")
+                        || open.contains("1 handle(s) opened during test LeakyTest.loadsTheSettings() leaked: "
+                                + "1 closed only by the GC (never by the code)"),
                 open);
         assertTrue(open.contains("at example.Settings.load(Settings.java:" + leakLine + ")"), open);
         assertTrue(

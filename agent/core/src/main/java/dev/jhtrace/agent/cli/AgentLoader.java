@@ -36,7 +36,7 @@ final class AgentLoader {
         try {
             vm = VirtualMachine.attach(Long.toString(pid));
         } catch (AttachNotSupportedException | IOException e) {
-            throw new Target.Refused("cannot attach to process " + pid + ": " + e.getMessage());
+            throw new Target.Refused(attachRefused(pid, String.valueOf(e.getMessage())));
         }
         try {
             vm.loadAgent(jarFor(pid), options);
@@ -55,6 +55,21 @@ final class AgentLoader {
                 // the agent is in; nothing else to do
             }
         }
+    }
+
+    /**
+     * @param pid     the target
+     * @param message what the JDK's attach said
+     * @return the line to print: the JDK's reason, and what to do when the reason is not plain from it
+     */
+    static String attachRefused(long pid, String message) {
+        String line = "cannot attach to process " + pid + ": " + message;
+        if (message.contains("is not secure") && message.contains("owned by")) {
+            // a JVM of another user, killed with this number, left its socket; this one cannot replace it in /tmp
+            line += "; it was left by a JVM of another user that had the same process number and was killed:"
+                    + " that user or root can remove it, or start the program with -javaagent";
+        }
+        return line;
     }
 
     /**
