@@ -12,12 +12,17 @@ import java.util.Set;
 
 /**
  * The single consumer of the ring. It owns all handle state, so none of it needs a lock: the handle table
- * (one reusable slot per descriptor number, with a generation so that a reused number never mixes two
+ * (each descriptor number's newest OPEN trace, with a generation so that a reused number never mixes two
  * handles), the trace database (the newest {@code maxTraces} traces), handles the GC reclaimed, and recent
  * closes by descriptor object (to name the handle a bad reference used).
  *
- * <p>In a steady state (numbers seen before, trace database full) an event costs no allocation: slots and
- * traces are reused, stacks are ints interned by the native module and resolved only for reports. A report
+ * <p>An open handle costs one object: its OPEN trace is the table's entry for its number, and stays it when its
+ * turn comes to give way in the trace database (it then leaves the database, {@link TraceDatabase.GiveWay}). A
+ * CLOSE that gives way is forgotten where it was remembered (the number's last close, the recent closes), so no one
+ * mistakes the trace that reuses its slot for it.
+ *
+ * <p>In a steady state (numbers seen before, trace database full) an event costs no allocation: traces are reused,
+ * stacks are ints interned by the native module and resolved only for reports. A report
  * starts as a command in the ring, so it is exact with respect to every event published before it, but the command
  * only copies the state it needs ({@link #copy}): the report is built from the copy on the asking thread
  * ({@link ReportBuilder}), and the ring keeps moving.
@@ -31,12 +36,15 @@ public final class Analyzer implements EventHandler<HandleEvent> {
 
     private static final int MAX_RECLAIMED = 10_000;
 
-    private HandleRecord[] byFd = new HandleRecord[1024];
+    /** Each number's entry: its newest OPEN (open now or not), or a placeholder holding its last CLOSE. */
+    private Trace[] byFd = new Trace[1024];
+
     private final TraceDatabase traces;
     private final ArrayDeque<HandleRecord> reclaimed = new ArrayDeque<>();
     private final int[] closeKeys = new int[RECENT_CLOSES];
+    /** Forgotten when their trace gives way ({@link #givingWay}): a reused slot is never taken for a recent close. */
     private final Trace[] closeTraces = new Trace[RECENT_CLOSES];
-    private final long[] closeSeqs = new long[RECENT_CLOSES];
+
     private final DropLedger ledger;
     /** The drop counters when tracing last (re)started: an untraced number with drops since may be a lost open. */
     private int[] dropBaseline;
@@ -86,7 +94,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
     private int thresholdTold;
 
     Analyzer(int maxTraces, DropLedger ledger) {
-        this.traces = new TraceDatabase(maxTraces);
+        this.traces = new TraceDatabase(maxTraces, this::givingWay);
         this.ledger = ledger;
         this.dropBaseline = ledger.copy();
     }
@@ -121,40 +129,47 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         CapturedStack javaStack = stackId > 0
                 ? null
                 : e.stack != null || e.frames == null ? stackOf(e.stack) : CapturedStack.of(e.frames);
-        HandleRecord slot = e.fd >= 0 ? slot(e.fd) : null;
-        HandleRecord current = slot != null && slot.open ? slot : null;
+        Trace entry = e.fd >= 0 ? entry(e.fd) : null;
+        Trace current = entry != null && entry.open ? entry : null;
         // a native event drained late may concern an earlier use of a number a Java hook has seen reused since
-        boolean stale = current != null && current.openedNanos > e.nanos;
+        boolean stale = current != null && current.nanos > e.nanos;
         switch (e.type) {
             case OPEN -> {
-                if (slot == null) {
+                if (e.fd < 0) {
                     return;
                 }
-                int gen = ++slot.uses;
-                if (!stale) {
-                    if (slot.open && !slot.agent) {
-                        programOpen--; // its close was not seen (closed by code no hook sees): this open replaces it
-                        openByKind[kindIndex(slot.kind)]--;
+                if (stale) {
+                    // an earlier use than the one open now: traced, with no place among the number's uses
+                    Trace t = e.agent ? null : traces.add();
+                    if (t != null) {
+                        fill(t, TraceType.OPEN, e, 0, null, stackId, javaStack);
                     }
-                    slot.open = true;
-                    slot.generation = gen;
-                    slot.setReferent(e.kind, e.description);
-                    slot.setSite(e.thread, e.timeMillis, stackId, javaStack);
-                    slot.openedNanos = e.nanos;
-                    slot.agent = e.agent;
-                    slot.dropsAtOpen = e.drops;
-                    slot.descriptorId = e.descriptorId;
-                    if (!e.agent) {
-                        programOpened(e.timeMillis, slot.kind);
-                    }
+                    return;
+                }
+                int gen = (entry != null ? entry.generation : 0) + 1;
+                if (current != null && !current.agent) {
+                    programOpen--; // its close was not seen (closed by code no hook sees): this open replaces it
+                    openByKind[kindIndex(current.kind)]--;
                 }
                 Trace t = e.agent ? null : traces.add();
-                if (t != null) {
-                    fill(t, TraceType.OPEN, e, gen, null, stackId, javaStack);
+                if (t == null) {
+                    t = traces.spare(); // the agent's own handle, or no database: the entry alone
+                }
+                fill(t, TraceType.OPEN, e, gen, null, stackId, javaStack);
+                t.agent = e.agent;
+                t.dropsAtOpen = e.drops;
+                t.descriptorId = e.descriptorId;
+                t.open = true;
+                byFd[e.fd] = t;
+                if (entry != null) {
+                    traces.recycle(entry); // reused if it had left the database: no one refers to it now
+                }
+                if (!e.agent) {
+                    programOpened(e.timeMillis, t.kind);
                 }
             }
             case CLOSE -> {
-                HandleRecord r = stale ? null : current;
+                Trace r = stale ? null : current;
                 // the identity taken at the open; the descriptor object itself only when the open did not have it (a
                 // strong reference to it, even for a moment, can keep a closed stream from the next collection)
                 e.descriptorId = r != null && r.descriptorId != 0 ? r.descriptorId : identityOf(e.descriptor);
@@ -176,7 +191,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                             AgentLog.once("jfr-reclaimed", "jhtrace: a JFR event failed: " + jfrFailed);
                         }
                     }
-                    HandleRecord copy = r.copy();
+                    HandleRecord copy = new HandleRecord(r);
                     copy.reclaimedIndex = reclaimedCount++;
                     reclaimed.addLast(copy);
                     if (reclaimed.size() > MAX_RECLAIMED) {
@@ -190,25 +205,25 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 }
                 fill(t, TraceType.CLOSE, e, r != null ? r.generation : 0, r, stackId, javaStack);
                 t.reclaimed = e.reclaimed;
+                t.descriptorId = e.descriptorId;
                 if (r != null) {
-                    t.openedFrom(r);
+                    traces.giveSite(t);
+                    t.openedAt(r);
                 }
-                if (!stale && slot != null) {
-                    slot.lastClose = t;
-                    slot.lastCloseSeq = t.seq;
+                if (!stale && e.fd >= 0) {
+                    entryOrPlaceholder(e.fd).previous = t;
                 }
                 if (e.descriptorId != 0) {
                     int i = closeIndex(e.descriptorId);
                     closeKeys[i] = e.descriptorId;
                     closeTraces[i] = t;
-                    closeSeqs[i] = t.seq;
                 }
             }
             case BAD_REFERENCE -> {
                 // Java level: the stream's descriptor object names the handle; native level: the number does
                 Trace closed = e.descriptorId != 0
                         ? recentClose(e.descriptorId)
-                        : current == null && slot != null ? slot.lastClose() : null;
+                        : current == null && entry != null ? entry.previous : null;
                 Trace previous = closed != null ? closed.copy() : null; // before add(): it may reuse that very slot
                 Trace t = traces.add();
                 if (t == null) {
@@ -225,11 +240,37 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 if (previous != null) {
                     t.fd = previous.fd;
                     t.previous = previous;
+                    if (previous.hasOpened()) {
+                        traces.giveSite(t);
+                    }
                     t.openedFrom(previous);
                 }
             }
             default -> {}
         }
+    }
+
+    /**
+     * Told by the trace database of each trace leaving it: a number's entry stays the number's (it leaves the database
+     * only), and a CLOSE is forgotten wherever it is remembered.
+     */
+    private boolean givingWay(Trace t) {
+        if (t.fd >= 0 && t.fd < byFd.length) {
+            Trace entry = byFd[t.fd];
+            if (entry == t) {
+                return true;
+            }
+            if (entry != null && entry.previous == t) {
+                entry.previous = null;
+            }
+        }
+        if (t.descriptorId != 0 && t.type == TraceType.CLOSE) {
+            int i = closeIndex(t.descriptorId);
+            if (closeTraces[i] == t) {
+                closeTraces[i] = null;
+            }
+        }
+        return false;
     }
 
     private static void fill(
@@ -249,6 +290,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
             t.setReferent(e.kind, e.description);
         }
         t.setSite(e.thread, e.timeMillis, stackId, javaStack);
+        t.nanos = e.nanos;
     }
 
     private static int identityOf(Object descriptor) {
@@ -256,16 +298,28 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         return d != null ? System.identityHashCode(d) : 0;
     }
 
-    private HandleRecord slot(int fd) {
+    /** @return the number's entry (its newest OPEN), or null if none; the table grows to hold the number */
+    private Trace entry(int fd) {
         if (fd >= byFd.length) {
             byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
         }
-        HandleRecord r = byFd[fd];
-        if (r == null) {
-            r = new HandleRecord(fd);
-            byFd[fd] = r;
+        return byFd[fd];
+    }
+
+    /** @return the number's entry, or a placeholder made for it (no OPEN seen: generation 0, not open) */
+    private Trace entryOrPlaceholder(int fd) {
+        Trace entry = entry(fd);
+        if (entry == null) {
+            entry = traces.spare();
+            entry.fd = fd;
+            byFd[fd] = entry;
         }
-        return r;
+        return entry;
+    }
+
+    /** @return the number's entry as the table holds it (for tests), or null */
+    Trace entryOf(int fd) {
+        return fd >= 0 && fd < byFd.length ? byFd[fd] : null;
     }
 
     private boolean isOpen(int fd) {
@@ -280,7 +334,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
     private Trace recentClose(int descriptorId) {
         int i = closeIndex(descriptorId);
         Trace t = closeTraces[i];
-        return closeKeys[i] == descriptorId && t != null && t.seq == closeSeqs[i] ? t : null;
+        return closeKeys[i] == descriptorId ? t : null;
     }
 
     private CapturedStack stackOf(Throwable raw) {
@@ -311,7 +365,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         List<HandleRecord> open = new ArrayList<>();
         BitSet tracedNumbers = new BitSet();
         BitSet agentNumbers = new BitSet();
-        for (HandleRecord r : byFd) {
+        for (Trace r : byFd) {
             if (r == null || !r.open) {
                 continue;
             }
@@ -326,7 +380,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
             }
             tracedNumbers.set(r.fd);
             if (request.openHandles()) {
-                HandleRecord c = r.copy();
+                HandleRecord c = new HandleRecord(r);
                 c.vouched = ledger.count(r.fd) == r.dropsAtOpen;
                 c.inSnapshot = snapshot.contains(key(r.fd, r.generation));
                 open.add(c);
@@ -376,7 +430,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         snapshot.clear();
         snapshotUntraced.clear();
         int traced = 0;
-        for (HandleRecord r : byFd) {
+        for (Trace r : byFd) {
             if (r != null && r.open) {
                 snapshot.add(key(r.fd, r.generation));
                 traced += r.agent ? 0 : 1;
@@ -396,10 +450,10 @@ public final class Analyzer implements EventHandler<HandleEvent> {
      * then open listed as untraced.
      */
     public void clear() {
-        for (HandleRecord r : byFd) {
+        for (Trace r : byFd) {
             if (r != null) {
                 r.open &= r.agent; // the agent's own handles stay accounted for
-                r.lastClose = null;
+                r.previous = null;
             }
         }
         programOpen = 0;
@@ -441,7 +495,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
     }
 
     /** The JFR event of a reclaimed leak, with its open stack: only the analyzer knows it. */
-    private void jfrReclaimed(HandleRecord r) {
+    private void jfrReclaimed(Trace r) {
         if (jfrStacks == null) {
             jfrStacks = new StackResolver();
         }

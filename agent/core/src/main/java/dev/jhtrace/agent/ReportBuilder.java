@@ -242,7 +242,7 @@ final class ReportBuilder {
 
     private TraceView traceView(Trace t) {
         TraceView previous = t.previous == null ? null : traceView(t.previous);
-        HandleView opened = t.type == TraceType.BAD_REFERENCE && t.hasOpened
+        HandleView opened = t.type == TraceType.BAD_REFERENCE && t.hasOpened()
                 ? new HandleView(
                         t.fd,
                         t.generation,

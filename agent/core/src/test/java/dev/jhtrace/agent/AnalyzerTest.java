@@ -2,6 +2,7 @@ package dev.jhtrace.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,94 @@ class AnalyzerTest {
         assertEquals("/f7000", r.traces().get(0).description());
     }
 
+    private TableCopy table() {
+        return analyzer.copy(ReportRequest.leaks(true, t -> true));
+    }
+
+    /** Fills the database of 4 with traces of another number, so that every older trace gives way. */
+    private void churn() {
+        for (int i = 0; i < 4; i++) {
+            event(TraceType.OPEN, 9999, 0, false);
+            event(TraceType.CLOSE, 9999, 0, false);
+        }
+    }
+
+    @Test
+    void anOpenHandleWhoseOpenTraceGaveWayKeepsItsOpenAndItsNumberItsCount() {
+        event(TraceType.OPEN, 9000, 0, false);
+        churn();
+        TableCopy t = table();
+        assertTrue(t.traces().stream().noneMatch(tr -> tr.fd == 9000), "its OPEN trace gave way");
+        HandleRecord open =
+                t.open().stream().filter(h -> h.fd == 9000).findFirst().orElseThrow();
+        assertEquals("/f9000", open.description);
+        assertEquals(1, open.generation);
+        assertTrue(open.javaStack != null, "with its stack");
+        event(TraceType.CLOSE, 9000, 0, false);
+        churn();
+        event(TraceType.OPEN, 9000, 0, false);
+        assertEquals(
+                2,
+                table().open().stream().filter(h -> h.fd == 9000).findFirst().orElseThrow().generation,
+                "the next use of the number counts on, though every trace of the first gave way");
+    }
+
+    @Test
+    void aBadReferenceIsNamedAfterACloseOnlyWhileThatCloseIsKept() {
+        event(TraceType.OPEN, 9100, 0, false);
+        event(TraceType.CLOSE, 9100, 0, false);
+        event(TraceType.BAD_REFERENCE, 9100, 0, false); // a second close of the number: native code's double close
+        assertEquals("/f9100", table().traces().get(0).previous.description, "named after the number's last close");
+        event(TraceType.OPEN, 9200, 55, false);
+        event(TraceType.CLOSE, 9200, 55, false);
+        churn(); // both closes gave way: their slots hold other traces now
+        event(TraceType.BAD_REFERENCE, 9100, 0, false);
+        event(TraceType.BAD_REFERENCE, -1, 55, false);
+        List<Trace> traces = table().traces();
+        assertNull(traces.get(0).previous, "a descriptor whose close gave way: not named after what reused its slot");
+        assertEquals(-1, traces.get(0).fd);
+        assertNull(traces.get(1).previous, "a number whose close gave way: likewise");
+    }
+
+    @Test
+    void aNumberFirstSeenClosedCountsItsUsesFromOneWhateverItsEntryWasMadeFrom() {
+        for (int i = 0; i < 3; i++) {
+            event(TraceType.OPEN, 9400, 0, false);
+            event(TraceType.CLOSE, 9400, 0, false);
+        }
+        event(TraceType.OPEN, 9400, 0, false); // generation 4
+        churn(); // its entry leaves the database
+        event(TraceType.OPEN, 9400, 0, false); // generation 5: the entry of generation 4 is a spare now
+        event(TraceType.CLOSE, 9500, 0, false); // a number opened before tracing: its entry made from that spare
+        event(TraceType.OPEN, 9500, 0, false);
+        assertEquals(1, analyzer.entryOf(9500).generation);
+        assertEquals(5, analyzer.entryOf(9400).generation);
+    }
+
+    @Test
+    void anOpenHandleCarriesNoSecondSiteWhateverItsTraceSlotHeldBefore() {
+        for (int i = 0; i < 8; i++) { // every slot of the database of 4 has been a CLOSE, with where it was opened
+            event(TraceType.OPEN, 9600, 0, false);
+            event(TraceType.CLOSE, 9600, 0, false);
+        }
+        event(TraceType.OPEN, 9700, 0, false);
+        assertNull(analyzer.entryOf(9700).opened, "32 bytes more per open handle");
+        event(TraceType.CLOSE, 9700, 0, false);
+        Trace close = table().traces().get(0);
+        assertTrue(close.hasOpened(), "the close still knows where its handle was opened");
+        assertEquals("t", close.opened.thread);
+    }
+
+    @Test
+    void aDisableForgetsTheTracesButNotTheCountOfUses() {
+        event(TraceType.OPEN, 9300, 0, false);
+        event(TraceType.CLOSE, 9300, 0, false);
+        analyzer.clear();
+        assertEquals(0, analyzer.traceCount());
+        event(TraceType.OPEN, 9300, 0, false);
+        assertEquals(2, table().traces().get(0).generation);
+    }
+
     @Test
     void cleanerClosesAreReclaimedHandlesWithTheirOpenStack() {
         event(TraceType.OPEN, 8000, 0, false);
@@ -184,22 +273,40 @@ class AnalyzerTest {
         }
     }
 
-    @Test
-    void aSteadyStateOfOpensAndClosesAllocatesNothing() {
-        Analyzer big = new Analyzer(1000, ledger);
+    /**
+     * Warms up, then runs 100,000 open+close pairs over 50 numbers from {@code firstFd}.
+     *
+     * @return the bytes the analyzer allocated in those pairs
+     */
+    private static long allocatedBySteadyState(Analyzer a, int firstFd) {
         HandleEvent e = new HandleEvent();
-        // the first rounds make the fd slots and fill the trace database; after that nothing new is needed
+        // the first rounds make the table's entries and fill the trace database; after that nothing new is needed
         for (int i = 0; i < 3000; i++) {
-            pair(big, e, 200 + i % 50, i);
+            pair(a, e, firstFd + i % 50, i);
         }
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 100_000; i++) {
-            pair(big, e, 200 + i % 50, i);
+            pair(a, e, firstFd + i % 50, i);
         }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    @Test
+    void aSteadyStateOfOpensAndClosesAllocatesNothing() {
+        long allocated = allocatedBySteadyState(new Analyzer(1000, ledger), 200);
         assertTrue(allocated < 10_000, "100,000 open+close pairs allocated " + allocated + " bytes in the analyzer");
+    }
+
+    @Test
+    void numbersIdleLongerThanTheDatabaseHoldsAllocateNothingEither() {
+        // 50 numbers in turn and room for 64 traces: each number's entry leaves the database before its next open,
+        // taking a spare, and the next open gives one back
+        Analyzer small = new Analyzer(64, ledger);
+        long allocated = allocatedBySteadyState(small, 300);
+        assertTrue(allocated < 10_000, "100,000 open+close pairs allocated " + allocated + " bytes in the analyzer");
+        assertEquals(3000 / 50 + 100_000 / 50, small.entryOf(300).generation, "every open counted");
     }
 
     /** @return the number of a descriptor this JVM has open on {@code path} (opened by the caller) */
