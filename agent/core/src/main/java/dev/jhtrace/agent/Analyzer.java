@@ -143,6 +143,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                     Trace t = e.agent ? null : traces.add();
                     if (t != null) {
                         fill(t, TraceType.OPEN, e, 0, null, stackId, javaStack);
+                        traces.takeSite(t);
                     }
                     return;
                 }
@@ -156,6 +157,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                     t = traces.spare(); // the agent's own handle, or no database: the entry alone
                 }
                 fill(t, TraceType.OPEN, e, gen, null, stackId, javaStack);
+                traces.takeSite(t);
                 t.agent = e.agent;
                 t.dropsAtOpen = e.drops;
                 t.descriptorId = e.descriptorId;
@@ -172,7 +174,11 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 Trace r = stale ? null : current;
                 // the identity taken at the open; the descriptor object itself only when the open did not have it (a
                 // strong reference to it, even for a moment, can keep a closed stream from the next collection)
-                e.descriptorId = r != null && r.descriptorId != 0 ? r.descriptorId : identityOf(e.descriptor);
+                if (r != null && r.descriptorId != 0) {
+                    e.descriptorId = r.descriptorId;
+                } else if (e.descriptorId == 0) {
+                    e.descriptorId = identityOf(e.descriptor); // else the hook had the open's (OpenIdentities)
+                }
                 if (r != null) {
                     r.open = false;
                     if (!r.agent) {
@@ -209,6 +215,8 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 if (r != null) {
                     traces.giveSite(t);
                     t.openedAt(r);
+                } else {
+                    traces.takeSite(t);
                 }
                 if (!stale && e.fd >= 0) {
                     entryOrPlaceholder(e.fd).previous = t;
@@ -237,13 +245,15 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                         previous,
                         stackId,
                         javaStack);
+                if (previous != null && previous.hasOpened()) {
+                    traces.giveSite(t);
+                    t.openedFrom(previous);
+                } else {
+                    traces.takeSite(t);
+                }
                 if (previous != null) {
                     t.fd = previous.fd;
                     t.previous = previous;
-                    if (previous.hasOpened()) {
-                        traces.giveSite(t);
-                    }
-                    t.openedFrom(previous);
                 }
             }
             default -> {}
@@ -311,6 +321,8 @@ public final class Analyzer implements EventHandler<HandleEvent> {
         Trace entry = entry(fd);
         if (entry == null) {
             entry = traces.spare();
+            entry.type = null; // not an OPEN: only the number's last CLOSE and its count of uses (none)
+            entry.setReferent(null, null);
             entry.fd = fd;
             byFd[fd] = entry;
         }

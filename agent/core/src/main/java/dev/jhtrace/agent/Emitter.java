@@ -36,7 +36,9 @@ public final class Emitter {
     }
 
     void begin(TraceType type, boolean reclaimed, boolean agent) {
-        this.type = type;
+        if (this.type != type) {
+            this.type = type;
+        }
         this.reclaimed = reclaimed;
         this.agent = agent;
         this.count = 0;
@@ -55,17 +57,33 @@ public final class Emitter {
             return;
         }
         fds[count] = fd;
-        kinds[count] = kind;
-        descriptions[count] = description;
-        if (type == TraceType.CLOSE && descriptor != null) {
+        // stored only when they differ: a reference stored into this long-lived object costs G1 a card (see
+        // HandleEvent#fill); a path is kept until the next, which is no object of the program's that matters to its GC
+        if (kinds[count] != kind) {
+            kinds[count] = kind;
+        }
+        if (descriptions[count] != description) {
+            descriptions[count] = description;
+        }
+        int known = type == TraceType.CLOSE && descriptor != null ? OpenIdentities.closing(fd) : 0;
+        if (known != 0) {
+            // its open was seen with the object: the identity taken then, and no object made for it
+            descriptorIds[count] = known;
+            if (descriptors[count] != null) {
+                descriptors[count] = null; // left by a capture that failed before it published
+            }
+        } else if (type == TraceType.CLOSE && descriptor != null) {
             // the analyzer uses the identity taken at the open; this weak reference is for a close whose open it did
             // not see with the object (a channel's number came from a native open): see HandleEvent.descriptor
             descriptors[count] = new java.lang.ref.WeakReference<>(descriptor);
             descriptorIds[count] = 0;
         } else {
             // an open or a bad reference holds no monitor of the descriptor: its identity is taken here, nothing kept
-            descriptors[count] = null;
-            descriptorIds[count] = descriptor != null ? System.identityHashCode(descriptor) : 0;
+            int id = descriptor != null ? System.identityHashCode(descriptor) : 0;
+            descriptorIds[count] = id;
+            if (type == TraceType.OPEN && id != 0 && fd >= 0 && !agent) {
+                OpenIdentities.opened(fd, id);
+            }
         }
         count++;
     }
@@ -103,8 +121,9 @@ public final class Emitter {
         for (int i = 0; i < count; i++) {
             String description = descriptions[i];
             Object descriptor = descriptors[i];
-            descriptions[i] = null; // nothing of the program's is kept here once published (or dropped)
-            descriptors[i] = null;
+            if (descriptor != null) {
+                descriptors[i] = null; // a reference to the program's descriptor object is never kept here
+            }
             if (jfr && !agent) {
                 jfr(fds[i], kinds[i], description);
             }

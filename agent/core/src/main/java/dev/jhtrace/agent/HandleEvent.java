@@ -14,7 +14,7 @@ public final class HandleEvent {
         }
     };
 
-    /** Trace type, or {@code null} for a command slot. */
+    /** Trace type (a command slot may hold its last event's: {@link #command} is looked at first). */
     TraceType type;
     /** The descriptor number, or -1 when unknown (a bad reference to a handle we never saw). */
     int fd;
@@ -90,35 +90,63 @@ public final class HandleEvent {
             int drops,
             boolean reclaimed,
             boolean agent) {
-        this.command = null;
-        this.type = type;
+        // a reference stored into this long-lived slot costs G1 a card to mark and refine (a fence on the
+        // application thread, CPU on G1's threads): with two threads on two cores that was a third of the agent's
+        // cost. The slot keeps what is not the program's (enums, the thread's name) for the next event to find
+        // there already
+        if (command != null) {
+            command = null;
+        }
+        if (this.type != type) {
+            this.type = type;
+        }
         this.fd = fd;
-        this.kind = kind;
-        this.description = description;
-        this.thread = thread;
+        if (this.kind != kind) {
+            this.kind = kind;
+        }
+        if (this.description != description) {
+            this.description = description;
+        }
+        if (this.thread != thread) {
+            this.thread = thread;
+        }
         this.timeMillis = 0;
         this.nanos = nanos;
         this.traceId = Math.max(traceId, 0);
-        this.stack = stack;
-        this.frames = frames;
-        this.descriptor = descriptor;
+        if (this.stack != stack) {
+            this.stack = stack;
+        }
+        if (this.frames != frames) {
+            this.frames = frames;
+        }
+        if (this.descriptor != descriptor) {
+            this.descriptor = descriptor;
+        }
         this.descriptorId = descriptorId;
         this.drops = drops;
         this.reclaimed = reclaimed;
         this.agent = agent;
     }
 
+    /**
+     * Forgets what holds the program's objects (kept: the type, the kind, the path and the thread's name, which the next
+     * event most often stores again, see {@link #fill}).
+     */
     void clear() {
-        type = null;
-        kind = null;
-        description = null;
-        thread = null;
-        stack = null;
-        frames = null;
+        if (stack != null) {
+            stack = null;
+        }
+        if (frames != null) {
+            frames = null;
+        }
         traceId = 0;
-        command = null;
+        if (command != null) {
+            command = null;
+        }
         descriptorId = 0;
-        descriptor = null;
+        if (descriptor != null) {
+            descriptor = null;
+        }
         reclaimed = false;
         agent = false;
         drops = 0;

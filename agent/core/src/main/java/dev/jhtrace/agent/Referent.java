@@ -24,12 +24,11 @@ abstract class Referent extends Site {
      * @param description path or endpoint, or null
      */
     final void setReferent(HandleKind kind, String description) {
-        this.kind = kind;
-        this.description = description;
-    }
-
-    /** Forgets it. */
-    final void clearReferent() {
-        setReferent(null, null);
+        if (this.kind != kind) { // see Site#setSite: a reference stored costs G1 a card
+            this.kind = kind;
+        }
+        if (this.description != description) {
+            this.description = description;
+        }
     }
 }

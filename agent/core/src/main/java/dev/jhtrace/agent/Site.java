@@ -36,10 +36,16 @@ class Site {
      * @param javaStack  the Java stack, or null
      */
     final void setSite(String thread, long timeMillis, int stackId, CapturedStack javaStack) {
-        this.thread = thread;
+        // stored only when they differ: a reference stored into the analyzer's long-lived objects costs G1 a card
+        // to mark and refine, and the thread is most often the one the slot held already
+        if (this.thread != thread) {
+            this.thread = thread;
+        }
         this.timeMillis = timeMillis;
         this.stackId = stackId;
-        this.javaStack = javaStack;
+        if (this.javaStack != javaStack) {
+            this.javaStack = javaStack;
+        }
     }
 
     /** Forgets it (a reused slot keeps nothing of the program's alive). */

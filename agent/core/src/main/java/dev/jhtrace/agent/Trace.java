@@ -63,13 +63,19 @@ final class Trace extends Referent {
 
     /** Forgets the previous content of a reused slot but its {@link #opened} object, which the database takes back. */
     void clear() {
-        type = null;
+        // the type, the kind, the path and the thread's name stay (every trace made in the slot sets them, most often
+        // to what it held: a reference stored costs G1 a card, see Site#setSite)
         fd = 0;
         generation = 0;
-        clearReferent();
-        clearSite();
+        timeMillis = 0;
+        stackId = 0;
+        if (javaStack != null) {
+            javaStack = null;
+        }
         reclaimed = false;
-        previous = null;
+        if (previous != null) {
+            previous = null;
+        }
         nanos = 0;
         dropsAtOpen = 0;
         descriptorId = 0;

@@ -89,6 +89,7 @@ final class TraceDatabase {
     void recycle(Trace t) {
         if (!t.inDatabase) {
             reset(t);
+            takeSite(t);
             spares.addLast(t);
         }
     }
@@ -105,11 +106,15 @@ final class TraceDatabase {
         }
     }
 
-    /** Takes back a trace's {@link Trace#opened} object. */
-    private void takeSite(Trace t) {
+    /**
+     * Takes back a trace's {@link Trace#opened} object, if it has one: an OPEN needs none (an open handle would carry
+     * it), nor a trace whose handle's open is not known.
+     *
+     * @param t the trace
+     */
+    void takeSite(Trace t) {
         if (t.opened != null) {
-            t.opened.clearSite();
-            sites.addLast(t.opened);
+            sites.addLast(t.opened); // its content stays: the next use sets all of it, most often to the same thread
             t.opened = null;
         }
     }
@@ -178,10 +183,12 @@ final class TraceDatabase {
         return false;
     }
 
-    /** Clears a trace for reuse, taking its {@link Trace#opened} object back. */
+    /**
+     * Clears a trace for reuse. Its {@link Trace#opened} object stays: whoever fills it gives or takes one
+     * ({@link #giveSite}, {@link #takeSite}), so that a slot used for the same type as last time stores nothing there.
+     */
     private void reset(Trace t) {
         t.clear();
-        takeSite(t);
     }
 
     /** @return traces that gave way to newer ones (or to a smaller capacity) since the last clear */

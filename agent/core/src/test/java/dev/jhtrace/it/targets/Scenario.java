@@ -183,6 +183,25 @@ public final class Scenario {
         return fds;
     }
 
+    /**
+     * @param file a file the caller has open once
+     * @return the descriptor open on it, found by the OS's link (never a descriptor another thread opened meanwhile,
+     *     nor one that got the number after it was closed), or -1 when none is
+     */
+    public static int fdOn(Path file) throws IOException {
+        Path real = file.toRealPath();
+        for (int fd : fds()) {
+            try {
+                if (Files.readSymbolicLink(Paths.get("/proc/self/fd/" + fd)).equals(real)) {
+                    return fd;
+                }
+            } catch (IOException gone) {
+                // closed meanwhile: not the caller's
+            }
+        }
+        return -1;
+    }
+
     /** @return the line number of the caller's call site */
     public static int line() {
         return StackWalker.getInstance().walk(s -> s.skip(1).findFirst()).orElseThrow().getLineNumber();
