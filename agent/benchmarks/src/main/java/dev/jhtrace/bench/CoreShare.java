@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  * application threads, whatever jhtrace's threads take is taken from the application.
  *
  * <pre>java -cp agent/benchmarks/target/benchmarks.jar dev.jhtrace.bench.CoreShare [agent jar] [rounds] [java]
- *     [-Dbench.threads=2] [-Dbench.seconds=5] [-Dbench.op=fis|channel|files] [-Dbench.jvmArgs="-XX:..."]</pre>
+ *     [-Dbench.threads=2] [-Dbench.seconds=5] [-Dbench.op=fis|channel|files] [-Dbench.jvmArgs="-XX:..."]
+ *     [-Dbench.compare=OTHER/jhtrace.jar] [-Dbench.starts="no agent,-agentpath"]</pre>
  */
 public final class CoreShare {
     private static final String[] GROUPS = {"app", "jhtrace", "gc", "jit", "other"};
@@ -155,6 +156,16 @@ public final class CoreShare {
         starts.put("no agent", null);
         starts.put("-javaagent", "-javaagent:" + jar);
         starts.put("-agentpath", "-agentpath:" + jar.resolveSibling("libjhtrace.so"));
+        String other = System.getProperty("bench.compare"); // another build's jar, run in the same rounds
+        if (other != null) {
+            Path o = Paths.get(other).toAbsolutePath();
+            starts.put("other -javaagent", "-javaagent:" + o);
+            starts.put("other -agentpath", "-agentpath:" + o.resolveSibling("libjhtrace.so"));
+        }
+        String only = System.getProperty("bench.starts"); // e.g. "no agent,-agentpath"
+        if (only != null) {
+            starts.keySet().retainAll(List.of(only.split(",")));
+        }
         Map<String, List<double[]>> runs = new LinkedHashMap<>();
         starts.keySet().forEach(k -> runs.put(k, new ArrayList<>()));
         List<String> order = new ArrayList<>(starts.keySet());
@@ -198,7 +209,7 @@ public final class CoreShare {
                 op,
                 seconds,
                 rounds);
-        System.out.printf(Locale.ROOT, "%-12s %12s %8s", "", "ops/s", "ratio");
+        System.out.printf(Locale.ROOT, "%-18s %12s %8s", "", "ops/s", "ratio");
         for (String g : GROUPS) {
             System.out.printf(Locale.ROOT, " %8s", g);
         }
