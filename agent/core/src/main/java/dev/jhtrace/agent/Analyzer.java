@@ -177,7 +177,7 @@ public final class Analyzer implements EventHandler<HandleEvent> {
                 if (r != null && r.descriptorId != 0) {
                     e.descriptorId = r.descriptorId;
                 } else if (e.descriptorId == 0) {
-                    e.descriptorId = identityOf(e.descriptor); // else the hook had the open's (OpenIdentities)
+                    e.descriptorId = identityOf(e.descriptor); // else the hook took it (see OpenIdentities)
                 }
                 if (r != null) {
                     r.open = false;

@@ -65,12 +65,13 @@ public final class Emitter {
         if (descriptions[count] != description) {
             descriptions[count] = description;
         }
-        int known = type == TraceType.CLOSE && descriptor != null ? OpenIdentities.closing(fd) : 0;
-        if (known != 0) {
-            // its open was seen with the object: the identity taken then, and no object made for it
-            descriptorIds[count] = known;
+        boolean hashed = type == TraceType.CLOSE && fd >= 0 && OpenIdentities.closing(fd);
+        if (type == TraceType.CLOSE && descriptor != null && hashed) {
+            // an open of this number was hashed by a hook: most likely this very object, whose identity then costs no
+            // monitor (a stale mark costs one inflation, and the identity is still this object's); no object made
+            descriptorIds[count] = System.identityHashCode(descriptor);
             if (descriptors[count] != null) {
-                descriptors[count] = null; // left by a capture that failed before it published
+                descriptors[count] = null;
             }
         } else if (type == TraceType.CLOSE && descriptor != null) {
             // the analyzer uses the identity taken at the open; this weak reference is for a close whose open it did
@@ -81,8 +82,11 @@ public final class Emitter {
             // an open or a bad reference holds no monitor of the descriptor: its identity is taken here, nothing kept
             int id = descriptor != null ? System.identityHashCode(descriptor) : 0;
             descriptorIds[count] = id;
-            if (type == TraceType.OPEN && id != 0 && fd >= 0 && !agent) {
-                OpenIdentities.opened(fd, id);
+            if (descriptors[count] != null) {
+                descriptors[count] = null; // left by a capture that failed before it published
+            }
+            if (type == TraceType.OPEN && fd >= 0 && !agent) {
+                OpenIdentities.opened(fd, id != 0);
             }
         }
         count++;

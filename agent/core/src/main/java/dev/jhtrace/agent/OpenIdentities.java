@@ -1,57 +1,58 @@
 package dev.jhtrace.agent;
 
 /**
- * The identities the Java hooks took of {@link java.io.FileDescriptor} objects at their opens, by descriptor number,
- * for the hooks of their closes: a close of a handle whose open a Java hook saw then carries that identity instead
- * of a {@link java.lang.ref.WeakReference} to its descriptor object (see {@link HandleEvent#descriptor}). That
- * reference was an object allocated by every close, stored into long-lived objects (a card for G1 to mark and
- * refine each time) and discovered by the next collection.
+ * Which descriptor numbers were last opened, as a Java hook saw it, with a {@link java.io.FileDescriptor} object
+ * whose identity the hook took: the close's hook then takes the identity of its descriptor object too, which costs
+ * nothing for an object hashed already, instead of making a {@link java.lang.ref.WeakReference} for the analyzer to
+ * take it later (see {@link HandleEvent#descriptor}). That reference was an object allocated by every close, stored
+ * into long-lived objects (a card for G1 to mark and refine each time) and discovered by the next collection.
  *
- * <p>Plain reads and writes from any thread: a number has one handle at a time, and whatever this table misses (a
- * read racing a write, a table grown meanwhile) falls back to the weak reference, as before it.
+ * <p>Only a hint, never an identity: a mark left stale (a native close of a Java open, a race with a table that grew)
+ * costs one monitor inflation at most (the identity of an object not hashed yet, taken inside the synchronized
+ * {@code FileDescriptor.close}), and the identity the close carries is always its own object's. Plain reads and
+ * writes from any thread.
  */
 final class OpenIdentities {
     private static final int MAX_FD = 1 << 20;
-    private static volatile int[] ids = new int[1024];
+    private static volatile boolean[] hashed = new boolean[1024];
 
     private OpenIdentities() {}
 
     /**
-     * @param fd the number a Java hook saw opened
-     * @param id the identity of its descriptor object, 0 for none
+     * @param fd     a number a Java hook saw opened by the program
+     * @param hashed whether the hook took the identity of its descriptor object
      */
-    static void opened(int fd, int id) {
-        int[] table = ids;
+    static void opened(int fd, boolean hashed) {
+        boolean[] table = OpenIdentities.hashed;
         if (fd >= table.length) {
-            if (fd >= MAX_FD || id == 0) {
+            if (fd >= MAX_FD || !hashed) {
                 return;
             }
             table = grow(fd);
         }
-        table[fd] = id;
+        if (table[fd] != hashed) {
+            table[fd] = hashed;
+        }
     }
 
     /**
-     * @param fd a number being closed by a Java hook
-     * @return the identity its open recorded (forgotten now), or 0 when not known
+     * @param fd a number a Java hook sees closed
+     * @return whether its open's descriptor object was hashed (forgotten now)
      */
-    static int closing(int fd) {
-        int[] table = ids;
-        if (fd < 0 || fd >= table.length) {
-            return 0;
+    static boolean closing(int fd) {
+        boolean[] table = hashed;
+        if (fd < 0 || fd >= table.length || !table[fd]) {
+            return false;
         }
-        int id = table[fd];
-        if (id != 0) {
-            table[fd] = 0;
-        }
-        return id;
+        table[fd] = false;
+        return true;
     }
 
-    private static synchronized int[] grow(int fd) {
-        int[] table = ids;
+    private static synchronized boolean[] grow(int fd) {
+        boolean[] table = hashed;
         if (fd >= table.length) {
-            int[] bigger = java.util.Arrays.copyOf(table, Math.min(MAX_FD, Math.max(fd + 1, table.length * 2)));
-            ids = bigger;
+            boolean[] bigger = java.util.Arrays.copyOf(table, Math.min(MAX_FD, Math.max(fd + 1, table.length * 2)));
+            hashed = bigger;
             table = bigger;
         }
         return table;

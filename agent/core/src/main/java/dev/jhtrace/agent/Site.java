@@ -48,8 +48,14 @@ class Site {
         }
     }
 
-    /** Forgets it (a reused slot keeps nothing of the program's alive). */
-    final void clearSite() {
-        setSite(null, 0, 0, null);
+    /**
+     * Forgets the stack (a Java-captured one holds the program's classes, and so their class loaders, alive); the
+     * thread's name stays, for the next use to find there.
+     */
+    final void forgetStack() {
+        stackId = 0;
+        if (javaStack != null) {
+            javaStack = null;
+        }
     }
 }

@@ -72,6 +72,9 @@ final class Trace extends Referent {
         if (javaStack != null) {
             javaStack = null;
         }
+        if (opened != null) {
+            opened.forgetStack(); // the object stays for reuse, the program's stack does not
+        }
         reclaimed = false;
         if (previous != null) {
             previous = null;

@@ -114,7 +114,8 @@ final class TraceDatabase {
      */
     void takeSite(Trace t) {
         if (t.opened != null) {
-            sites.addLast(t.opened); // its content stays: the next use sets all of it, most often to the same thread
+            t.opened.forgetStack(); // its thread's name stays: the next use sets it, most often to the same
+            sites.addLast(t.opened);
             t.opened = null;
         }
     }
