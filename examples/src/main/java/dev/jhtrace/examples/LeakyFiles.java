@@ -26,6 +26,9 @@ public final class LeakyFiles {
         KEEP.add(Files.newInputStream(config)); // leaked
         KEEP.add(Files.list(dir)); // leaked: Files.list must be closed
         System.out.println("opened and leaked 5 handles in " + dir);
+        // removed after the shutdown hooks, so after the agent's report at exit: each run left a directory in /tmp
+        dir.toFile().deleteOnExit();
+        config.toFile().deleteOnExit();
     }
 
     private static FileInputStream openConfig(Path config) throws IOException {
