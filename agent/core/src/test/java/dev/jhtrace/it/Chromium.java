@@ -42,7 +42,7 @@ final class Chromium implements AutoCloseable {
 
     Chromium() throws Exception {
         profile = Files.createTempDirectory("jhtrace-chromium");
-        process = new ProcessBuilder(
+        ProcessBuilder chromium = new ProcessBuilder(
                         BINARY.toString(),
                         "--headless=new",
                         "--no-sandbox", // CI runs as root, where Chromium's sandbox refuses to start
@@ -53,8 +53,11 @@ final class Chromium implements AutoCloseable {
                         "--remote-debugging-port=0",
                         "--user-data-dir=" + profile,
                         "about:blank")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // its singleton socket's directory (/tmp/org.chromium.Chromium.*) goes with the profile: each run left two
+        chromium.environment()
+                .put("TMPDIR", Files.createDirectory(profile.resolve("tmp")).toString());
+        process = chromium.start();
         String port = null;
         BufferedReader err =
                 new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));

@@ -65,6 +65,7 @@ class CliErrorsIT {
         Assumptions.assumeTrue(
                 "root".equals(System.getProperty("user.name")),
                 "needs root to start a target as user nobody (running as " + System.getProperty("user.name") + ")");
+        Path java = jdk.java(); // first: a JDK left out of this round skips the test, which then leaves nothing behind
         // a copy of the target class that nobody can read, wherever the build tree is
         Path dir = Files.createTempDirectory("jhtrace-nobody");
         Path pkg = Files.createDirectories(dir.resolve("dev/jhtrace/it/targets"));
@@ -85,7 +86,7 @@ class CliErrorsIT {
                 "--reuid=nobody",
                 "--regid=nogroup",
                 "--clear-groups",
-                jdk.java().toString(),
+                java.toString(),
                 "-cp",
                 dir.toString(),
                 PhasedTarget.class.getName()));
