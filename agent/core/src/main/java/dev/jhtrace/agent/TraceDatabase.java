@@ -64,10 +64,11 @@ final class TraceDatabase {
             }
         }
         if (t == null) {
-            t = spare();
+            t = spare(); // cleared already
             slots[next] = t;
+        } else {
+            t.clear();
         }
-        reset(t);
         t.inDatabase = true;
         next = next + 1 == capacity ? 0 : next + 1;
         size = Math.min(size + 1, capacity);
@@ -80,7 +81,7 @@ final class TraceDatabase {
         if (t == null) {
             t = new Trace();
         }
-        reset(t);
+        t.clear();
         t.inDatabase = false;
         return t;
     }
@@ -88,7 +89,7 @@ final class TraceDatabase {
     /** @param t a trace outside the database that no one refers to any more */
     void recycle(Trace t) {
         if (!t.inDatabase) {
-            reset(t);
+            t.clear();
             takeSite(t);
             spares.addLast(t);
         }
@@ -180,16 +181,8 @@ final class TraceDatabase {
             t.inDatabase = false;
             return true;
         }
-        reset(t);
+        t.clear(); // its opened object stays: whoever fills it gives or takes one (giveSite, takeSite)
         return false;
-    }
-
-    /**
-     * Clears a trace for reuse. Its {@link Trace#opened} object stays: whoever fills it gives or takes one
-     * ({@link #giveSite}, {@link #takeSite}), so that a slot used for the same type as last time stores nothing there.
-     */
-    private void reset(Trace t) {
-        t.clear();
     }
 
     /** @return traces that gave way to newer ones (or to a smaller capacity) since the last clear */
