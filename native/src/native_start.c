@@ -135,44 +135,64 @@ static int failed(JNIEnv *env, const void *result) {
     return (*env)->ExceptionCheck(env) || result == NULL;
 }
 
-/* new URLClassLoader("jhtrace", new URL[] { new File(jar).toURI().toURL() }, ClassLoader.getPlatformClassLoader()) */
+/* The agent's class loader: dev.jhtrace.agent.loader.JarClassLoader (see its javadoc for why not a URLClassLoader),
+ * defined in the boot loader from the jar's own bytes, over a ZipFile of the jar it keeps open:
+ *   zip = new ZipFile(jar); bytes = zip.getInputStream(zip.getEntry(LOADER_ENTRY)).readAllBytes();
+ *   new JarClassLoader(zip, jar, ClassLoader.getPlatformClassLoader()) */
+#define LOADER_CLASS "dev/jhtrace/agent/loader/JarClassLoader"
 static jobject agent_loader(JNIEnv *env, const char *jar) {
-    jclass file_c = (*env)->FindClass(env, "java/io/File");
-    if (failed(env, file_c)) return NULL;
-    jmethodID file_new = (*env)->GetMethodID(env, file_c, "<init>", "(Ljava/lang/String;)V");
-    if (failed(env, file_new)) return NULL;
-    jmethodID to_uri = (*env)->GetMethodID(env, file_c, "toURI", "()Ljava/net/URI;");
-    if (failed(env, to_uri)) return NULL;
-    jclass uri_c = (*env)->FindClass(env, "java/net/URI");
-    if (failed(env, uri_c)) return NULL;
-    jmethodID to_url = (*env)->GetMethodID(env, uri_c, "toURL", "()Ljava/net/URL;");
-    if (failed(env, to_url)) return NULL;
-    jclass url_c = (*env)->FindClass(env, "java/net/URL");
-    if (failed(env, url_c)) return NULL;
+    jclass zip_c = (*env)->FindClass(env, "java/util/zip/ZipFile");
+    if (failed(env, zip_c)) return NULL;
+    jmethodID zip_new = (*env)->GetMethodID(env, zip_c, "<init>", "(Ljava/lang/String;)V");
+    if (failed(env, zip_new)) return NULL;
+    jmethodID get_entry = (*env)->GetMethodID(env, zip_c, "getEntry", "(Ljava/lang/String;)Ljava/util/zip/ZipEntry;");
+    if (failed(env, get_entry)) return NULL;
+    jmethodID get_stream = (*env)->GetMethodID(env, zip_c, "getInputStream", "(Ljava/util/zip/ZipEntry;)Ljava/io/InputStream;");
+    if (failed(env, get_stream)) return NULL;
+    jclass stream_c = (*env)->FindClass(env, "java/io/InputStream");
+    if (failed(env, stream_c)) return NULL;
+    jmethodID read_all = (*env)->GetMethodID(env, stream_c, "readAllBytes", "()[B");
+    if (failed(env, read_all)) return NULL;
+    jmethodID close = (*env)->GetMethodID(env, stream_c, "close", "()V");
+    if (failed(env, close)) return NULL;
     jclass loader_c = (*env)->FindClass(env, "java/lang/ClassLoader");
     if (failed(env, loader_c)) return NULL;
-    jclass url_loader_c = (*env)->FindClass(env, "java/net/URLClassLoader");
-    if (failed(env, url_loader_c)) return NULL;
     jmethodID platform = (*env)->GetStaticMethodID(env, loader_c, "getPlatformClassLoader", "()Ljava/lang/ClassLoader;");
     if (failed(env, platform)) return NULL;
-    jmethodID loader_new = (*env)->GetMethodID(env, url_loader_c, "<init>",
-                                               "(Ljava/lang/String;[Ljava/net/URL;Ljava/lang/ClassLoader;)V");
-    if (failed(env, loader_new)) return NULL;
+
     jstring path = (*env)->NewStringUTF(env, jar);
     if (failed(env, path)) return NULL;
-    jobject file = (*env)->NewObject(env, file_c, file_new, path);
-    if (failed(env, file)) return NULL;
-    jobject uri = (*env)->CallObjectMethod(env, file, to_uri);
-    if (failed(env, uri)) return NULL;
-    jobject url = (*env)->CallObjectMethod(env, uri, to_url);
-    if (failed(env, url)) return NULL;
-    jobjectArray urls = (*env)->NewObjectArray(env, 1, url_c, url);
-    if (failed(env, urls)) return NULL;
+    jobject zip = (*env)->NewObject(env, zip_c, zip_new, path);
+    if (failed(env, zip)) return NULL;
+    jstring entry_name = (*env)->NewStringUTF(env, LOADER_CLASS ".class");
+    if (failed(env, entry_name)) return NULL;
+    jobject entry = (*env)->CallObjectMethod(env, zip, get_entry, entry_name);
+    if ((*env)->ExceptionCheck(env)) return NULL;
+    if (entry == NULL) {
+        /* not this build's jar (jar= named another): said as the failure's detail */
+        jclass error_c = (*env)->FindClass(env, "java/lang/NoClassDefFoundError");
+        if (error_c != NULL) (*env)->ThrowNew(env, error_c, LOADER_CLASS " is not in the agent jar");
+        return NULL;
+    }
+    jobject in = (*env)->CallObjectMethod(env, zip, get_stream, entry);
+    if (failed(env, in)) return NULL;
+    jbyteArray bytes = (jbyteArray) (*env)->CallObjectMethod(env, in, read_all);
+    if (failed(env, bytes)) return NULL;
+    (*env)->CallVoidMethod(env, in, close);
+    if ((*env)->ExceptionCheck(env)) return NULL;
+    jsize length = (*env)->GetArrayLength(env, bytes);
+    jbyte *buf = (*env)->GetByteArrayElements(env, bytes, NULL);
+    if (failed(env, buf)) return NULL;
+    /* the boot loader: no class path of the application's is consulted to make the loader */
+    jclass loader_class = (*env)->DefineClass(env, LOADER_CLASS, NULL, buf, length);
+    (*env)->ReleaseByteArrayElements(env, bytes, buf, JNI_ABORT);
+    if (failed(env, loader_class)) return NULL;
+    jmethodID loader_new = (*env)->GetMethodID(env, loader_class, "<init>",
+                                               "(Ljava/util/zip/ZipFile;Ljava/lang/String;Ljava/lang/ClassLoader;)V");
+    if (failed(env, loader_new)) return NULL;
     jobject parent = (*env)->CallStaticObjectMethod(env, loader_c, platform);
     if (failed(env, parent)) return NULL;
-    jstring name = (*env)->NewStringUTF(env, "jhtrace");
-    if (failed(env, name)) return NULL;
-    jobject loader = (*env)->NewObject(env, url_loader_c, loader_new, name, urls, parent);
+    jobject loader = (*env)->NewObject(env, loader_class, loader_new, zip, path, parent);
     return failed(env, loader) ? NULL : loader;
 }
 
@@ -198,7 +218,7 @@ static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
         fflush(stderr);
         return;
     }
-    if ((*env)->PushLocalFrame(env, 32) != 0) {
+    if ((*env)->PushLocalFrame(env, 48) != 0) {
         warn("the native start could not begin", exception_text(env, why, sizeof(why)));
         return;
     }

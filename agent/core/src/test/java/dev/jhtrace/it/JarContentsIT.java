@@ -2,6 +2,7 @@ package dev.jhtrace.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -40,9 +41,24 @@ class JarContentsIT {
                     outside.add(n);
                 }
                 assertTrue(
-                        !n.startsWith("dev/jhtrace/bootstrap/"), "bridge classes must only be in the nested jar: " + n);
+                        !n.startsWith("dev/jhtrace/bootstrap/"),
+                        "bridge classes must only be in dev/jhtrace/agent/bridge/, as .bridge files: " + n);
             }
-            assertNotNull(jar.getEntry("dev/jhtrace/agent/jhtrace-bootstrap.jar"), "nested bootstrap jar");
+            // every bridge class, where BootstrapInjector reads it (the start fails without one)
+            for (String c : new String[] {
+                "HookSink",
+                "HandleHooks",
+                "LeakChecks$Provider",
+                "LeakChecks",
+                "AgentPresence$ControlOpener",
+                "AgentPresence"
+            }) {
+                assertNotNull(jar.getEntry("dev/jhtrace/agent/bridge/" + c + ".bridge"), "bridge class " + c);
+            }
+            assertNull(jar.getEntry("dev/jhtrace/agent/jhtrace-bootstrap.jar"), "the nested jar is gone");
+            assertNotNull(
+                    jar.getEntry("dev/jhtrace/agent/loader/JarClassLoader.class"),
+                    "the native start's class loader, which native_start.c defines from the jar");
         }
         assertTrue(bytebuddy, "ByteBuddy's ASM relocated under dev/jhtrace/shaded");
         assertTrue(disruptor, "Disruptor relocated under dev/jhtrace/shaded");

@@ -98,9 +98,6 @@ class OtherAgentsIT {
         String jhtrace = TargetJvm.agentFlag() + "=report=" + report;
         // the target's temporary file (it leaks one on purpose) goes into this test's directory, deleted after
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Djava.io.tmpdir=" + dir));
-        if (other.contains("jacoco")) {
-            cmd.add("-Djacoco-agent.destfile=" + dir.resolve("jacoco-" + n + ".exec"));
-        }
         cmd.addAll(
                 jhtraceFirst
                         ? List.of(jhtrace, other.replace("%N", Integer.toString(n)))
@@ -165,6 +162,9 @@ class OtherAgentsIT {
         String jar = System.getProperty("jhtrace.test.jacoco");
         Assumptions.assumeTrue(
                 jar != null && Files.isRegularFile(Paths.get(jar)), "no JaCoCo agent jar (-Djhtrace.test.jacoco)");
-        return "-javaagent:" + jar;
+        // its data into this test's directory, one file per start (without destfile= it writes jacoco.exec into the
+        // working directory, the module's source tree: the jacoco-agent.destfile property is only the offline
+        // runtime's)
+        return "-javaagent:" + jar + "=destfile=" + dir.resolve("jacoco-%N.exec");
     }
 }

@@ -1,20 +1,19 @@
 package dev.jhtrace.agent.hook;
 
 import dev.jhtrace.agent.AgentJar;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
 
 /**
  * Defines the bridge classes in the bootstrap class loader, where inlined advice in {@code java.base}
  * looks for them.
  *
- * <p>The bridge ships inside the agent jar as a nested jar, read in memory and defined with the JDK's
- * internal {@code Unsafe.defineClass} with no class loader (the bootstrap loader). Appending a jar to the boot
+ * <p>The bridge's class files ship in the agent jar under {@code dev/jhtrace/agent/bridge/}, each named
+ * {@code SimpleName.bridge}: no class loader takes them for classes (with {@code -javaagent} the jar is on the class
+ * path, and the application's loader would otherwise define a second copy of a bridge class the boot loader lacks).
+ * They are read straight from the jar and defined with the JDK's internal {@code Unsafe.defineClass} with no class
+ * loader (the bootstrap loader). They were a nested jar until 2026-12: reading it took a {@code JarInputStream} and a
+ * manifest, four JDK classes from outside the CDS archive and 2-3 ms of every start. Appending a jar to the boot
  * class path would do too, but it makes HotSpot print a CDS warning on the application's stdout and turns
  * class-data sharing off for application classes, slowing start-up; and it would leave a file behind.
  */
@@ -27,7 +26,8 @@ public final class BootstrapInjector {
         "dev.jhtrace.bootstrap.AgentPresence$ControlOpener",
         "dev.jhtrace.bootstrap.AgentPresence"
     };
-    private static final String RESOURCE = "dev/jhtrace/agent/jhtrace-bootstrap.jar";
+    /** Where the bridge's class files are in the agent jar (the build puts them there: agent/core/pom.xml). */
+    static final String DIRECTORY = "dev/jhtrace/agent/bridge/";
 
     private BootstrapInjector() {}
 
@@ -44,45 +44,30 @@ public final class BootstrapInjector {
     /**
      * @param inst the instrumentation (used to export {@code jdk.internal.misc} to the agent and to let
      *             {@code java.base} read the bridge)
-     * @param jar  the agent's jar, holding the bridge classes in a nested jar
-     * @throws Exception if the nested jar is missing or the classes cannot be defined
+     * @param jar  the agent's jar, holding the bridge's class files (see {@link #DIRECTORY})
+     * @throws Exception if a class file is missing or the classes cannot be defined
      */
     public static void inject(JvmInstrumentation inst, AgentJar jar) throws Exception {
         Module javaBase = Object.class.getModule();
         inst.addExports(javaBase, "jdk.internal.misc", BootstrapInjector.class.getModule());
-        Map<String, byte[]> classes = readNestedJar(jar);
         // a direct call, not reflection: the first reflective call spins method-handle classes (16 ms on JDK 25)
         jdk.internal.misc.Unsafe unsafe = jdk.internal.misc.Unsafe.getUnsafe();
         for (String name : BRIDGE_CLASSES) {
-            byte[] bytes = classes.get(name);
-            if (bytes == null) {
-                throw new IOException(name + " is missing from " + RESOURCE);
-            }
+            byte[] bytes = read(jar, name);
             unsafe.defineClass(name, bytes, 0, bytes.length, null, null);
         }
         Module bridge = Class.forName(BRIDGE_CLASSES[1], false, null).getModule();
         inst.addReads(javaBase, bridge);
     }
 
-    private static Map<String, byte[]> readNestedJar(AgentJar jar) throws IOException {
-        Map<String, byte[]> classes = new HashMap<>();
-        try (InputStream raw = jar.entry(RESOURCE)) {
-            if (raw == null) {
-                throw new IOException(RESOURCE + " is missing from the agent jar");
+    /** @return the class file of a bridge class, from the agent jar */
+    private static byte[] read(AgentJar jar, String className) throws IOException {
+        String entry = DIRECTORY + className.substring(className.lastIndexOf('.') + 1) + ".bridge";
+        try (InputStream in = jar.entry(entry)) {
+            if (in == null) {
+                throw new IOException(entry + " is missing from the agent jar");
             }
-            try (JarInputStream in = new JarInputStream(raw)) {
-                for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
-                    if (e.getName().endsWith(".class")) {
-                        ByteArrayOutputStream out = new ByteArrayOutputStream();
-                        in.transferTo(out);
-                        String name = e.getName()
-                                .substring(0, e.getName().length() - 6)
-                                .replace('/', '.');
-                        classes.put(name, out.toByteArray());
-                    }
-                }
-            }
+            return in.readAllBytes();
         }
-        return classes;
     }
 }
