@@ -140,6 +140,42 @@ static int failed(JNIEnv *env, const void *result) {
  *   zip = new ZipFile(jar); bytes = zip.getInputStream(zip.getEntry(LOADER_ENTRY)).readAllBytes();
  *   new JarClassLoader(zip, jar, ClassLoader.getPlatformClassLoader()) */
 #define LOADER_CLASS "dev/jhtrace/agent/loader/JarClassLoader"
+/* The rest of agent_loader, over the open ZipFile: NULL on failure, an exception pending (agent_loader closes the
+ * ZipFile then). */
+static jobject loader_from(JNIEnv *env, jobject zip, jstring path, jmethodID get_entry, jmethodID get_stream,
+                           jmethodID read_all, jmethodID close, jmethodID platform, jclass loader_c) {
+    jstring entry_name = (*env)->NewStringUTF(env, LOADER_CLASS ".class");
+    if (failed(env, entry_name)) return NULL;
+    jobject entry = (*env)->CallObjectMethod(env, zip, get_entry, entry_name);
+    if ((*env)->ExceptionCheck(env)) return NULL;
+    if (entry == NULL) {
+        /* not this build's jar (jar= named another): said as the failure's detail */
+        jclass error_c = (*env)->FindClass(env, "java/lang/NoClassDefFoundError");
+        if (error_c != NULL) (*env)->ThrowNew(env, error_c, LOADER_CLASS " is not in the agent jar");
+        return NULL;
+    }
+    jobject in = (*env)->CallObjectMethod(env, zip, get_stream, entry);
+    if (failed(env, in)) return NULL;
+    jbyteArray bytes = (jbyteArray) (*env)->CallObjectMethod(env, in, read_all);
+    if (failed(env, bytes)) return NULL; /* the stream goes with the ZipFile, which closes its streams */
+    (*env)->CallVoidMethod(env, in, close);
+    if ((*env)->ExceptionCheck(env)) return NULL;
+    jsize length = (*env)->GetArrayLength(env, bytes);
+    jbyte *buf = (*env)->GetByteArrayElements(env, bytes, NULL);
+    if (failed(env, buf)) return NULL;
+    /* the boot loader: no class path of the application's is consulted to make the loader */
+    jclass loader_class = (*env)->DefineClass(env, LOADER_CLASS, NULL, buf, length);
+    (*env)->ReleaseByteArrayElements(env, bytes, buf, JNI_ABORT);
+    if (failed(env, loader_class)) return NULL;
+    jmethodID loader_new = (*env)->GetMethodID(env, loader_class, "<init>",
+                                               "(Ljava/util/zip/ZipFile;Ljava/lang/String;Ljava/lang/ClassLoader;)V");
+    if (failed(env, loader_new)) return NULL;
+    jobject parent = (*env)->CallStaticObjectMethod(env, loader_c, platform);
+    if (failed(env, parent)) return NULL;
+    jobject loader = (*env)->NewObject(env, loader_class, loader_new, zip, path, parent);
+    return failed(env, loader) ? NULL : loader;
+}
+
 static jobject agent_loader(JNIEnv *env, const char *jar) {
     jclass zip_c = (*env)->FindClass(env, "java/util/zip/ZipFile");
     if (failed(env, zip_c)) return NULL;
@@ -160,40 +196,23 @@ static jobject agent_loader(JNIEnv *env, const char *jar) {
     jmethodID platform = (*env)->GetStaticMethodID(env, loader_c, "getPlatformClassLoader", "()Ljava/lang/ClassLoader;");
     if (failed(env, platform)) return NULL;
 
+    jmethodID zip_close = (*env)->GetMethodID(env, zip_c, "close", "()V");
+    if (failed(env, zip_close)) return NULL;
+
     jstring path = (*env)->NewStringUTF(env, jar);
     if (failed(env, path)) return NULL;
     jobject zip = (*env)->NewObject(env, zip_c, zip_new, path);
     if (failed(env, zip)) return NULL;
-    jstring entry_name = (*env)->NewStringUTF(env, LOADER_CLASS ".class");
-    if (failed(env, entry_name)) return NULL;
-    jobject entry = (*env)->CallObjectMethod(env, zip, get_entry, entry_name);
-    if ((*env)->ExceptionCheck(env)) return NULL;
-    if (entry == NULL) {
-        /* not this build's jar (jar= named another): said as the failure's detail */
-        jclass error_c = (*env)->FindClass(env, "java/lang/NoClassDefFoundError");
-        if (error_c != NULL) (*env)->ThrowNew(env, error_c, LOADER_CLASS " is not in the agent jar");
-        return NULL;
+    jobject loader = loader_from(env, zip, path, get_entry, get_stream, read_all, close, platform, loader_c);
+    if (loader == NULL) {
+        /* tracing is off: the jar's descriptor must not stay open in the program (the exception is the message) */
+        jthrowable pending = (*env)->ExceptionOccurred(env);
+        (*env)->ExceptionClear(env);
+        (*env)->CallVoidMethod(env, zip, zip_close);
+        (*env)->ExceptionClear(env);
+        if (pending != NULL) (*env)->Throw(env, pending);
     }
-    jobject in = (*env)->CallObjectMethod(env, zip, get_stream, entry);
-    if (failed(env, in)) return NULL;
-    jbyteArray bytes = (jbyteArray) (*env)->CallObjectMethod(env, in, read_all);
-    if (failed(env, bytes)) return NULL;
-    (*env)->CallVoidMethod(env, in, close);
-    if ((*env)->ExceptionCheck(env)) return NULL;
-    jsize length = (*env)->GetArrayLength(env, bytes);
-    jbyte *buf = (*env)->GetByteArrayElements(env, bytes, NULL);
-    if (failed(env, buf)) return NULL;
-    /* the boot loader: no class path of the application's is consulted to make the loader */
-    jclass loader_class = (*env)->DefineClass(env, LOADER_CLASS, NULL, buf, length);
-    (*env)->ReleaseByteArrayElements(env, bytes, buf, JNI_ABORT);
-    if (failed(env, loader_class)) return NULL;
-    jmethodID loader_new = (*env)->GetMethodID(env, loader_class, "<init>",
-                                               "(Ljava/util/zip/ZipFile;Ljava/lang/String;Ljava/lang/ClassLoader;)V");
-    if (failed(env, loader_new)) return NULL;
-    jobject parent = (*env)->CallStaticObjectMethod(env, loader_c, platform);
-    if (failed(env, parent)) return NULL;
-    jobject loader = (*env)->NewObject(env, loader_class, loader_new, zip, path, parent);
-    return failed(env, loader) ? NULL : loader;
+    return loader;
 }
 
 static jclass load_class(JNIEnv *env, jobject loader, const char *name) {

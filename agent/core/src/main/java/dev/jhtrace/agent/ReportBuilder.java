@@ -27,14 +27,36 @@ final class ReportBuilder {
     /** The most frames a stack keeps ({@code depth=}). */
     private final int depth;
 
-    /** The agent jar, which the JVM keeps open for {@code -javaagent}: jhtrace's own, hidden and counted. */
+    /**
+     * The agent jar, which the JVM keeps open for {@code -javaagent} (and {@code JarClassLoader} for the native
+     * start): jhtrace's own, hidden and counted. The path as the agent was given it; {@code /proc/self/fd} shows the
+     * file's real path, so a jar reached through a link is compared by that ({@link #agentJarAsListed}).
+     */
     private final String agentJar;
+    /** {@link #agentJar}'s real path, found at the first report (not in the program's start-up), or null before. */
+    private volatile String agentJarReal;
 
     ReportBuilder(StackResolver stacks, DropLedger ledger, int depth, String agentJar) {
         this.stacks = stacks;
         this.ledger = ledger;
         this.depth = depth;
         this.agentJar = agentJar;
+    }
+
+    /** @return the agent jar's real path (links resolved), as the OS's table names it; the path itself if unknown */
+    private String agentJarAsListed() {
+        String real = agentJarReal;
+        if (real == null) {
+            try {
+                real = agentJar == null
+                        ? ""
+                        : java.nio.file.Paths.get(agentJar).toRealPath().toString();
+            } catch (java.io.IOException | RuntimeException e) {
+                real = agentJar == null ? "" : agentJar; // gone or unreadable: what it was given as
+            }
+            agentJarReal = real;
+        }
+        return real;
     }
 
     /** The figures a report carries besides the state: from the ring and the native module. */
@@ -111,7 +133,8 @@ final class ReportBuilder {
                 continue;
             }
             String described = sockets.describe(fd.getValue());
-            if (ProcFds.Sockets.isControlChannel(described) || described != null && described.equals(agentJar)) {
+            if (ProcFds.Sockets.isControlChannel(described)
+                    || described != null && (described.equals(agentJar) || described.equals(agentJarAsListed()))) {
                 hidden[0]++; // the agent's own: counted, never listed (docs/safety.md)
                 continue;
             }

@@ -61,4 +61,32 @@ class CleanProgramIT {
                 r.report().path("stats").path("hidden").asInt() >= 1,
                 "the agent jar is counted as hidden: " + r.report().path("stats"));
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void theAgentJarReachedThroughALinkIsStillTheAgentsOwn(Jdk jdk) throws Exception {
+        // the OS's table names the jar's real path; the agent knows the link it was given. The native start's own
+        // class loader holds the jar (before 2026-12-03 it was listed as an untraced handle of the program's); with
+        // -javaagent it is a class path jar, the JVM's own, hidden either way
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jhtrace-linked-jar");
+        try {
+            java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(
+                    dir.resolve("linked.jar"), TargetJvm.agentJar().toAbsolutePath());
+            java.nio.file.Path report = dir.resolve("report.json");
+            String flag = TargetJvm.nativeStart()
+                    ? "-agentpath:" + TargetJvm.agentLibrary() + "=jar=" + link + ","
+                    : "-javaagent:" + link + "=";
+            TargetJvm.Result r = TargetJvm.run(
+                    jdk, java.util.List.of(flag + "report=" + report), dev.jhtrace.it.targets.HelloTarget.class);
+            assertEquals(0, r.exitCode(), r.stderr());
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+            String real = TargetJvm.agentJar().toRealPath().toString();
+            for (var u : json.path("untraced")) {
+                assertTrue(!u.path("description").asText().equals(real), "the agent's own jar, listed: " + u);
+            }
+            assertTrue(json.path("stats").path("hidden").asInt() >= 1, "hidden: " + json.path("stats"));
+        } finally {
+            Reports.deleteTree(dir);
+        }
+    }
 }

@@ -26,7 +26,7 @@ class JarContentsIT {
     }
 
     @Test
-    void dependenciesAreRelocatedAndTheBridgeIsNested() throws Exception {
+    void dependenciesAreRelocatedAndTheBridgeIsNoClassOfTheJars() throws Exception {
         List<String> outside = new ArrayList<>();
         boolean bytebuddy = false;
         boolean disruptor = false;
@@ -44,17 +44,21 @@ class JarContentsIT {
                         !n.startsWith("dev/jhtrace/bootstrap/"),
                         "bridge classes must only be in dev/jhtrace/agent/bridge/, as .bridge files: " + n);
             }
-            // every bridge class, where BootstrapInjector reads it (the start fails without one)
-            for (String c : new String[] {
-                "HookSink",
-                "HandleHooks",
-                "LeakChecks$Provider",
-                "LeakChecks",
-                "AgentPresence$ControlOpener",
-                "AgentPresence"
-            }) {
-                assertNotNull(jar.getEntry("dev/jhtrace/agent/bridge/" + c + ".bridge"), "bridge class " + c);
+            // exactly the bridge classes BootstrapInjector defines, where it reads them, and nothing else there
+            java.util.Set<String> bridge = new java.util.TreeSet<>();
+            for (JarEntry e : java.util.Collections.list(jar.entries())) {
+                if (e.getName().startsWith("dev/jhtrace/agent/bridge/") && !e.isDirectory()) {
+                    bridge.add(e.getName().substring("dev/jhtrace/agent/bridge/".length()));
+                }
             }
+            java.util.Set<String> expected = new java.util.TreeSet<>();
+            java.lang.reflect.Field listed =
+                    dev.jhtrace.agent.hook.BootstrapInjector.class.getDeclaredField("BRIDGE_CLASSES");
+            listed.setAccessible(true); // package-private: the list the agent defines, read as it is
+            for (String c : (String[]) listed.get(null)) {
+                expected.add(c.substring(c.lastIndexOf('.') + 1) + ".bridge");
+            }
+            assertEquals(expected, bridge, "the bridge's entries against BootstrapInjector.BRIDGE_CLASSES");
             assertNull(jar.getEntry("dev/jhtrace/agent/jhtrace-bootstrap.jar"), "the nested jar is gone");
             assertNotNull(
                     jar.getEntry("dev/jhtrace/agent/loader/JarClassLoader.class"),

@@ -85,6 +85,35 @@ class NativeStartIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.jhtrace.it.Jdk#ends")
+    void aJarWithoutTheAgentIsOneLineAndLeftClosed(Jdk jdk) throws Exception {
+        Path dir = Files.createTempDirectory("jhtrace-native-otherjar");
+        try {
+            // a real jar, but not this build's: no JarClassLoader in it (an older release named by jar=, a typo)
+            Path other = dir.resolve("other.jar");
+            java.util.jar.Manifest m = new java.util.jar.Manifest();
+            m.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+            try (java.util.jar.JarOutputStream out =
+                    new java.util.jar.JarOutputStream(Files.newOutputStream(other), m)) {
+                out.flush();
+            }
+            TargetJvm.Result r = TargetJvm.run(
+                    jdk, List.of("-agentpath:" + TargetJvm.agentLibrary() + "=jar=" + other), OpenFiles.class);
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals(
+                    "jhtrace: the native start could not load the agent's classes: java.lang.NoClassDefFoundError:"
+                            + " dev/jhtrace/agent/loader/JarClassLoader is not in the agent jar; tracing is off",
+                    r.stderr().strip());
+            // the jar the start opened to look is closed again: tracing is off, the program keeps no handle of ours
+            List<String> open = r.lines("FD ");
+            assertFalse(open.isEmpty(), r.stdout());
+            assertFalse(open.stream().anyMatch(l -> l.endsWith(other.toString())), r.stdout());
+        } finally {
+            Reports.deleteTree(dir);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.jhtrace.it.Jdk#ends")
     void underCheckJniTheNativeStartIsSilentAndReportsTheSame(Jdk jdk) throws Exception {
         // -Xcheck:jni prints on the program's stdout each JNI rule a native agent breaks (a call with an exception
         // pending, thousands of local references undeclared); a user debugging their own JNI code must see only theirs
@@ -219,6 +248,21 @@ class NativeStartIT {
     }
 
     /** The report at {@code report} lists HelloTarget's three leaks, and no other handle, at the lines it printed. */
+    /** Prints what each of its descriptors refers to, one {@code FD n target} line each. */
+    public static final class OpenFiles {
+        public static void main(String[] args) throws Exception {
+            try (java.util.stream.Stream<Path> fds = Files.list(java.nio.file.Paths.get("/proc/self/fd"))) {
+                for (Path fd : fds.toList()) {
+                    try {
+                        System.out.println("FD " + fd.getFileName() + " " + Files.readSymbolicLink(fd));
+                    } catch (java.io.IOException gone) {
+                        // the listing's own descriptor, closed by now
+                    }
+                }
+            }
+        }
+    }
+
     /** Prints whether the application's class loader can see a class, and whether the jar is on its class path. */
     public static final class ClassProbe {
         public static void main(String[] args) {

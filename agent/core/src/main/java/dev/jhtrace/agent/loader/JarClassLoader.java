@@ -16,7 +16,8 @@ import java.util.zip.ZipFile;
 /**
  * The native start's class loader: the agent's classes, read straight from {@code jhtrace.jar}, beside the
  * application's (parent: the platform loader, so nothing of the class path shadows them and the application sees none
- * of them).
+ * of them; only this class itself, in the boot loader, can be found by name, and it grants nothing: making a class
+ * loader is the JDK's to allow or refuse).
  *
  * <p>Why not a {@code URLClassLoader}: its class path machinery (URL connections, file permissions, a manifest read
  * per package, code sources looked up by URL) is mostly outside the JVM's CDS archive and interpreted at start-up;
@@ -26,7 +27,8 @@ import java.util.zip.ZipFile;
  * it; it uses nothing but {@code java.base}.
  *
  * <p>The jar stays open for the JVM's life, as a class path jar does: classes are loaded from it lazily (a report's
- * classes at the first report).
+ * classes at the first report). Packages are defined without the manifest's attributes (a {@code URLClassLoader}
+ * copies {@code Implementation-Version} and the like into them): nothing of the agent reads them.
  */
 public final class JarClassLoader extends ClassLoader {
     static {
@@ -72,9 +74,10 @@ public final class JarClassLoader extends ClassLoader {
             return null;
         }
         try {
-            // the jar: URL machinery loads only when a resource is asked for by URL (AgentJar reads its own entries)
-            return new URL("jar:" + location + "!/" + name);
-        } catch (MalformedURLException e) {
+            // the jar: URL machinery loads only when a resource is asked for by URL (AgentJar reads its own entries);
+            // the name percent-encoded as a URLClassLoader's would be (a space, '%' or '#' in it)
+            return new URL("jar:" + location + "!/" + new java.net.URI(null, null, name, null).getRawPath());
+        } catch (MalformedURLException | java.net.URISyntaxException e) {
             return null;
         }
     }
