@@ -33,7 +33,11 @@ class KindsIT {
             }
             TargetJvm.Result r;
             try {
-                r = TargetJvm.runWithReport(jdk, TargetJvm.VERIFY_JDK, "traces=all,max=100000", KindsTarget.class);
+                // control=false: the channel's socket, opened by an agent thread 200 ms into the run, fell between a
+                // scenario's two listings of /proc/self/fd now and then (4 runs in 50 on a loaded machine), and the
+                // scenario took it for one of its own descriptors, with no CLOSE trace of its line to show for it
+                r = TargetJvm.runWithReport(
+                        jdk, TargetJvm.VERIFY_JDK, "traces=all,max=100000,control=false", KindsTarget.class);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
