@@ -135,11 +135,8 @@ static int failed(JNIEnv *env, const void *result) {
     return (*env)->ExceptionCheck(env) || result == NULL;
 }
 
-/* The agent's class loader: dev.jhtrace.agent.loader.JarClassLoader (see its javadoc for why not a URLClassLoader),
- * defined in the boot loader from the jar's own bytes, over a ZipFile of the jar it keeps open:
- *   zip = new ZipFile(jar); bytes = zip.getInputStream(zip.getEntry(LOADER_ENTRY)).readAllBytes();
- *   new JarClassLoader(zip, jar, ClassLoader.getPlatformClassLoader()) */
 #define LOADER_CLASS "dev/jhtrace/agent/loader/JarClassLoader"
+
 /* The rest of agent_loader, over the open ZipFile: NULL on failure, an exception pending (agent_loader closes the
  * ZipFile then). */
 static jobject loader_from(JNIEnv *env, jobject zip, jstring path, jmethodID get_entry, jmethodID get_stream,
@@ -176,6 +173,11 @@ static jobject loader_from(JNIEnv *env, jobject zip, jstring path, jmethodID get
     return failed(env, loader) ? NULL : loader;
 }
 
+/* The agent's class loader: dev.jhtrace.agent.loader.JarClassLoader (see its javadoc for why not a URLClassLoader),
+ * defined in the boot loader from the jar's own bytes, over a ZipFile of the jar it keeps open:
+ *   zip = new ZipFile(jar); bytes = zip.getInputStream(zip.getEntry(LOADER_CLASS + ".class")).readAllBytes();
+ *   new JarClassLoader(zip, jar, ClassLoader.getPlatformClassLoader())
+ * A jar it cannot use is closed again before the failure is told. */
 static jobject agent_loader(JNIEnv *env, const char *jar) {
     jclass zip_c = (*env)->FindClass(env, "java/util/zip/ZipFile");
     if (failed(env, zip_c)) return NULL;

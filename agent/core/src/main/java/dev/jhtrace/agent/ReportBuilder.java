@@ -30,7 +30,7 @@ final class ReportBuilder {
     /**
      * The agent jar, which the JVM keeps open for {@code -javaagent} (and {@code JarClassLoader} for the native
      * start): jhtrace's own, hidden and counted. The path as the agent was given it; {@code /proc/self/fd} shows the
-     * file's real path, so a jar reached through a link is compared by that ({@link #agentJarAsListed}).
+     * file's real path, so the listing is compared with that ({@link #agentJarAsListed}).
      */
     private final String agentJar;
     /** {@link #agentJar}'s real path, found at the first report (not in the program's start-up), or null before. */
@@ -134,7 +134,7 @@ final class ReportBuilder {
             }
             String described = sockets.describe(fd.getValue());
             if (ProcFds.Sockets.isControlChannel(described)
-                    || described != null && (described.equals(agentJar) || described.equals(agentJarAsListed()))) {
+                    || described != null && described.equals(agentJarAsListed())) {
                 hidden[0]++; // the agent's own: counted, never listed (docs/safety.md)
                 continue;
             }

@@ -247,7 +247,6 @@ class NativeStartIT {
         }
     }
 
-    /** The report at {@code report} lists HelloTarget's three leaks, and no other handle, at the lines it printed. */
     /** Prints what each of its descriptors refers to, one {@code FD n target} line each. */
     public static final class OpenFiles {
         public static void main(String[] args) throws Exception {
