@@ -93,8 +93,19 @@ public final class Analyzer implements EventHandler<HandleEvent> {
     /** The threshold last exceeded (and told), so that it is told once per arming. */
     private int thresholdTold;
 
+    /**
+     * {@link #givingWay} for the trace database. A class, not a method reference: every lambda of the start-up is a
+     * class spun at run time (with the JDK's ASM, cold), about a millisecond each before {@code main}.
+     */
+    private final class TablesGiveWay implements TraceDatabase.GiveWay {
+        @Override
+        public boolean givingWay(Trace t) {
+            return Analyzer.this.givingWay(t);
+        }
+    }
+
     Analyzer(int maxTraces, DropLedger ledger) {
-        this.traces = new TraceDatabase(maxTraces, this::givingWay);
+        this.traces = new TraceDatabase(maxTraces, new TablesGiveWay());
         this.ledger = ledger;
         this.dropBaseline = ledger.copy();
     }

@@ -36,11 +36,20 @@ public final class AutoReports implements Analyzer.ThresholdListener {
         this.tracer = tracer;
     }
 
+    /** {@link #recognisedLater}, for {@link DescriptorExhaustion}. */
+    private final class LateRecognition implements java.util.function.Consumer<Throwable> {
+        @Override
+        public void accept(Throwable failure) {
+            recognisedLater(failure);
+        }
+    }
+
     /** Makes this the receiver of {@link #openFailed}, with what it runs on an application thread loaded now. */
     void install() {
         new Job(null, null, 0, 0, null, null).run();
         AgentThreads.wrap(null);
-        DescriptorExhaustion.whenRecognisedLater(this::recognisedLater); // also loads the hook's test now
+        // a class, not this::recognisedLater: a lambda is a class spun at start-up (see Analyzer.TablesGiveWay)
+        DescriptorExhaustion.whenRecognisedLater(new LateRecognition()); // also loads the hook's test now
         current = this;
     }
 

@@ -119,13 +119,7 @@ public final class EventRing {
     public boolean runInOrder(Runnable command, long timeout, TimeUnit unit) {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         CountDownLatch done = new CountDownLatch(1);
-        Runnable wrapped = () -> {
-            try {
-                command.run();
-            } finally {
-                done.countDown();
-            }
-        };
+        Runnable wrapped = new CountingDown(command, done);
         long seq;
         while (true) {
             try {
@@ -165,6 +159,26 @@ public final class EventRing {
         @Override
         public void handleOnShutdownException(Throwable ex) {
             handlerErrors.incrementAndGet();
+        }
+    }
+
+    /** A command that counts its latch down when it has run. A class, not a lambda: every report and exit runs it. */
+    private static final class CountingDown implements Runnable {
+        private final Runnable command;
+        private final CountDownLatch done;
+
+        CountingDown(Runnable command, CountDownLatch done) {
+            this.command = command;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            try {
+                command.run();
+            } finally {
+                done.countDown();
+            }
         }
     }
 }

@@ -28,6 +28,16 @@ public record ReportRequest(
     /** {@code openedAfter} of a request that takes every handle, whenever it was opened. */
     static final long ANY_TIME = Long.MIN_VALUE;
 
+    /** No trace at all. A class, not {@code t -> false}: a lambda is a class spun at run time, at every exit. */
+    private static final Predicate<Trace> NO_TRACES = new NoTraces();
+
+    private static final class NoTraces implements Predicate<Trace> {
+        @Override
+        public boolean test(Trace t) {
+            return false;
+        }
+    }
+
     /** @return whether a handle opened at {@code openedNanos} is one this request asks about */
     boolean openedInTime(long openedNanos) {
         return openedAfter == ANY_TIME || openedNanos - openedAfter > 0;
@@ -39,7 +49,7 @@ public record ReportRequest(
      *     left out
      */
     public static ReportRequest openedSince(long mark) {
-        return new ReportRequest(true, false, false, t -> false, 0, true, -1, mark);
+        return new ReportRequest(true, false, false, NO_TRACES, 0, true, -1, mark);
     }
 
     /**
@@ -56,7 +66,7 @@ public record ReportRequest(
      * @return the open handles only, for the look at exit: no trace and no reclaimed handle is copied
      */
     static ReportRequest openOnly(boolean includeRuntime) {
-        return new ReportRequest(true, false, includeRuntime, t -> false, 0, false, -1, ANY_TIME);
+        return new ReportRequest(true, false, includeRuntime, NO_TRACES, 0, false, -1, ANY_TIME);
     }
 
     /**
@@ -64,7 +74,7 @@ public record ReportRequest(
      * @return handles opened since the snapshot and still open, and those of them the GC's cleaner closed since
      */
     public static ReportRequest diff(boolean includeRuntime) {
-        return new ReportRequest(true, true, includeRuntime, t -> false, 0, true, -1, ANY_TIME);
+        return new ReportRequest(true, true, includeRuntime, NO_TRACES, 0, true, -1, ANY_TIME);
     }
 
     /**

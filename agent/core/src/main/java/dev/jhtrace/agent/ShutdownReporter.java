@@ -59,13 +59,30 @@ final class ShutdownReporter implements Runnable {
 
     private void writeReport(AgentOptions options) throws java.io.IOException {
         LeakReportFile.Written w =
-                LeakReportFile.write(tracer, options, null, r -> r.withoutYoungerThan(options.minAgeMillis()));
+                LeakReportFile.write(tracer, options, null, new WithoutYounger(options.minAgeMillis()));
         if (w != null && (w.report().dropped() > 0 || w.report().errors() > 0)) {
             LeakReport r = w.report();
             // a report read by a tool may never be opened by a person: stderr says it too
             AgentLog.warn("jhtrace: " + r.dropped() + " event(s) were dropped (the ring was full) and " + r.errors()
                     + " skipped; the report " + AgentOptions.printable(w.path().toString()) + " lists the " + r.lost()
                     + " open handle(s) it cannot vouch for as lost");
+        }
+    }
+
+    /**
+     * The report at exit without the handles younger than {@code min-age=}. A class, not a lambda: every lambda is a
+     * class spun at run time with the JDK's ASM, cold, and every JVM's exit runs this.
+     */
+    private static final class WithoutYounger implements java.util.function.UnaryOperator<LeakReport> {
+        private final long minAgeMillis;
+
+        WithoutYounger(long minAgeMillis) {
+            this.minAgeMillis = minAgeMillis;
+        }
+
+        @Override
+        public LeakReport apply(LeakReport r) {
+            return r.withoutYoungerThan(minAgeMillis);
         }
     }
 

@@ -10,7 +10,6 @@ import dev.jhtrace.agent.report.Suppressions;
 import dev.jhtrace.bootstrap.HandleHooks;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One tracing session in this JVM: the ring, its analyzer, and the capture the hooks call.
@@ -90,7 +89,7 @@ public final class Tracer {
         java.util.Map<Integer, String> before = listing();
         flushNative();
         // the analyzer only copies its state; the report is built here, so the ring keeps moving meanwhile
-        TableCopy copy = onAnalyzer(() -> analyzer.copy(request), timeoutMillis);
+        TableCopy copy = onAnalyzer(new Copy(analyzer, request), timeoutMillis);
         if (copy == null) {
             return null;
         }
@@ -167,7 +166,7 @@ public final class Tracer {
     void saveHookCache() {
         HookCheck check = hookCheck;
         if (check != null) {
-            AgentThreads.runAsAgent(check::saveTransforms);
+            AgentThreads.runAsAgent(new SaveTransforms(check));
         }
     }
 
@@ -176,7 +175,7 @@ public final class Tracer {
         HookCheck check = hookCheck;
         if (check != null) {
             // the cache's files are the agent's, whichever thread asks for the first report (a JUnit test's, say)
-            AgentThreads.runAsAgent(check::ensureDone);
+            AgentThreads.runAsAgent(new EnsureChecked(check));
         }
     }
 
@@ -190,7 +189,7 @@ public final class Tracer {
     List<dev.jhtrace.agent.report.HandleView> openHandles(boolean includeRuntime, long timeoutMillis) {
         java.util.Map<Integer, String> os = listing(); // first: see report()
         flushNative();
-        TableCopy copy = onAnalyzer(() -> analyzer.copy(ReportRequest.openOnly(includeRuntime)), timeoutMillis);
+        TableCopy copy = onAnalyzer(new Copy(analyzer, ReportRequest.openOnly(includeRuntime)), timeoutMillis);
         return copy == null ? null : builder.openHandles(copy, os, includeRuntime, options.suppress());
     }
 
@@ -211,22 +210,84 @@ public final class Tracer {
      * @return the result, or null if the analyzer did not answer in time
      */
     public <T> T onAnalyzer(java.util.function.Supplier<T> task, long timeoutMillis) {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        ring.runInOrder(
-                () -> {
-                    try {
-                        result.set(task.get());
-                    } catch (RuntimeException e) {
-                        failure.set(e); // thrown again on the asking thread, which says what went wrong
-                    }
-                },
-                timeoutMillis,
-                TimeUnit.MILLISECONDS);
-        if (failure.get() != null) {
-            throw new IllegalStateException("the analyzer failed: " + failure.get(), failure.get());
+        AnalyzerTask<T> run = new AnalyzerTask<>(task);
+        ring.runInOrder(run, timeoutMillis, TimeUnit.MILLISECONDS);
+        RuntimeException failure = run.failure;
+        if (failure != null) {
+            throw new IllegalStateException("the analyzer failed: " + failure, failure);
         }
-        return result.get();
+        return run.result;
+    }
+
+    /*
+     * The tasks of reports and of the exit as classes, not lambdas: every lambda is a class spun at run time with the
+     * JDK's ASM, cold, about a millisecond each, and every JVM's exit runs these.
+     */
+
+    /** A task on the analyzer thread, with its result or failure for the asking thread. */
+    private static final class AnalyzerTask<T> implements Runnable {
+        private final java.util.function.Supplier<T> task;
+        /** Volatile: a task that timed out may still finish after the asker gave up on it. */
+        volatile T result;
+
+        volatile RuntimeException failure;
+
+        AnalyzerTask(java.util.function.Supplier<T> task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            try {
+                result = task.get();
+            } catch (RuntimeException e) {
+                failure = e; // thrown again on the asking thread, which says what went wrong
+            }
+        }
+    }
+
+    /** The analyzer's copy of its state for one request. */
+    private static final class Copy implements java.util.function.Supplier<TableCopy> {
+        private final Analyzer analyzer;
+        private final ReportRequest request;
+
+        Copy(Analyzer analyzer, ReportRequest request) {
+            this.analyzer = analyzer;
+            this.request = request;
+        }
+
+        @Override
+        public TableCopy get() {
+            return analyzer.copy(request);
+        }
+    }
+
+    /** {@link HookCheck#saveTransforms}. */
+    private static final class SaveTransforms implements Runnable {
+        private final HookCheck check;
+
+        SaveTransforms(HookCheck check) {
+            this.check = check;
+        }
+
+        @Override
+        public void run() {
+            check.saveTransforms();
+        }
+    }
+
+    /** {@link HookCheck#ensureDone}. */
+    private static final class EnsureChecked implements Runnable {
+        private final HookCheck check;
+
+        EnsureChecked(HookCheck check) {
+            this.check = check;
+        }
+
+        @Override
+        public void run() {
+            check.ensureDone();
+        }
     }
 
     /**

@@ -119,7 +119,9 @@ public final class HookCheckCache {
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
-        return directory.resolve(prefix + String.format("%016x", h));
+        // not String.format: its Formatter and regular expressions are classes of their own for every start
+        String hex = Long.toHexString(h);
+        return directory.resolve(prefix + "0000000000000000".substring(hex.length()) + hex);
     }
 
     /**

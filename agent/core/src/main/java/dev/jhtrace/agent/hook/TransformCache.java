@@ -203,6 +203,12 @@ public final class TransformCache {
      */
     synchronized void save(HookTransformer transformer, Collection<String> names) {
         try {
+            if (!changed && covers(names)) {
+                // nothing learnt, and every class was here already: the file holds every class's image variant (each
+                // save makes them before it writes), so reading the image again would only find them (15 ms of every
+                // exit, ModuleReader's and jrt's classes with it)
+                return;
+            }
             // every class as it comes from the image too: a class one start retransformed (loaded before the agent)
             // another start sees loading, and a start that found every class here loads no ASM to rewrite it
             for (String n : names) {

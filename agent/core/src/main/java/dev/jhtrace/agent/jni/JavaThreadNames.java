@@ -45,7 +45,28 @@ public final class JavaThreadNames {
 
     /** Names from the JVM's own thread list (the native module's {@code threads0} and {@code threadEnvs0}). */
     public JavaThreadNames() {
-        this(JavaThreadNames::fromJvm, System::nanoTime);
+        this(new JvmCensus(), new MonotonicClock());
+    }
+
+    /*
+     * Classes, not method references: the native drain makes this before main, and a lambda is a class spun at run
+     * time (with the JDK's ASM, cold), about a millisecond each.
+     */
+
+    /** {@link #fromJvm}. */
+    private static final class JvmCensus implements Census {
+        @Override
+        public Map<Long, String> take() {
+            return fromJvm();
+        }
+    }
+
+    /** {@link System#nanoTime}. */
+    private static final class MonotonicClock implements LongSupplier {
+        @Override
+        public long getAsLong() {
+            return System.nanoTime();
+        }
     }
 
     JavaThreadNames(Census census, LongSupplier clock) {

@@ -35,7 +35,15 @@ public final class NativeFrames {
      * @return the frame
      */
     public static StackTraceElement frame(long method, long location) {
-        Method m = METHODS.computeIfAbsent(method, Method::of);
+        // not computeIfAbsent(method, Method::of): a lambda is a class spun at start-up, where this first runs
+        Method m = METHODS.get(method);
+        if (m == null) {
+            Method resolved = Method.of(method);
+            m = METHODS.putIfAbsent(method, resolved);
+            if (m == null) {
+                m = resolved;
+            }
+        }
         return new StackTraceElement(
                 null, m.module, null, m.cls, m.name, m.file, location < 0 ? -2 : NativeHooks.line0(method, location));
     }

@@ -87,6 +87,31 @@ class TransformCacheTest {
     }
 
     @Test
+    void aStartThatFoundEveryClassHereLeavesTheRuntimeImageUnread() throws Exception {
+        Set<String> names = Set.of("java/io/FileInputStream");
+        TransformCache first = load();
+        first.add("java/io/FileInputStream", ORIGINAL, REWRITTEN, new int[0]);
+        first.save(new HookTransformer(List.of(), first), names); // no hook point: nothing rewritten from the image
+        byte[] written = Files.readAllBytes(first.file());
+
+        TransformCache next = load();
+        assertTrue(next.covers(names));
+        // with the real hook points, a pass over the image would rewrite FileInputStream as it comes from there and
+        // write the file again: a start that learnt nothing does not make it (it would cost every exit 15 ms)
+        next.save(new HookTransformer(HookPoints.all(), next), names);
+        assertArrayEquals(written, Files.readAllBytes(next.file()));
+
+        next.add("java/io/FileInputStream", new byte[] {9}, REWRITTEN, new int[0]);
+        next.save(new HookTransformer(HookPoints.all(), next), names);
+        TransformCache learnt = load();
+        byte[] image;
+        try (java.io.InputStream in = ClassLoader.getSystemResourceAsStream("java/io/FileInputStream.class")) {
+            image = in.readAllBytes();
+        }
+        assertNotNull(learnt.find("java/io/FileInputStream", image), "a start that learnt something reads the image");
+    }
+
+    @Test
     void nothingLearntNothingWritten() throws Exception {
         TransformCache c = load();
         c.save(new HookTransformer(List.of(), c), Set.of());
