@@ -228,6 +228,32 @@ static jclass load_class(JNIEnv *env, jobject loader, const char *name) {
     return failed(env, loaded) ? NULL : loaded;
 }
 
+/* Binds this library's JNI methods to the agent's class loader as System.load would (its JNI_OnLoad runs with that
+ * loader's classes), by calling Runtime.load0(nativeHooks, library) directly: the Java side would call it through
+ * reflection, whose first call spins method-handle classes on JDK 18 and later (several ms of every start on JDK 25).
+ * 1 once bound; 0 when not (no exception left pending): the Java side then loads the library itself, and says why
+ * if that fails too. */
+static jboolean bind_library(JNIEnv *env, jobject loader) {
+    jclass hooks = load_class(env, loader, "dev.jhtrace.agent.jni.NativeHooks");
+    jclass runtime_c = hooks != NULL ? (*env)->FindClass(env, "java/lang/Runtime") : NULL;
+    jmethodID get_runtime = !failed(env, runtime_c)
+            ? (*env)->GetStaticMethodID(env, runtime_c, "getRuntime", "()Ljava/lang/Runtime;") : NULL;
+    jmethodID load0 = !failed(env, get_runtime)
+            ? (*env)->GetMethodID(env, runtime_c, "load0", "(Ljava/lang/Class;Ljava/lang/String;)V") : NULL;
+    jobject runtime = !failed(env, load0) ? (*env)->CallStaticObjectMethod(env, runtime_c, get_runtime) : NULL;
+    jstring library = !failed(env, runtime) ? (*env)->NewStringUTF(env, g_library) : NULL;
+    if (failed(env, library)) {
+        (*env)->ExceptionClear(env);
+        return JNI_FALSE;
+    }
+    (*env)->CallVoidMethod(env, runtime, load0, hooks, library);
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+        return JNI_FALSE;
+    }
+    return JNI_TRUE;
+}
+
 static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
     (void) thread;
     (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_DISABLE, JVMTI_EVENT_VM_INIT, NULL);
@@ -239,7 +265,7 @@ static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
         fflush(stderr);
         return;
     }
-    if ((*env)->PushLocalFrame(env, 48) != 0) {
+    if ((*env)->PushLocalFrame(env, 64) != 0) {
         warn("the native start could not begin", exception_text(env, why, sizeof(why)));
         return;
     }
@@ -253,14 +279,15 @@ static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
     /* the loader stays reachable from its classes, which the JVM keeps while the class hook holds one */
     jclass agent = load_class(env, loader, "dev.jhtrace.agent.JhtraceAgent");
     jmethodID start = agent != NULL
-            ? (*env)->GetStaticMethodID(env, agent, "nativeStart", "(Ljava/lang/String;Ljava/lang/String;)V")
+            ? (*env)->GetStaticMethodID(env, agent, "nativeStart", "(Ljava/lang/String;Ljava/lang/String;Z)V")
             : NULL;
+    jboolean bound = !failed(env, start) ? bind_library(env, loader) : JNI_FALSE;
     jstring options = !failed(env, start) ? (*env)->NewStringUTF(env, g_options) : NULL;
     jstring library = !failed(env, options) ? (*env)->NewStringUTF(env, g_library) : NULL;
     if (failed(env, library)) {
         warn("the native start could not load the agent's classes", exception_text(env, why, sizeof(why)));
     } else {
-        (*env)->CallStaticVoidMethod(env, agent, start, options, library);
+        (*env)->CallStaticVoidMethod(env, agent, start, options, library, bound);
         if ((*env)->ExceptionCheck(env)) {
             /* nativeStart catches everything; only an error thrown while it reports one gets here */
             warn("the native start failed", exception_text(env, why, sizeof(why)));

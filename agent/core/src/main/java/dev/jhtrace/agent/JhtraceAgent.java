@@ -86,9 +86,11 @@ public final class JhtraceAgent {
      * @param args    the options, less {@code jar=}
      * @param library the native module's absolute path: the library already mapped, which the agent loads
      *                rather than a copy from the jar
+     * @param bound   whether the native module bound its JNI methods to the agent's class loader already (it calls
+     *                {@code Runtime.load0} itself: no reflection)
      */
-    public static void nativeStart(String args, String library) {
-        dev.jhtrace.agent.jni.NativeHooks.startedFrom(library);
+    public static void nativeStart(String args, String library, boolean bound) {
+        dev.jhtrace.agent.jni.NativeHooks.startedFrom(library, bound);
         start(args, new JvmtiInstrumentation(), false);
     }
 

@@ -36,8 +36,7 @@ final class LeakReportFile {
     static Written write(Tracer tracer, AgentOptions options, String suffix, UnaryOperator<LeakReport> change)
             throws IOException {
         TraceFilter which = options.traces();
-        LeakReport r =
-                tracer.report(ReportRequest.leaks(options.includeRuntime(), which::keeps), REPORT_TIMEOUT_MILLIS);
+        LeakReport r = tracer.report(ReportRequest.leaks(options.includeRuntime(), which), REPORT_TIMEOUT_MILLIS);
         if (r == null) {
             AgentLog.warn("jhtrace: the analyzer did not answer within " + REPORT_TIMEOUT_MILLIS + " ms; no report "
                     + (suffix != null ? suffix : "written"));

@@ -140,7 +140,7 @@ final class ReportBuilder {
             }
             untraced.add(new UntracedView(number, described, ledger.droppedSince(copy.dropBaseline(), number)));
         }
-        untraced.sort(java.util.Comparator.comparingInt(UntracedView::handle));
+        untraced.sort(BY_HANDLE);
         List<TraceView> traceViews = new ArrayList<>();
         for (Trace t : copy.traces()) {
             traceViews.add(traceView(t));
@@ -312,5 +312,18 @@ final class ReportBuilder {
 
     private static String name(HandleKind kind) {
         return kind == null ? HandleKind.UNKNOWN.name() : kind.name();
+    }
+
+    /**
+     * Untraced handles by number. A class, not {@code comparingInt(UntracedView::handle)}: a lambda is a class spun at
+     * run time, and every report at exit sorts these.
+     */
+    private static final java.util.Comparator<UntracedView> BY_HANDLE = new ByHandle();
+
+    private static final class ByHandle implements java.util.Comparator<UntracedView> {
+        @Override
+        public int compare(UntracedView a, UntracedView b) {
+            return Integer.compare(a.handle(), b.handle());
+        }
     }
 }

@@ -2,8 +2,11 @@ package dev.jhtrace.agent;
 
 import java.util.Locale;
 
-/** {@code traces=}: which traces the shutdown report lists besides open handles. */
-enum TraceFilter {
+/**
+ * {@code traces=}: which traces the shutdown report lists besides open handles. A predicate itself, not through
+ * {@code which::keeps}: a method reference is a class spun at run time, and every report at exit asks this.
+ */
+enum TraceFilter implements java.util.function.Predicate<Trace> {
     /** Bad references only (the default). */
     BAD,
     /** The whole trace database. */
@@ -14,6 +17,11 @@ enum TraceFilter {
     /** @return whether a report lists this trace */
     boolean keeps(Trace t) {
         return this == ALL || this == BAD && t.type() == TraceType.BAD_REFERENCE;
+    }
+
+    @Override
+    public boolean test(Trace t) {
+        return keeps(t);
     }
 
     /** @return the option's value, as given */

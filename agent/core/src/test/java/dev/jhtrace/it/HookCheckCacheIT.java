@@ -53,6 +53,21 @@ class HookCheckCacheIT {
         throw new AssertionError("the main class never loaded: " + log);
     }
 
+    /** @return the lines of -Xlog:class+load that name a class spun for a lambda of the agent's own code */
+    private static List<String> agentLambdas(List<String> log) {
+        List<String> out = new ArrayList<>();
+        for (String line : log) {
+            String[] f = line.split(" ");
+            if (f.length > 1
+                    && f[1].startsWith("dev.jhtrace.")
+                    && !f[1].startsWith("dev.jhtrace.it.")
+                    && f[1].contains("$$Lambda")) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.jhtrace.it.Jdk#ends")
     void theNextStartTakesTheHookedClassesFromTheCacheAndRunsNoAsm(Jdk jdk) throws Exception {
@@ -86,6 +101,26 @@ class HookCheckCacheIT {
             if (TargetJvm.nativeStart()) {
                 // in its class loader of its own, the native start then loads no ASM class at all before main
                 assertFalse(runs.get(2).contains("bytebuddy.jar.asm."), runs.get(2));
+            }
+            // and a start and exit that found everything in the cache make no class at run time and run none of the
+            // JDK's slow paths: each was milliseconds of every JVM (issue 16)
+            List<String> third = Files.readAllLines(dir.resolve("classes-2.log"));
+            assertEquals(List.of(), agentLambdas(third), "a lambda of the agent is a class spun with the JDK's ASM");
+            List<String> costly = new ArrayList<>(List.of(
+                    "java.util.Formatter", // String.format
+                    "java.lang.ProcessEnvironment", // System.getenv
+                    "sun.net.www.protocol.jrt.Handler")); // the exit reading the hooked classes from the image again
+            for (String c : costly) {
+                assertFalse(third.stream().anyMatch(l -> l.contains(" " + c + " ")), c + " was loaded");
+            }
+            if (TargetJvm.nativeStart()) {
+                // nor reflection before main, whose first call spins method-handle classes on JDK 18+ (java.instrument
+                // calls premain through it, so only the native start can be held to this; the target uses it later)
+                for (String c : List.of(
+                        "jdk.internal.reflect.DirectMethodHandleAccessor",
+                        "jdk.internal.reflect.MethodHandleIntegerFieldAccessorImpl")) {
+                    assertFalse(runs.get(2).contains(c), c + " was loaded before main");
+                }
             }
             try (Stream<Path> s = Files.list(cache)) {
                 assertEquals(

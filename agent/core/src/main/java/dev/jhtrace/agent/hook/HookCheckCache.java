@@ -81,7 +81,7 @@ public final class HookCheckCache {
 
     /** @return {@code $XDG_CACHE_HOME/jhtrace} (an absolute one), else {@code ~/.cache/jhtrace}, else null */
     static Path defaultDirectory() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
+        String xdg = dev.jhtrace.agent.os.StartEnvironment.get("XDG_CACHE_HOME"); // not getenv: see there
         if (xdg != null && xdg.startsWith("/")) {
             return Paths.get(xdg, "jhtrace");
         }

@@ -176,6 +176,42 @@ public final class NativeContract {
     /** where the fallback counts begin */
     static final int STAT_REASONS = 17;
 
+    /**
+     * A hash of this contract ({@link #canonical} of {@link #constants()}, FNV-1a): a module that reports exactly this
+     * one matches without this class's fields being read by reflection, whose first read spins method-handle classes
+     * on JDK 18 and later at every start. {@code NativeContractTest} fails with the new value when a constant changes.
+     */
+    static final long CONTRACT_HASH = 0x79d8965444669047L;
+
+    /**
+     * @param byName constants by name, values as text or numbers
+     * @return {@code NAME=value} lines sorted by name: the same for the same contract in any order
+     */
+    static String canonical(Map<String, ?> byName) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, ?> e : new java.util.TreeMap<>(byName).entrySet()) {
+            sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * @param theirs the module's constants by name
+     * @return whether they are exactly this agent's, by {@link #CONTRACT_HASH}
+     */
+    static boolean isThisContract(Map<String, String> theirs) {
+        return hash(canonical(theirs)) == CONTRACT_HASH;
+    }
+
+    /** @return the 64-bit FNV-1a hash of the text's UTF-8 bytes */
+    static long hash(String text) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
     /** @return every constant of this class by its name in the C header ({@code JH_} + the field's name) */
     static Map<String, Integer> constants() {
         Map<String, Integer> all = new LinkedHashMap<>();
@@ -196,16 +232,11 @@ public final class NativeContract {
      * @return null when it is this agent's, else what differs (the first few names)
      */
     static String mismatch(String text) {
-        Map<String, Integer> ours = constants();
-        Map<String, String> theirs = new LinkedHashMap<>();
-        for (String line : text == null ? new String[0] : text.split("\n")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                theirs.put(
-                        line.substring(0, eq),
-                        line.substring(eq + 1).replace("(", "").replace(")", "").trim());
-            }
+        Map<String, String> theirs = parse(text);
+        if (isThisContract(theirs)) {
+            return null; // known without reflection
         }
+        Map<String, Integer> ours = constants();
         StringBuilder diff = new StringBuilder();
         int shown = 0;
         for (Map.Entry<String, Integer> e : ours.entrySet()) {
@@ -225,5 +256,22 @@ public final class NativeContract {
             }
         }
         return shown == 0 ? null : diff.toString();
+    }
+
+    /**
+     * @param text the module's contract, {@code NAME=value} lines
+     * @return its constants by name, values without parentheses
+     */
+    static Map<String, String> parse(String text) {
+        Map<String, String> theirs = new LinkedHashMap<>();
+        for (String line : text == null ? new String[0] : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                theirs.put(
+                        line.substring(0, eq),
+                        line.substring(eq + 1).replace("(", "").replace(")", "").trim());
+            }
+        }
+        return theirs;
     }
 }

@@ -117,20 +117,27 @@ public final class NativeHooks {
     /** The native start's library (mapped by the JVM from {@code -agentpath}), or null for {@code -javaagent}. */
     private static volatile String agentLibrary;
 
+    /** Whether the native start bound {@link #agentLibrary}'s JNI methods to this class loader itself. */
+    private static volatile boolean agentLibraryBound;
+
     /**
      * Makes the agent use the library the JVM started it from rather than a copy out of the jar: one library, one
      * set of hooks, and nothing to copy at start-up.
      *
      * @param library the library's absolute path
+     * @param bound   whether its JNI methods are bound to this class loader already
      */
-    public static void startedFrom(String library) {
+    public static void startedFrom(String library, boolean bound) {
         agentLibrary = library;
+        agentLibraryBound = bound;
     }
 
     private static String loadAgentLibrary() {
         try {
-            // the JVM mapped it already: this binds its JNI methods to this class loader (JNI_OnLoad)
-            JdkAccess.loadLibrary(NativeHooks.class, agentLibrary);
+            if (!agentLibraryBound) {
+                // the JVM mapped it already: this binds its JNI methods to this class loader (JNI_OnLoad)
+                JdkAccess.loadLibrary(NativeHooks.class, agentLibrary);
+            }
         } catch (Exception | LinkageError e) {
             return "the native module did not load: " + e;
         }

@@ -113,21 +113,41 @@ public final class LeakSites {
      * @return them by site, the most first
      */
     public static List<Site> of(List<HandleView> open, List<HandleView> reclaimed) {
+        // no lambda or method reference here: each is a class spun at run time, and every report at exit comes here
         Map<String, Builder> bySite = new LinkedHashMap<>();
         for (HandleView h : open) {
-            bySite.computeIfAbsent(siteOf(h.stack()), Builder::new).add(h, false);
+            builder(bySite, siteOf(h.stack())).add(h, false);
         }
         for (HandleView h : reclaimed) {
-            bySite.computeIfAbsent(siteOf(h.stack()), Builder::new).add(h, true);
+            builder(bySite, siteOf(h.stack())).add(h, true);
         }
         List<Site> sites = new ArrayList<>();
         for (Builder b : bySite.values()) {
             sites.add(b.build());
         }
-        sites.sort((a, b) -> a.count() + a.reclaimed() != b.count() + b.reclaimed()
-                ? Integer.compare(b.count() + b.reclaimed(), a.count() + a.reclaimed())
-                : a.site().compareTo(b.site()));
+        sites.sort(MOST_FIRST);
         return sites;
+    }
+
+    private static Builder builder(Map<String, Builder> bySite, String site) {
+        Builder b = bySite.get(site);
+        if (b == null) {
+            b = new Builder(site);
+            bySite.put(site, b);
+        }
+        return b;
+    }
+
+    /** The most leaks first, then by site. */
+    private static final java.util.Comparator<Site> MOST_FIRST = new MostFirst();
+
+    private static final class MostFirst implements java.util.Comparator<Site> {
+        @Override
+        public int compare(Site a, Site b) {
+            return a.count() + a.reclaimed() != b.count() + b.reclaimed()
+                    ? Integer.compare(b.count() + b.reclaimed(), a.count() + a.reclaimed())
+                    : a.site().compareTo(b.site());
+        }
     }
 
     /**

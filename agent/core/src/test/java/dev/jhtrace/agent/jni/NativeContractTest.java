@@ -2,6 +2,7 @@ package dev.jhtrace.agent.jni;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,16 +37,23 @@ class NativeContractTest {
         }
         assertTrue(header.size() > 50, "constants found in " + HEADER + ": " + header.size());
         assertEquals(header, NativeContract.constants());
+        long hash = NativeContract.hash(NativeContract.canonical(NativeContract.constants()));
+        assertEquals(
+                hash,
+                NativeContract.CONTRACT_HASH,
+                "a constant changed: NativeContract.CONTRACT_HASH = 0x" + Long.toHexString(hash) + "L");
     }
 
     @Test
     void theBuiltModuleReportsThisContract() throws Exception {
         String text = Files.readString(DUMP.resolve("contract.txt"));
         assertNull(NativeContract.mismatch(text), text);
+        assertTrue(NativeContract.isThisContract(NativeContract.parse(text)), "matched by its hash, no reflection");
         assertEquals(NativeContract.constants().size(), text.split("\n").length, "every constant is reported: " + text);
         // and the check names what differs
         String moved = text.replace("JH_REC_HEADER=72", "JH_REC_HEADER=80");
         assertEquals("JH_REC_HEADER: agent 72, module 80", NativeContract.mismatch(moved));
+        assertFalse(NativeContract.isThisContract(NativeContract.parse(moved)));
         assertEquals("JH_REC_EXTRA: unknown to the agent", NativeContract.mismatch(text + "JH_REC_EXTRA=80\n"));
         assertEquals("JH_REC_FD: agent 4, module none", NativeContract.mismatch(text.replace("JH_REC_FD=4\n", "")));
     }
