@@ -157,8 +157,36 @@ static jobjectArray JNICALL ji_loadedClasses0(JNIEnv *env, jclass cls) {
     return (jobjectArray) (*env)->PopLocalFrame(env, result);
 }
 
+/* The VM's half of Module.addExports and addReads: java.lang.Module's private natives addExports0 and addReads0,
+ * called through JNI (which checks no access). JVMTI's AddModuleExports and AddModuleReads go through
+ * Module.implAddExportsOrOpens and implAddReads, whose reflective bookkeeping (a WeakPairMap) spins the JVM's first
+ * lambda classes: 10-15 ms of a start. The agent needs the VM's half only: its calls into jdk.internal.misc and
+ * java.base's calls into the bridge are linked against the VM's graph, and nothing asks Module.isExported or
+ * canRead about them. 0 once done, -1 when the natives are not there (the caller uses JVMTI then). */
+static int vm_module_edge(JNIEnv *env, const char *method, const char *signature, jobject from, jobject a, jobject b) {
+    jclass module_c = (*env)->FindClass(env, "java/lang/Module");
+    jmethodID m = module_c != NULL ? (*env)->GetStaticMethodID(env, module_c, method, signature) : NULL;
+    if (m == NULL) {
+        (*env)->ExceptionClear(env);
+        return -1;
+    }
+    if (b != NULL) {
+        (*env)->CallStaticVoidMethod(env, module_c, m, from, a, b);
+    } else {
+        (*env)->CallStaticVoidMethod(env, module_c, m, from, a);
+    }
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+        return -1;
+    }
+    return 0;
+}
+
 static jint JNICALL ji_addExports0(JNIEnv *env, jclass cls, jobject module, jstring pkg, jobject to) {
     (void) cls;
+    if (vm_module_edge(env, "addExports0", "(Ljava/lang/Module;Ljava/lang/String;Ljava/lang/Module;)V", module, pkg, to) == 0) {
+        return JVMTI_ERROR_NONE;
+    }
     const char *name = (*env)->GetStringUTFChars(env, pkg, NULL);
     if (name == NULL) {
         return JVMTI_ERROR_OUT_OF_MEMORY;
@@ -180,9 +208,26 @@ static jint JNICALL ji_addOpens0(JNIEnv *env, jclass cls, jobject module, jstrin
 }
 
 static jint JNICALL ji_addReads0(JNIEnv *env, jclass cls, jobject module, jobject to) {
-    (void) env;
     (void) cls;
+    if (vm_module_edge(env, "addReads0", "(Ljava/lang/Module;Ljava/lang/Module;)V", module, to, NULL) == 0) {
+        return JVMTI_ERROR_NONE;
+    }
     return (jint) (*g_jvmti)->AddModuleReads(g_jvmti, module, to);
+}
+
+/* MethodHandles.Lookup.IMPL_LOOKUP, the JDK's trusted lookup, or NULL: with it the agent makes its VarHandles on JDK
+ * fields without opening their packages (opening goes through the same reflective bookkeeping as above). */
+static jobject JNICALL ji_trustedLookup0(JNIEnv *env, jclass cls) {
+    (void) cls;
+    const char *type = "Ljava/lang/invoke/MethodHandles$Lookup;";
+    jclass lookup_c = (*env)->FindClass(env, "java/lang/invoke/MethodHandles$Lookup");
+    jfieldID f = lookup_c != NULL ? (*env)->GetStaticFieldID(env, lookup_c, "IMPL_LOOKUP", type) : NULL;
+    jobject lookup = f != NULL ? (*env)->GetStaticObjectField(env, lookup_c, f) : NULL;
+    if ((*env)->ExceptionCheck(env)) {
+        (*env)->ExceptionClear(env);
+        return NULL;
+    }
+    return lookup;
 }
 
 static JNINativeMethod METHODS[] = {
@@ -193,6 +238,7 @@ static JNINativeMethod METHODS[] = {
     {"addExports0", "(Ljava/lang/Module;Ljava/lang/String;Ljava/lang/Module;)I", (void *) ji_addExports0},
     {"addOpens0", "(Ljava/lang/Module;Ljava/lang/String;Ljava/lang/Module;)I", (void *) ji_addOpens0},
     {"addReads0", "(Ljava/lang/Module;Ljava/lang/Module;)I", (void *) ji_addReads0},
+    {"trustedLookup0", "()Ljava/lang/invoke/MethodHandles$Lookup;", (void *) ji_trustedLookup0},
 };
 
 int jh_class_hooks_register(JNIEnv *env, jclass cls) {

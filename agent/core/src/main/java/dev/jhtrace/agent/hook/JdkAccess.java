@@ -29,10 +29,7 @@ public final class JdkAccess {
                         continue;
                     }
                     try {
-                        handles.put(
-                                f.getName(),
-                                MethodHandles.privateLookupIn(c, MethodHandles.lookup())
-                                        .unreflectVarHandle(f));
+                        handles.put(f.getName(), lookupIn(c).unreflectVarHandle(f));
                     } catch (ReflectiveOperationException | RuntimeException e) {
                         // a package we did not open: the field stays unreadable and the site reports nothing
                     }
@@ -42,10 +39,19 @@ public final class JdkAccess {
         }
     };
 
+    /** The JDK's trusted lookup when the start has one ({@link JvmInstrumentation#trustedLookup}), else null. */
+    private static volatile MethodHandles.Lookup trusted;
+
     private static VarHandle fileDescriptorFd;
     private static jdk.internal.misc.Unsafe unsafe;
 
     private JdkAccess() {}
+
+    /** @return a lookup with private access to {@code c}: the trusted one, or one in the package opened to the agent */
+    private static MethodHandles.Lookup lookupIn(Class<?> c) throws IllegalAccessException {
+        MethodHandles.Lookup t = trusted;
+        return t != null ? t : MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+    }
 
     /**
      * Opens the JDK packages that hold handle state to this agent's module.
@@ -56,8 +62,13 @@ public final class JdkAccess {
         Module javaBase = Object.class.getModule();
         Module agent = JdkAccess.class.getModule();
         inst.addExports(javaBase, "jdk.internal.misc", agent);
-        for (String pkg : OPENED_PACKAGES) {
-            inst.addOpens(javaBase, pkg, agent);
+        MethodHandles.Lookup lookup = inst.trustedLookup();
+        if (lookup != null) {
+            trusted = lookup; // the native start: no package needs opening (see JvmtiInstrumentation.trustedLookup)
+        } else {
+            for (String pkg : OPENED_PACKAGES) {
+                inst.addOpens(javaBase, pkg, agent);
+            }
         }
         // jdk.internal.misc.Unsafe, not sun.misc.Unsafe: JDK 24+ warns on stderr about the latter's memory access;
         // called directly (exported to this module just above), not through a method handle spun in premain
@@ -170,9 +181,7 @@ public final class JdkAccess {
                 return null;
             }
             Field f = c.getDeclaredField(name);
-            return MethodHandles.privateLookupIn(c, MethodHandles.lookup())
-                    .unreflectVarHandle(f)
-                    .get();
+            return lookupIn(c).unreflectVarHandle(f).get();
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null;
         }

@@ -41,6 +41,14 @@ public abstract class JvmInstrumentation {
      */
     public abstract void addReads(Module from, Module to);
 
+    /**
+     * @return a lookup that may reach any member of any class (the JDK's trusted one), or null: with one, the agent
+     *     needs no package opened to read the JDK's fields
+     */
+    java.lang.invoke.MethodHandles.Lookup trustedLookup() {
+        return null;
+    }
+
     /** @return the classes the JVM has loaded, never null */
     public abstract Class<?>[] loadedClasses();
 

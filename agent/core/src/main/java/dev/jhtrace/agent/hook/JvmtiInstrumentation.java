@@ -35,6 +35,16 @@ public final class JvmtiInstrumentation extends JvmInstrumentation {
         check(addReads0(from, to), "letting " + from + " read " + to);
     }
 
+    /**
+     * The JDK's trusted lookup, fetched by the native module: the native start makes its VarHandles on JDK fields
+     * with it instead of opening their packages, whose reflective bookkeeping spins the JVM's first lambda classes
+     * (10-15 ms of a start; {@code native/src/class_hooks.c}).
+     */
+    @Override
+    java.lang.invoke.MethodHandles.Lookup trustedLookup() {
+        return trustedLookup0();
+    }
+
     @Override
     public Class<?>[] loadedClasses() {
         Class<?>[] loaded = loadedClasses0();
@@ -91,4 +101,6 @@ public final class JvmtiInstrumentation extends JvmInstrumentation {
     private static native int addOpens0(Module from, String pkg, Module to);
 
     private static native int addReads0(Module from, Module to);
+
+    private static native java.lang.invoke.MethodHandles.Lookup trustedLookup0();
 }
