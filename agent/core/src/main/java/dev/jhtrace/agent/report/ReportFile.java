@@ -17,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Set;
 
 /**
@@ -27,8 +26,6 @@ import java.util.Set;
  * file of another user.
  */
 public final class ReportFile {
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
-
     private ReportFile() {}
 
     /**
@@ -39,8 +36,38 @@ public final class ReportFile {
     public static Path expand(String pattern, long pid) {
         // UTC, not the local zone: the local zone loads the JDK's time-zone data, a file to open, and a report is
         // often written when the program has no descriptor left to open one
-        String t = LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC).format(TIMESTAMP);
-        return Paths.get(pattern.replace("%p", Long.toString(pid)).replace("%t", t));
+        String expanded = pattern.replace("%p", Long.toString(pid));
+        if (expanded.contains("%t")) {
+            expanded = expanded.replace("%t", timestamp(LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)));
+        }
+        return Paths.get(expanded);
+    }
+
+    /**
+     * @param t a time
+     * @return it as {@code yyyyMMdd-HHmmss-SSS}; by hand, not with a {@code DateTimeFormatter}, whose classes and
+     *     lambdas cost 10-20 ms of the start that checks {@code report=} before {@code main}
+     */
+    static String timestamp(LocalDateTime t) {
+        StringBuilder sb = new StringBuilder(19);
+        pad(sb, t.getYear(), 4);
+        pad(sb, t.getMonthValue(), 2);
+        pad(sb, t.getDayOfMonth(), 2);
+        sb.append('-');
+        pad(sb, t.getHour(), 2);
+        pad(sb, t.getMinute(), 2);
+        pad(sb, t.getSecond(), 2);
+        sb.append('-');
+        pad(sb, t.getNano() / 1_000_000, 3);
+        return sb.toString();
+    }
+
+    private static void pad(StringBuilder sb, int value, int digits) {
+        String s = Integer.toString(value);
+        for (int i = s.length(); i < digits; i++) {
+            sb.append('0');
+        }
+        sb.append(s);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.jhtrace.agent.report;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,20 @@ class ReportFileTest {
 
     private static UserPrincipal nobody(Path any) throws IOException {
         return any.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    }
+
+    @Test
+    void aTimestampIsUtcDigitsAsTheFormatterWouldWriteThem() {
+        java.time.LocalDateTime t = java.time.LocalDateTime.of(2026, 1, 2, 3, 4, 5, 6_000_000);
+        assertEquals("20260102-030405-006", ReportFile.timestamp(t));
+        java.time.LocalDateTime u = java.time.LocalDateTime.of(987, 12, 31, 23, 59, 59, 999_999_999);
+        assertEquals(
+                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+                        .format(u),
+                ReportFile.timestamp(u));
+        assertEquals(Path.of("/r/leaks-42.json"), ReportFile.expand("/r/leaks-%p.json", 42));
+        String expanded = ReportFile.expand("/r/%t-%p", 7).toString();
+        assertTrue(expanded.matches("/r/\\d{8}-\\d{6}-\\d{3}-7"), expanded);
     }
 
     @Test
