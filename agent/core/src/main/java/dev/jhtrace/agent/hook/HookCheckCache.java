@@ -12,9 +12,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The hook check's verdict on this JDK, kept between runs.
@@ -151,13 +151,13 @@ public final class HookCheckCache {
         Path at = dir.getRoot();
         for (int i = 0; i < dir.getNameCount(); i++) {
             Path next = at.resolve(dir.getName(i));
-            PosixFileAttributes a = Files.readAttributes(next, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            int owner = (Integer) Files.getAttribute(next, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) Files.getAttribute(next, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = unixAttributes(next);
+            int owner = (Integer) a.get("uid");
+            int mode = (Integer) a.get("mode");
             if (owner != me && owner != 0) {
                 return false;
             }
-            if (a.isSymbolicLink()) {
+            if ((mode & S_IFMT) == S_IFLNK) {
                 Path target = next.toRealPath();
                 if (!safeChain(target, depth + 1)) {
                     return false;
@@ -286,17 +286,33 @@ public final class HookCheckCache {
 
     /** @return whether path is this user's directory (no other may write it) or regular file, not a link */
     private static boolean ours(Path path, boolean directory, long max) throws IOException {
-        PosixFileAttributes a;
+        Map<String, Object> a;
         try {
-            a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            a = unixAttributes(path);
         } catch (NoSuchFileException absent) {
             return false;
         }
-        if (directory ? !a.isDirectory() : !a.isRegularFile() || a.size() > max) {
+        int mode = (Integer) a.get("mode");
+        int type = mode & S_IFMT;
+        if (directory ? type != S_IFDIR : type != S_IFREG || (Long) a.get("size") > max) {
             return false;
         }
-        int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        return owner == ControlEndpoint.currentUid() && (mode & 0022) == 0;
+        return (Integer) a.get("uid") == ControlEndpoint.currentUid() && (mode & 0022) == 0;
+    }
+
+    /** stat(2)'s file type bits, and three of its types. */
+    private static final int S_IFMT = 0170000;
+
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFLNK = 0120000;
+
+    /**
+     * @param path a path, not followed if a link
+     * @return its owner, mode (with the file type) and size, from one {@code lstat}: every start checks the cache's
+     *     path this way, and three attribute reads per component were three calls and three maps each
+     */
+    private static Map<String, Object> unixAttributes(Path path) throws IOException {
+        return Files.readAttributes(path, "unix:uid,mode,size", LinkOption.NOFOLLOW_LINKS);
     }
 }
