@@ -1,6 +1,7 @@
 package dev.jhtrace.agent.hook;
 
 import dev.jhtrace.agent.control.ControlEndpoint;
+import dev.jhtrace.agent.os.UnixStat;
 import dev.jhtrace.agent.report.Escapes;
 import dev.jhtrace.agent.report.ReportFile;
 import java.io.FileInputStream;
@@ -14,7 +15,6 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The hook check's verdict on this JDK, kept between runs.
@@ -151,19 +151,18 @@ public final class HookCheckCache {
         Path at = dir.getRoot();
         for (int i = 0; i < dir.getNameCount(); i++) {
             Path next = at.resolve(dir.getName(i));
-            Map<String, Object> a = unixAttributes(next);
-            int owner = (Integer) a.get("uid");
-            int mode = (Integer) a.get("mode");
+            UnixStat a = UnixStat.of(next);
+            int owner = a.uid();
             if (owner != me && owner != 0) {
                 return false;
             }
-            if ((mode & S_IFMT) == S_IFLNK) {
+            if (a.isSymbolicLink()) {
                 Path target = next.toRealPath();
                 if (!safeChain(target, depth + 1)) {
                     return false;
                 }
                 next = target;
-            } else if ((mode & 0022) != 0 && (mode & 01000) == 0) {
+            } else if (a.othersMayWrite() && !a.sticky()) {
                 return false;
             }
             at = next;
@@ -286,33 +285,15 @@ public final class HookCheckCache {
 
     /** @return whether path is this user's directory (no other may write it) or regular file, not a link */
     private static boolean ours(Path path, boolean directory, long max) throws IOException {
-        Map<String, Object> a;
+        UnixStat a;
         try {
-            a = unixAttributes(path);
+            a = UnixStat.of(path);
         } catch (NoSuchFileException absent) {
             return false;
         }
-        int mode = (Integer) a.get("mode");
-        int type = mode & S_IFMT;
-        if (directory ? type != S_IFDIR : type != S_IFREG || (Long) a.get("size") > max) {
+        if (directory ? !a.isDirectory() : !a.isRegularFile() || a.size() > max) {
             return false;
         }
-        return (Integer) a.get("uid") == ControlEndpoint.currentUid() && (mode & 0022) == 0;
-    }
-
-    /** stat(2)'s file type bits, and three of its types. */
-    private static final int S_IFMT = 0170000;
-
-    private static final int S_IFDIR = 0040000;
-    private static final int S_IFREG = 0100000;
-    private static final int S_IFLNK = 0120000;
-
-    /**
-     * @param path a path, not followed if a link
-     * @return its owner, mode (with the file type) and size, from one {@code lstat}: every start checks the cache's
-     *     path this way, and three attribute reads per component were three calls and three maps each
-     */
-    private static Map<String, Object> unixAttributes(Path path) throws IOException {
-        return Files.readAttributes(path, "unix:uid,mode,size", LinkOption.NOFOLLOW_LINKS);
+        return a.uid() == ControlEndpoint.currentUid() && !a.othersMayWrite();
     }
 }

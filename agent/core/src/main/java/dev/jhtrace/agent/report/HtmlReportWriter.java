@@ -1,6 +1,5 @@
 package dev.jhtrace.agent.report;
 
-import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +54,8 @@ public final class HtmlReportWriter {
 
     private static void summary(StringBuilder sb, LeakReport r) {
         sb.append("<p class=\"command\">").append(html(r.command())).append("</p>\n<table class=\"stats\">\n");
-        row(sb, "Report made", Instant.ofEpochMilli(r.generatedAt()).toString());
-        row(sb, "Tracing since", Instant.ofEpochMilli(r.startedAt()).toString());
+        row(sb, "Report made", IsoTime.of(r.generatedAt()));
+        row(sb, "Tracing since", IsoTime.of(r.startedAt()));
         row(
                 sb,
                 "Leaks (open and reclaimed)",
@@ -103,9 +102,9 @@ public final class HtmlReportWriter {
                     .append("</td><td>")
                     .append(s.stacks())
                     .append("</td><td>")
-                    .append(Instant.ofEpochMilli(s.oldestAt()))
+                    .append(IsoTime.of(s.oldestAt()))
                     .append("</td><td>")
-                    .append(Instant.ofEpochMilli(s.newestAt()))
+                    .append(IsoTime.of(s.newestAt()))
                     .append("</td></tr>\n");
         }
         sb.append("</table>\n");
@@ -141,9 +140,9 @@ public final class HtmlReportWriter {
                 .append("<text x=\"-8\" y=\"8\" text-anchor=\"end\">")
                 .append(max)
                 .append("</text><text x=\"-8\" y=\"160\" text-anchor=\"end\">0</text>\n<text x=\"0\" y=\"180\">")
-                .append(Instant.ofEpochMilli(t0))
+                .append(IsoTime.of(t0))
                 .append("</text><text x=\"800\" y=\"180\" text-anchor=\"end\">")
-                .append(Instant.ofEpochMilli(t1))
+                .append(IsoTime.of(t1))
                 .append("</text>\n</svg>\n");
     }
 
@@ -175,7 +174,7 @@ public final class HtmlReportWriter {
                         .append(" handle(s), first opened by thread &quot;")
                         .append(html(first.thread()))
                         .append("&quot; at ")
-                        .append(Instant.ofEpochMilli(first.openedAt()))
+                        .append(IsoTime.of(first.openedAt()))
                         .append(":</p>\n<ul class=\"handles\">");
                 for (int i = 0; i < hs.size() && i < TextReportWriter.HANDLES_PER_STACK; i++) {
                     HandleView h = hs.get(i);
@@ -246,7 +245,7 @@ public final class HtmlReportWriter {
                     .append(", thread &quot;")
                     .append(html(t.thread()))
                     .append("&quot; at ")
-                    .append(Instant.ofEpochMilli(t.time()))
+                    .append(IsoTime.of(t.time()))
                     .append("</p>\n");
             frames(sb, t.stack());
             sb.append("</div>\n");

@@ -1,6 +1,5 @@
 package dev.jhtrace.agent.report;
 
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -18,10 +17,8 @@ public final class JsonReportWriter {
         StringBuilder sb = new StringBuilder(4096);
         sb.append("{\"pid\":").append(r.pid());
         sb.append(",\"command\":").append(str(r.command()));
-        sb.append(",\"startedAt\":")
-                .append(str(Instant.ofEpochMilli(r.startedAt()).toString()));
-        sb.append(",\"generatedAt\":")
-                .append(str(Instant.ofEpochMilli(r.generatedAt()).toString()));
+        sb.append(",\"startedAt\":").append(str(IsoTime.of(r.startedAt())));
+        sb.append(",\"generatedAt\":").append(str(IsoTime.of(r.generatedAt())));
         sb.append(",\n\"stats\":{\"parsed\":")
                 .append(r.parsed())
                 .append(",\"dumped\":")
@@ -65,9 +62,9 @@ public final class JsonReportWriter {
                 sb.append(k == 0 ? "" : ",").append(str(s.kinds().get(k)));
             }
             sb.append("],\"oldestAt\":")
-                    .append(str(Instant.ofEpochMilli(s.oldestAt()).toString()))
+                    .append(str(IsoTime.of(s.oldestAt())))
                     .append(",\"newestAt\":")
-                    .append(str(Instant.ofEpochMilli(s.newestAt()).toString()))
+                    .append(str(IsoTime.of(s.newestAt())))
                     .append(",\"stacks\":")
                     .append(s.stacks())
                     .append('}');
@@ -101,7 +98,7 @@ public final class JsonReportWriter {
             OpenCount c = r.timeline().get(i);
             sb.append(i == 0 ? "" : ",")
                     .append("{\"at\":")
-                    .append(str(Instant.ofEpochMilli(c.at()).toString()))
+                    .append(str(IsoTime.of(c.at())))
                     .append(",\"open\":")
                     .append(c.open())
                     .append('}');
@@ -123,7 +120,7 @@ public final class JsonReportWriter {
                 .append(",\"thread\":")
                 .append(str(t.thread()))
                 .append(",\"time\":")
-                .append(str(Instant.ofEpochMilli(t.time()).toString()))
+                .append(str(IsoTime.of(t.time())))
                 .append(",\"stack\":");
         frames(sb, t.stack());
         if (t.previousClose() != null) {
@@ -159,7 +156,7 @@ public final class JsonReportWriter {
                     .append(",\"thread\":")
                     .append(str(h.thread()))
                     .append(",\"openedAt\":")
-                    .append(str(Instant.ofEpochMilli(h.openedAt()).toString()))
+                    .append(str(IsoTime.of(h.openedAt())))
                     .append(",\"stack\":");
             frames(sb, h.stack());
             sb.append('}');

@@ -1,5 +1,6 @@
 package dev.jhtrace.agent.report;
 
+import dev.jhtrace.agent.os.UnixStat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -136,13 +136,13 @@ public final class ReportFile {
         for (int i = 0; i < dir.getNameCount(); i++) {
             Path next = at.resolve(dir.getName(i));
             boolean last = i == dir.getNameCount() - 1;
-            PosixFileAttributes a;
+            UnixStat a; // one lstat for what the three questions below need
             try {
-                a = Files.readAttributes(next, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                a = UnixStat.of(next);
             } catch (java.nio.file.NoSuchFileException absent) {
                 return;
             }
-            int owner = (Integer) Files.getAttribute(next, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int owner = a.uid();
             if (a.isSymbolicLink()) {
                 if (owner != me && owner != 0) {
                     throw new IOException(next + " is a symbolic link of uid " + owner
@@ -154,10 +154,7 @@ public final class ReportFile {
                 // the report's own directory may be shared (the file goes in under a fresh name, with O_EXCL and
                 // without
                 // following links, then is renamed): only a directory above it, whose entries lead to it, must be safe
-                int mode = (Integer) Files.getAttribute(next, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                boolean othersWrite = (mode & 0022) != 0;
-                boolean sticky = (mode & 01000) != 0;
-                if (othersWrite && !sticky && owner != me) {
+                if (a.othersMayWrite() && !a.sticky() && owner != me) {
                     throw new IOException(
                             "directory " + next + " is writable by other users; refusing to write the report under it");
                 }
@@ -168,9 +165,9 @@ public final class ReportFile {
 
     /** @return null if there is no file at path or a regular file of this user's, else why it is refused */
     private static String existing(Path path) throws IOException {
-        PosixFileAttributes a;
+        UnixStat a;
         try {
-            a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            a = UnixStat.of(path);
         } catch (java.nio.file.NoSuchFileException absent) {
             return null;
         }
@@ -181,7 +178,7 @@ public final class ReportFile {
                             : a.isDirectory() ? "a directory" : "a FIFO, socket or device")
                     + "); refusing to write the report there";
         }
-        int owner = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int owner = a.uid();
         int me = dev.jhtrace.agent.control.ControlEndpoint.currentUid();
         if (owner != me) {
             return path + " belongs to uid " + owner + ", not to this process's uid " + me

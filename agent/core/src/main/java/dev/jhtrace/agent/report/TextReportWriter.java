@@ -1,6 +1,5 @@
 package dev.jhtrace.agent.report;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +35,9 @@ public final class TextReportWriter {
     public static String write(LeakReport r, boolean listEveryUntraced) {
         StringBuilder sb = header(r);
         sb.append("jhtrace report at ")
-                .append(Instant.ofEpochMilli(r.generatedAt()))
+                .append(IsoTime.of(r.generatedAt()))
                 .append(", tracing since ")
-                .append(Instant.ofEpochMilli(r.startedAt()))
+                .append(IsoTime.of(r.startedAt()))
                 .append('\n');
         sites(sb, LeakSites.of(r));
         int groups = openGroups(
@@ -294,8 +293,8 @@ public final class TextReportWriter {
                 .append("), opened ")
                 .append(
                         oldest == newest
-                                ? "at " + Instant.ofEpochMilli(oldest)
-                                : "from " + Instant.ofEpochMilli(oldest) + " to " + Instant.ofEpochMilli(newest))
+                                ? "at " + IsoTime.of(oldest)
+                                : "from " + IsoTime.of(oldest) + " to " + IsoTime.of(newest))
                 .append(", from ")
                 .append(byStack.size())
                 .append(" stack(s)\n");
@@ -359,7 +358,7 @@ public final class TextReportWriter {
                 sb.append("  Previously closed, by thread \"")
                         .append(Escapes.printable(t.previousClose().thread()))
                         .append("\" at ")
-                        .append(Instant.ofEpochMilli(t.previousClose().time()))
+                        .append(IsoTime.of(t.previousClose().time()))
                         .append(":\n");
                 frames(sb, t.previousClose().stack(), "      at ");
             }
@@ -367,7 +366,7 @@ public final class TextReportWriter {
                 sb.append("  Originally opened, by thread \"")
                         .append(Escapes.printable(t.opened().thread()))
                         .append("\" at ")
-                        .append(Instant.ofEpochMilli(t.opened().openedAt()))
+                        .append(IsoTime.of(t.opened().openedAt()))
                         .append(":\n");
                 frames(sb, t.opened().stack(), "      at ");
             }
@@ -427,7 +426,7 @@ public final class TextReportWriter {
         sb.append("Thread \"")
                 .append(Escapes.printable(thread))
                 .append("\" at ")
-                .append(Instant.ofEpochMilli(time))
+                .append(IsoTime.of(time))
                 .append('\n');
         frames(sb, stack, "    at ");
     }
