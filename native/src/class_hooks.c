@@ -163,14 +163,18 @@ static jobjectArray JNICALL ji_loadedClasses0(JNIEnv *env, jclass cls) {
  * lambda classes: 10-15 ms of a start. The agent needs the VM's half only: its calls into jdk.internal.misc and
  * java.base's calls into the bridge are linked against the VM's graph, and nothing asks Module.isExported or
  * canRead about them. 0 once done, -1 when the natives are not there (the caller uses JVMTI then). */
-static int vm_module_edge(JNIEnv *env, const char *method, const char *signature, jobject from, jobject a, jobject b) {
+static int vm_module_edge(JNIEnv *env, const char *method, const char *signature, int args, jobject from, jobject a,
+                          jobject b) {
+    if (from == NULL || a == NULL || (args == 3 && b == NULL)) {
+        return -1; /* JVMTI says what is wrong with a null module or package */
+    }
     jclass module_c = (*env)->FindClass(env, "java/lang/Module");
     jmethodID m = module_c != NULL ? (*env)->GetStaticMethodID(env, module_c, method, signature) : NULL;
     if (m == NULL) {
         (*env)->ExceptionClear(env);
         return -1;
     }
-    if (b != NULL) {
+    if (args == 3) {
         (*env)->CallStaticVoidMethod(env, module_c, m, from, a, b);
     } else {
         (*env)->CallStaticVoidMethod(env, module_c, m, from, a);
@@ -184,7 +188,7 @@ static int vm_module_edge(JNIEnv *env, const char *method, const char *signature
 
 static jint JNICALL ji_addExports0(JNIEnv *env, jclass cls, jobject module, jstring pkg, jobject to) {
     (void) cls;
-    if (vm_module_edge(env, "addExports0", "(Ljava/lang/Module;Ljava/lang/String;Ljava/lang/Module;)V", module, pkg, to) == 0) {
+    if (vm_module_edge(env, "addExports0", "(Ljava/lang/Module;Ljava/lang/String;Ljava/lang/Module;)V", 3, module, pkg, to) == 0) {
         return JVMTI_ERROR_NONE;
     }
     const char *name = (*env)->GetStringUTFChars(env, pkg, NULL);
@@ -209,7 +213,7 @@ static jint JNICALL ji_addOpens0(JNIEnv *env, jclass cls, jobject module, jstrin
 
 static jint JNICALL ji_addReads0(JNIEnv *env, jclass cls, jobject module, jobject to) {
     (void) cls;
-    if (vm_module_edge(env, "addReads0", "(Ljava/lang/Module;Ljava/lang/Module;)V", module, to, NULL) == 0) {
+    if (vm_module_edge(env, "addReads0", "(Ljava/lang/Module;Ljava/lang/Module;)V", 2, module, to, NULL) == 0) {
         return JVMTI_ERROR_NONE;
     }
     return (jint) (*g_jvmti)->AddModuleReads(g_jvmti, module, to);
@@ -230,6 +234,27 @@ static jobject JNICALL ji_trustedLookup0(JNIEnv *env, jclass cls) {
     return lookup;
 }
 
+/* getenv(3) for the native start: the value's bytes, or NULL when it is not set (decoded in Java as the JDK decodes
+ * the environment; NewStringUTF would need modified UTF-8, which an environment need not be). */
+static jbyteArray JNICALL ji_getenv0(JNIEnv *env, jclass cls, jstring name) {
+    (void) cls;
+    const char *n = name != NULL ? (*env)->GetStringUTFChars(env, name, NULL) : NULL;
+    if (n == NULL) {
+        return NULL; /* an OutOfMemoryError is pending if it failed */
+    }
+    const char *value = getenv(n);
+    (*env)->ReleaseStringUTFChars(env, name, n);
+    if (value == NULL) {
+        return NULL;
+    }
+    jsize length = (jsize) strlen(value);
+    jbyteArray bytes = (*env)->NewByteArray(env, length);
+    if (bytes != NULL) {
+        (*env)->SetByteArrayRegion(env, bytes, 0, length, (const jbyte *) value);
+    }
+    return bytes;
+}
+
 static JNINativeMethod METHODS[] = {
     {"watch0", "([Ljava/lang/String;)I", (void *) ji_watch0},
     {"canRetransform0", "()Z", (void *) ji_canRetransform0},
@@ -239,6 +264,7 @@ static JNINativeMethod METHODS[] = {
     {"addOpens0", "(Ljava/lang/Module;Ljava/lang/String;Ljava/lang/Module;)I", (void *) ji_addOpens0},
     {"addReads0", "(Ljava/lang/Module;Ljava/lang/Module;)I", (void *) ji_addReads0},
     {"trustedLookup0", "()Ljava/lang/invoke/MethodHandles$Lookup;", (void *) ji_trustedLookup0},
+    {"getenv0", "(Ljava/lang/String;)[B", (void *) ji_getenv0},
 };
 
 int jh_class_hooks_register(JNIEnv *env, jclass cls) {

@@ -91,6 +91,7 @@ public final class JhtraceAgent {
      */
     public static void nativeStart(String args, String library, boolean bound) {
         dev.jhtrace.agent.jni.NativeHooks.startedFrom(library, bound);
+        dev.jhtrace.agent.os.StartEnvironment.use(new JvmtiInstrumentation.LibcGetenv());
         start(args, new JvmtiInstrumentation(), false);
     }
 

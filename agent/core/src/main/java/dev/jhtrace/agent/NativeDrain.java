@@ -135,8 +135,17 @@ final class NativeDrain implements Runnable {
         if (symbols.size() > MAX_SYMBOLS) {
             symbols.clear();
         }
-        String symbol = symbols.computeIfAbsent(r.caller, a -> LibraryNames.stableFrame(NativeHooks.symbol0(a)));
-        String callName = calls.computeIfAbsent(r.call, NativeHooks::hookName0);
+        // get and put, not computeIfAbsent's lambdas: each a class spun at run time (CONTRIBUTING.md)
+        String symbol = symbols.get(r.caller);
+        if (symbol == null && !symbols.containsKey(r.caller)) {
+            symbol = LibraryNames.stableFrame(NativeHooks.symbol0(r.caller));
+            symbols.put(r.caller, symbol);
+        }
+        String callName = calls.get(r.call);
+        if (callName == null) {
+            callName = NativeHooks.hookName0(r.call);
+            calls.put(r.call, callName);
+        }
         frames.add(new StackTraceElement(
                 NATIVE_FRAME, (symbol != null ? symbol : "(FFM downcall)") + " -> " + callName, null, -2));
         for (int i = 0; i < r.frames.length; i += 2) {

@@ -106,9 +106,20 @@ class HookCheckCacheIT {
             // JDK's slow paths: each was milliseconds of every JVM (issue 16)
             List<String> third = Files.readAllLines(dir.resolve("classes-2.log"));
             assertEquals(List.of(), agentLambdas(third), "a lambda of the agent is a class spun with the JDK's ASM");
+            // the same for the text report (a report= path that is neither .json nor .html)
+            Path textLog = dir.resolve("classes-text.log");
+            TargetJvm.Result text = TargetJvm.run(
+                    jdk,
+                    List.of(
+                            "-Xlog:class+load=info:file=" + textLog,
+                            TargetJvm.agentFlag() + "=report=" + dir.resolve("leaks.txt") + ",cache=" + cache),
+                    HelloTarget.class,
+                    "leak");
+            assertEquals(0, text.exitCode(), text.stderr());
+            assertTrue(Files.readString(dir.resolve("leaks.txt")).contains("HelloTarget.main"));
+            assertEquals(List.of(), agentLambdas(Files.readAllLines(textLog)), "the text report's");
             List<String> costly = new ArrayList<>(List.of(
                     "java.util.Formatter", // String.format
-                    "java.lang.ProcessEnvironment", // System.getenv
                     "sun.net.www.protocol.jrt.Handler", // the exit reading the hooked classes from the image again
                     "java.time.format.DateTimeFormatter", // Instant.toString in the report, a %t in report=
                     "java.lang.ProcessHandleImpl$Info")); // the report's command line
@@ -123,6 +134,10 @@ class HookCheckCacheIT {
                         "jdk.internal.reflect.MethodHandleIntegerFieldAccessorImpl")) {
                     assertFalse(runs.get(2).contains(c), c + " was loaded before main");
                 }
+                // nor the JDK's copy of the environment (System.getenv: the native start asks the C library's getenv)
+                assertFalse(
+                        third.stream().anyMatch(l -> l.contains(" java.lang.ProcessEnvironment ")),
+                        "java.lang.ProcessEnvironment was loaded");
                 // nor any lambda class (the JDK's own included: JVMTI's module functions spin Module's first ones)
                 assertFalse(runs.get(2).contains("$$Lambda"), runs.get(2));
             }

@@ -50,7 +50,22 @@ public final class JdkAccess {
     /** @return a lookup with private access to {@code c}: the trusted one, or one in the package opened to the agent */
     private static MethodHandles.Lookup lookupIn(Class<?> c) throws IllegalAccessException {
         MethodHandles.Lookup t = trusted;
-        return t != null ? t : MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+        // the trusted lookup only where -javaagent opens packages: both starts read exactly the same fields
+        return t != null && opened(c) ? t : MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+    }
+
+    /** @return whether {@code c} is in one of the packages of java.base the agent reads fields of */
+    private static boolean opened(Class<?> c) {
+        if (c.getModule() != Object.class.getModule()) {
+            return false;
+        }
+        String pkg = c.getPackageName();
+        for (String p : OPENED_PACKAGES) {
+            if (p.equals(pkg)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -99,6 +114,23 @@ public final class JdkAccess {
      * @param path  the library
      */
     public static void loadLibrary(Class<?> owner, String path) {
+        MethodHandles.Lookup lookup = trusted;
+        if (lookup != null) {
+            // the native start, whose C code could not bind the library itself: java.lang is not opened to the agent
+            // there, so setAccessible below would fail and System.load print its warning
+            try {
+                lookup.findVirtual(
+                                Runtime.class,
+                                "load0",
+                                java.lang.invoke.MethodType.methodType(void.class, Class.class, String.class))
+                        .invoke(Runtime.getRuntime(), owner, path);
+                return;
+            } catch (UnsatisfiedLinkError e) {
+                throw e;
+            } catch (Throwable e) {
+                // the JDK's internals moved: the reflective way below, then the ordinary one
+            }
+        }
         try {
             // reflection rather than a method handle: on JDK 17 its first call spins no classes (start-up time)
             java.lang.reflect.Method load0 = Runtime.class.getDeclaredMethod("load0", Class.class, String.class);

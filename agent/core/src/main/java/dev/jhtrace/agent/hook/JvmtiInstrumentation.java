@@ -103,4 +103,17 @@ public final class JvmtiInstrumentation extends JvmInstrumentation {
     private static native int addReads0(Module from, Module to);
 
     private static native java.lang.invoke.MethodHandles.Lookup trustedLookup0();
+
+    private static native byte[] getenv0(String name);
+
+    /**
+     * The C library's {@code getenv} for {@link dev.jhtrace.agent.os.StartEnvironment}: the JDK's copy of the
+     * environment is left for the program to make if it wants one.
+     */
+    public static final class LibcGetenv implements dev.jhtrace.agent.os.StartEnvironment.NativeGetenv {
+        @Override
+        public byte[] getenv(String name) {
+            return getenv0(name);
+        }
+    }
 }

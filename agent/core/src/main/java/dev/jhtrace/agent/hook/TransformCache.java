@@ -204,9 +204,11 @@ public final class TransformCache {
     synchronized void save(HookTransformer transformer, Collection<String> names) {
         try {
             if (!changed && covers(names)) {
-                // nothing learnt, and every class was here already: the file holds every class's image variant (each
-                // save makes them before it writes), so reading the image again would only find them (15 ms of every
-                // exit, ModuleReader's and jrt's classes with it)
+                // nothing learnt, and every class was here already: the save that wrote the file made every class's
+                // image variant it could, so reading the image again would find them (15 ms of every exit,
+                // ModuleReader's and jrt's classes with it). One it could not make (a class with no site, a rewrite
+                // that failed, four variants already) is a miss when that class loads from the image: learnt then,
+                // and saved at that run's exit
                 return;
             }
             // every class as it comes from the image too: a class one start retransformed (loaded before the agent)

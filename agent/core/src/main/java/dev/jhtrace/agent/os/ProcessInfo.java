@@ -30,6 +30,8 @@ public final class ProcessInfo {
      * The command line as {@code ProcessHandle.Info.commandLine()} gives it (the executable's path, then the arguments,
      * separated by spaces), read from {@code /proc/self/exe} and {@code /proc/self/cmdline}: {@code ProcessHandle}'s
      * info initialises the JDK's process machinery, 5-10 ms of the report every JVM with {@code report=} writes at exit.
+     * Where the JDK's differs: it reads one page of {@code cmdline} (a longer command line is cut there, here it is
+     * whole) and stops at an empty argument (kept here, as an empty word).
      *
      * @return the command line, as the OS reports it, or the {@code sun.java.command} property
      */
@@ -60,7 +62,7 @@ public final class ProcessInfo {
      * @return the path and the arguments after the first, separated by spaces; null without a first argument
      */
     static String commandLine(String exe, byte[] cmdline) {
-        java.nio.charset.Charset cs = java.nio.charset.Charset.defaultCharset();
+        java.nio.charset.Charset cs = StartEnvironment.nativeEncoding(); // as the JDK decodes it (sun.jnu.encoding)
         StringBuilder sb = new StringBuilder(exe);
         int start = 0;
         boolean first = true;

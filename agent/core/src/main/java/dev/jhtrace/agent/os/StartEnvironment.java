@@ -1,76 +1,52 @@
 package dev.jhtrace.agent.os;
 
-import java.io.FileInputStream;
-import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The environment this process was started with, read from {@code /proc/self/environ}.
+ * The variables of this process's environment that the start reads.
  *
- * <p>Why not {@link System#getenv(String)}: its first call builds the JDK's copy of the environment
+ * <p>Why not always {@link System#getenv(String)}: its first call builds the JDK's copy of the whole environment
  * ({@code ProcessEnvironment}, and on JDK 25 {@code ProcessImpl}, a hooked class that must then be retransformed), a
- * few milliseconds of every start that a program which never reads its environment would not pay. Before
- * {@code main} the two are the same: nothing the JVM runs first changes its environment. Anything unusual (no
- * {@code /proc}, an environment too large to read whole) falls back to {@code System.getenv}.
+ * few milliseconds of every start that a program which never reads its environment would not pay. The native start
+ * asks the C library's {@code getenv} instead, through its module ({@link #use}); {@code -javaagent} and attach,
+ * whose start pays for {@code java.instrument} anyway, keep {@code System.getenv}. Both read the environment as it is
+ * now, with what a host that embeds the JVM set before starting it.
  */
 public final class StartEnvironment {
-    /** Larger environments are rare; one cut short cannot be trusted. */
-    private static final int MAX_BYTES = 1 << 20;
+    /** The C library's {@code getenv}, as bytes, once the native start installed it; else null. */
+    public interface NativeGetenv {
+        /**
+         * @param name a variable's name
+         * @return its value's bytes, or null when it is not set
+         */
+        byte[] getenv(String name);
+    }
+
+    private static volatile NativeGetenv source;
 
     private StartEnvironment() {}
+
+    /** @param getenv the native module's {@code getenv}, for every later {@link #get} */
+    public static void use(NativeGetenv getenv) {
+        source = getenv;
+    }
 
     /**
      * @param name a variable's name
      * @return its value, or null when it is not set
      */
     public static String get(String name) {
-        byte[] all;
-        try (FileInputStream in = new FileInputStream("/proc/self/environ")) {
-            all = in.readNBytes(MAX_BYTES);
-        } catch (IOException | RuntimeException e) {
+        NativeGetenv s = source;
+        if (s == null) {
             return System.getenv(name);
         }
-        if (all.length == MAX_BYTES) {
-            return System.getenv(name);
-        }
-        return find(all, name);
+        byte[] value = s.getenv(name);
+        return value == null ? null : new String(value, nativeEncoding());
     }
 
-    /**
-     * @param environ {@code NAME=value} entries, each ended by a NUL byte
-     * @param name    the name to find
-     * @return its value in the platform's encoding of names and paths, or null
-     */
-    static String find(byte[] environ, String name) {
-        byte[] key = (name + "=").getBytes(StandardCharsets.UTF_8);
-        for (int start = 0; start < environ.length; ) {
-            int end = start;
-            while (end < environ.length && environ[end] != 0) {
-                end++;
-            }
-            if (startsWith(environ, start, end, key)) {
-                return new String(environ, start + key.length, end - start - key.length, nativeEncoding());
-            }
-            start = end + 1;
-        }
-        return null;
-    }
-
-    private static boolean startsWith(byte[] environ, int start, int end, byte[] key) {
-        if (end - start < key.length) {
-            return false;
-        }
-        for (int i = 0; i < key.length; i++) {
-            if (environ[start + i] != key[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** @return the encoding the JDK decodes the environment with ({@code sun.jnu.encoding}), UTF-8 if unknown */
-    private static Charset nativeEncoding() {
+    /** @return the encoding the JDK decodes the environment and paths with ({@code sun.jnu.encoding}), UTF-8 if unknown */
+    static Charset nativeEncoding() {
         try {
             return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
         } catch (RuntimeException e) {

@@ -233,23 +233,52 @@ public final class TextReportWriter {
         return stacks;
     }
 
+    /** Entries of a site's stacks (or of the sites themselves) by how many handles each holds, the most first. */
+    private static final class MostHandlesFirst<K, V> implements java.util.Comparator<Map.Entry<K, V>> {
+        private final boolean sites;
+
+        /** @param sites whether the values are a site's stacks ({@code Map}s) rather than handle lists */
+        MostHandlesFirst(boolean sites) {
+            this.sites = sites;
+        }
+
+        @Override
+        public int compare(Map.Entry<K, V> a, Map.Entry<K, V> b) {
+            return Integer.compare(handles(b.getValue()), handles(a.getValue()));
+        }
+
+        @SuppressWarnings("unchecked")
+        private int handles(V value) {
+            return sites ? count((Map<List<StackTraceElement>, List<HandleView>>) value) : ((List<?>) value).size();
+        }
+    }
+
     /** @return handles by leak site (the most first) and by open stack under each (the most first) */
     static Map<String, Map<List<StackTraceElement>, List<HandleView>>> bySiteAndStack(List<HandleView> hs) {
+        // no lambda here: each is a class spun at run time, and the report at exit comes here (CONTRIBUTING.md)
         Map<String, Map<List<StackTraceElement>, List<HandleView>>> bySite = new LinkedHashMap<>();
         for (HandleView h : hs) {
-            bySite.computeIfAbsent(LeakSites.siteOf(h.stack()), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(h.stack(), k -> new ArrayList<>())
-                    .add(h);
+            String site = LeakSites.siteOf(h.stack());
+            Map<List<StackTraceElement>, List<HandleView>> byStack = bySite.get(site);
+            if (byStack == null) {
+                byStack = new LinkedHashMap<>();
+                bySite.put(site, byStack);
+            }
+            List<HandleView> same = byStack.get(h.stack());
+            if (same == null) {
+                same = new ArrayList<>();
+                byStack.put(h.stack(), same);
+            }
+            same.add(h);
         }
         List<Map.Entry<String, Map<List<StackTraceElement>, List<HandleView>>>> sites =
                 new ArrayList<>(bySite.entrySet());
-        sites.sort((a, b) -> Integer.compare(count(b.getValue()), count(a.getValue())));
+        sites.sort(new MostHandlesFirst<String, Map<List<StackTraceElement>, List<HandleView>>>(true));
         Map<String, Map<List<StackTraceElement>, List<HandleView>>> sorted = new LinkedHashMap<>();
         for (Map.Entry<String, Map<List<StackTraceElement>, List<HandleView>>> e : sites) {
             List<Map.Entry<List<StackTraceElement>, List<HandleView>>> stacks =
                     new ArrayList<>(e.getValue().entrySet());
-            stacks.sort(
-                    (a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
+            stacks.sort(new MostHandlesFirst<List<StackTraceElement>, List<HandleView>>(false));
             Map<List<StackTraceElement>, List<HandleView>> byStack = new LinkedHashMap<>();
             for (Map.Entry<List<StackTraceElement>, List<HandleView>> st : stacks) {
                 byStack.put(st.getKey(), st.getValue());
