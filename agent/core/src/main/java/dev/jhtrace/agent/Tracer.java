@@ -166,7 +166,12 @@ public final class Tracer {
     void saveHookCache() {
         HookCheck check = hookCheck;
         if (check != null) {
-            AgentThreads.runAsAgent(new SaveTransforms(check));
+            boolean was = AgentThreads.enterAgent(); // not runAsAgent(check::saveTransforms): no lambda at exit
+            try {
+                check.saveTransforms();
+            } finally {
+                AgentThreads.exitAgent(was);
+            }
         }
     }
 
@@ -175,7 +180,12 @@ public final class Tracer {
         HookCheck check = hookCheck;
         if (check != null) {
             // the cache's files are the agent's, whichever thread asks for the first report (a JUnit test's, say)
-            AgentThreads.runAsAgent(new EnsureChecked(check));
+            boolean was = AgentThreads.enterAgent();
+            try {
+                check.ensureDone();
+            } finally {
+                AgentThreads.exitAgent(was);
+            }
         }
     }
 
@@ -259,34 +269,6 @@ public final class Tracer {
         @Override
         public TableCopy get() {
             return analyzer.copy(request);
-        }
-    }
-
-    /** {@link HookCheck#saveTransforms}. */
-    private static final class SaveTransforms implements Runnable {
-        private final HookCheck check;
-
-        SaveTransforms(HookCheck check) {
-            this.check = check;
-        }
-
-        @Override
-        public void run() {
-            check.saveTransforms();
-        }
-    }
-
-    /** {@link HookCheck#ensureDone}. */
-    private static final class EnsureChecked implements Runnable {
-        private final HookCheck check;
-
-        EnsureChecked(HookCheck check) {
-            this.check = check;
-        }
-
-        @Override
-        public void run() {
-            check.ensureDone();
         }
     }
 
