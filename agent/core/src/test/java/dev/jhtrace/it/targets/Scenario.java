@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -20,7 +22,7 @@ public final class Scenario {
     public static final List<Object> KEEP = new ArrayList<>();
 
     private final String name;
-    private TreeSet<Integer> mark = new TreeSet<>();
+    private TreeMap<Integer, String> mark = new TreeMap<>();
     private int leakLine = -1;
     private TreeSet<Integer> leakFds = new TreeSet<>();
     private int closedOpenLine = -1;
@@ -51,7 +53,7 @@ public final class Scenario {
                 break;
             }
         }
-        mark = fds();
+        mark = descriptors();
     }
 
     /** @param line the line that opened the instance that will be closed */
@@ -90,10 +92,19 @@ public final class Scenario {
                 + join(closedFds));
     }
 
+    /**
+     * @return the descriptors open now that were not open at the mark, a number counted as new when it now names
+     *     something else than it did then: the JVM's own short reads (below) can hold a number at the mark and
+     *     free it just before the scenario's open takes it
+     */
     private TreeSet<Integer> diff() {
-        TreeSet<Integer> now = fds();
-        TreeSet<Integer> all = new TreeSet<>(now);
-        now.removeAll(mark);
+        TreeMap<Integer, String> all = descriptors();
+        TreeSet<Integer> now = new TreeSet<>();
+        for (Map.Entry<Integer, String> e : all.entrySet()) {
+            if (!e.getValue().equals(mark.get(e.getKey()))) {
+                now.add(e.getKey());
+            }
+        }
         if (now.isEmpty() && System.getenv("SCENARIO_DEBUG") != null) {
             System.out.println("DEBUG " + name + " mark=" + mark + " now=" + all);
         }
@@ -109,13 +120,26 @@ public final class Scenario {
     }
 
     /**
-     * @return the descriptors open now, as the OS lists them: listed twice and intersected, so that a descriptor
-     *     another thread opens and closes meanwhile (class loading from a directory does) is not taken for ours
+     * @return the numbers of {@link #descriptors()}
      */
     public static TreeSet<Integer> fds() {
+        return new TreeSet<>(descriptors().keySet());
+    }
+
+    /**
+     * @return the descriptors open now, each with what its {@code /proc/self/fd} link names, listed twice and kept
+     *     where the two agree (a descriptor another thread opens and closes meanwhile, as class loading from a
+     *     directory does, is not taken for the program's); without those the JVM opens for itself on its own threads: its container support
+     *     reads {@code /sys/fs/cgroup} (a compiler thread, every few dozen milliseconds while it compiles) and
+     *     {@code /proc} files, and on a loaded machine such a descriptor can stay open across both listings
+     */
+    public static TreeMap<Integer, String> descriptors() {
         awaitAgentChannel();
-        TreeSet<Integer> first = listOnce();
-        first.retainAll(listOnce());
+        TreeMap<Integer, String> first = listOnce();
+        TreeMap<Integer, String> second = listOnce();
+        first.entrySet().removeIf(e -> !e.getValue().equals(second.get(e.getKey()))
+                || e.getValue().startsWith("/sys/")
+                || e.getValue().startsWith("/proc/"));
         return first;
     }
 
@@ -164,8 +188,8 @@ public final class Scenario {
         }
     }
 
-    private static TreeSet<Integer> listOnce() {
-        TreeSet<Integer> fds = new TreeSet<>();
+    private static TreeMap<Integer, String> listOnce() {
+        TreeMap<Integer, String> fds = new TreeMap<>();
         Path dir = Paths.get("/proc/self/fd");
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -176,8 +200,10 @@ public final class Scenario {
             throw new IllegalStateException(e);
         }
         for (String n : names) {
-            if (Files.exists(dir.resolve(n))) {
-                fds.add(Integer.parseInt(n));
+            try {
+                fds.put(Integer.parseInt(n), Files.readSymbolicLink(dir.resolve(n)).toString());
+            } catch (IOException closed) {
+                // the listing's own descriptor, or one another thread closed meanwhile
             }
         }
         return fds;
