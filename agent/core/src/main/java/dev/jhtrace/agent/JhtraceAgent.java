@@ -148,9 +148,10 @@ public final class JhtraceAgent {
                 dev.jhtrace.agent.hook.HookCheckCache.open(options.cache(), AgentJar.path());
         dev.jhtrace.agent.hook.TransformCache rewrites = dev.jhtrace.agent.hook.TransformCache.load(caches);
         // before any hook can fire: a hook never loads a class of ours (see HookPath); ASM only when a hooked class
-        // may still need rewriting: always beside the application's class loader (-javaagent), in the native start's
-        // loader of its own only when the cache lacks a class
-        HookPath.prepare(!(inst instanceof dev.jhtrace.agent.hook.JvmtiInstrumentation)
+        // may still need rewriting: always when the agent runs from the application's class loader (a -javaagent
+        // start whose hand-over to a loader of its own failed, see loader.JavaagentEntry), in a loader of its own
+        // only when the cache lacks a class
+        HookPath.prepare(JhtraceAgent.class.getClassLoader() == ClassLoader.getSystemClassLoader()
                 || rewrites == null
                 || !rewrites.covers(dev.jhtrace.agent.hook.TransformCache.classesOf(points)));
         List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();

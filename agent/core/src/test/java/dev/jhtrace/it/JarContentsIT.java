@@ -18,8 +18,9 @@ class JarContentsIT {
     void manifestMakesItAnAgentAndAProgram() throws Exception {
         try (JarFile jar = new JarFile(TargetJvm.agentJar().toFile())) {
             Attributes a = jar.getManifest().getMainAttributes();
-            assertEquals("dev.jhtrace.agent.JhtraceAgent", a.getValue("Premain-Class"));
-            assertEquals("dev.jhtrace.agent.JhtraceAgent", a.getValue("Agent-Class"));
+            // the -javaagent start's hand-over to the agent's own class loader (see AgentLoaderIT)
+            assertEquals("dev.jhtrace.agent.loader.JavaagentEntry", a.getValue("Premain-Class"));
+            assertEquals("dev.jhtrace.agent.loader.JavaagentEntry", a.getValue("Agent-Class"));
             assertEquals("dev.jhtrace.agent.cli.JhtraceCli", a.getValue("Main-Class"));
             assertEquals("true", a.getValue("Can-Retransform-Classes"));
         }

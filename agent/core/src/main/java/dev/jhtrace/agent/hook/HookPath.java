@@ -86,9 +86,9 @@ public final class HookPath {
     /**
      * Loads and initialises the classes; one that is missing is skipped (it cannot be needed then).
      *
-     * @param asm also ASM's: left out only where no hooked class can need rewriting on an application thread, or
-     *            where loading them there waits for no lock of the application's (the native start's class loader
-     *            of its own, whose hooked classes all come from {@link TransformCache})
+     * @param asm also ASM's: left out only where no hooked class can need rewriting on an application thread and
+     *            loading them there would wait for no lock of the application's (the agent in a class loader of its
+     *            own, as both starts put it, with every hooked class in {@link TransformCache})
      */
     public static void prepare(boolean asm) {
         ClassLoader loader = HookPath.class.getClassLoader();

@@ -30,10 +30,13 @@ import java.util.zip.ZipFile;
  * classes at the first report). Packages are defined without the manifest's attributes (a {@code URLClassLoader}
  * copies {@code Implementation-Version} and the like into them): nothing of the agent reads them.
  */
-public final class JarClassLoader extends ClassLoader {
+public final class JarClassLoader extends ClassLoader implements java.util.function.Consumer<Object> {
     static {
         registerAsParallelCapable();
     }
+
+    /** What the agent's start class registered with {@link #accept}: see {@link JavaagentEntry}. */
+    private volatile Object entry;
 
     private final ZipFile jar;
     private final URL location;
@@ -51,6 +54,25 @@ public final class JarClassLoader extends ClassLoader {
         this.location = new File(path).toURI().toURL();
         // the agent finds its jar from its classes' code source (AgentJar.path)
         this.domain = new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null, this, null);
+    }
+
+    /**
+     * Takes the agent's entry point from a class this loader defined (its initializer calls this): the
+     * {@code -javaagent} start hands over to the classes of this loader through it, with no reflection
+     * ({@link JavaagentEntry}). The first one registered stays.
+     *
+     * @param entry what the start calls
+     */
+    @Override
+    public synchronized void accept(Object entry) {
+        if (this.entry == null) {
+            this.entry = entry;
+        }
+    }
+
+    /** @return the entry point {@link #accept} took, or {@code null} */
+    Object entry() {
+        return entry;
     }
 
     @Override
