@@ -35,12 +35,46 @@ static slot *g_table;
 static asgct_frame *g_arena;
 static _Atomic uint64_t g_arena_used; /* in frames */
 
-/* Which walker takes stacks (JH_WALKER_*), and what it did: see jh_stacks_walker */
-static _Atomic int g_walker = JH_WALKER_ASGCT;
+/* Which walker takes stacks (JH_WALKER_*) and how many of its walks were checked: read by every capture, written
+ * by the first thousand walks and on a disagreement, so on a cache line of their own. The counters below shared it
+ * once: each capture's increment on one core made every capture on the other core miss it (two application threads
+ * on two cores paid a cache miss and a contended add per stack). */
+static struct {
+    _Atomic int walker;
+    _Atomic long checked;
+} g_mode __attribute__((aligned(64))) = {JH_WALKER_ASGCT, 0};
 static int g_walker_ready;
 static _Atomic long g_asgct_short;
-static _Atomic long g_vm_walks, g_fallbacks, g_checked, g_unchecked, g_mismatches, g_repeats, g_repeats_checked,
-        g_repeat_mismatches;
+static _Atomic long g_fallbacks, g_unchecked, g_mismatches, g_repeats_checked, g_repeat_mismatches;
+
+/* What every capture counts (a full walk by the VMStructs walker, a repeated walk named again), striped by thread:
+ * each stripe is a cache line of its own, and a thread always adds to its own stripe (threads past COUNT_STRIPES
+ * share one), so two threads capturing at once never write a line the other writes or reads. Summed when read. */
+enum { COUNT_VM_WALKS, COUNT_REPEATS, COUNT_KINDS };
+#define COUNT_STRIPES 16
+typedef struct {
+    _Atomic long n[COUNT_KINDS];
+} __attribute__((aligned(64))) count_stripe;
+static count_stripe g_counts[COUNT_STRIPES];
+static _Atomic unsigned g_stripes_given;
+static __thread int t_stripe __attribute__((tls_model("initial-exec"))) = -1;
+
+static void count(int kind) {
+    int s = t_stripe;
+    if (s < 0) {
+        s = (int) (atomic_fetch_add_explicit(&g_stripes_given, 1, memory_order_relaxed) % COUNT_STRIPES);
+        t_stripe = s;
+    }
+    atomic_fetch_add_explicit(&g_counts[s].n[kind], 1, memory_order_relaxed);
+}
+
+static long counted(int kind) {
+    long total = 0;
+    for (int s = 0; s < COUNT_STRIPES; s++) {
+        total += atomic_load_explicit(&g_counts[s].n[kind], memory_order_relaxed);
+    }
+    return total;
+}
 static _Atomic long g_fallback_reasons[JH_WALKER_REASONS]; /* by the VMStructs walker's (negative) result */
 static _Atomic int g_mismatch_seen;
 static jh_walker_mismatch g_first_mismatch;
@@ -177,7 +211,7 @@ static int disagreed(int mode, asgct_frame *out, int n, const asgct_frame *expec
         g_first_mismatch.asgct_bci = at < m ? expected[at].bci : 0;
     }
     if (mode == JH_WALKER_VM) {
-        atomic_store(&g_walker, JH_WALKER_ASGCT);
+        atomic_store(&g_mode.walker, JH_WALKER_ASGCT);
     }
     memcpy(out, expected, sizeof(asgct_frame) * (size_t) m);
     *by_vm = 0;
@@ -189,7 +223,7 @@ static int disagreed(int mode, asgct_frame *out, int n, const asgct_frame *expec
  * walker off for good (in JH_WALKER_VM mode) and is kept for jh_stacks_walker. */
 static int walk(JNIEnv *env, asgct_frame *out, int max, int *by_vm) {
     *by_vm = 0;
-    int mode = atomic_load_explicit(&g_walker, memory_order_relaxed);
+    int mode = atomic_load_explicit(&g_mode.walker, memory_order_relaxed);
     if (mode == JH_WALKER_ASGCT) {
         return asgct_walk(env, out, max);
     }
@@ -200,15 +234,15 @@ static int walk(JNIEnv *env, asgct_frame *out, int max, int *by_vm) {
         return asgct_walk(env, out, max);
     }
     *by_vm = 1;
-    atomic_fetch_add_explicit(&g_vm_walks, 1, memory_order_relaxed);
-    if (mode == JH_WALKER_CHECK || atomic_load_explicit(&g_checked, memory_order_relaxed) < JH_WALKER_CHECKED) {
-        atomic_fetch_add_explicit(&g_checked, 1, memory_order_relaxed);
+    count(COUNT_VM_WALKS);
+    if (mode == JH_WALKER_CHECK || atomic_load_explicit(&g_mode.checked, memory_order_relaxed) < JH_WALKER_CHECKED) {
+        atomic_fetch_add_explicit(&g_mode.checked, 1, memory_order_relaxed);
         asgct_frame expected[max];
         int m = asgct_walk(env, expected, max);
         int at;
         if (m <= 0) {
             /* AsyncGetCallTrace could not walk (it refuses while a GC runs): nothing to compare */
-            atomic_fetch_add_explicit(&g_checked, -1, memory_order_relaxed);
+            atomic_fetch_add_explicit(&g_mode.checked, -1, memory_order_relaxed);
             atomic_fetch_add_explicit(&g_unchecked, 1, memory_order_relaxed);
         } else if (!same_walk(out, n, expected, m, &at) && at == m && m < n) {
             /* AsyncGetCallTrace ended early, every frame it gave the same as the walker's: it does that, without an
@@ -219,7 +253,7 @@ static int walk(JNIEnv *env, asgct_frame *out, int max, int *by_vm) {
             /* Not a checked walk (the walker's frames past AsyncGetCallTrace's end were not compared): the 1,000
              * checks still need 1,000 walks compared whole. And only a few: past JH_WALKER_SHORT_MAX in the checked
              * walks of VM mode, a walker that keeps going further than AsyncGetCallTrace is not trusted. */
-            atomic_fetch_add_explicit(&g_checked, -1, memory_order_relaxed);
+            atomic_fetch_add_explicit(&g_mode.checked, -1, memory_order_relaxed);
             long shorts = atomic_fetch_add_explicit(&g_asgct_short, 1, memory_order_relaxed) + 1;
             if (mode == JH_WALKER_VM && shorts > JH_WALKER_SHORT_MAX) {
                 return disagreed(mode, out, n, expected, m, at, by_vm);
@@ -249,17 +283,17 @@ int jh_stacks_walker(JNIEnv *env, int mode) {
             return JH_INIT_FAULT_HANDLER;
         }
     }
-    atomic_store(&g_walker, mode);
+    atomic_store(&g_mode.walker, mode);
     return 0;
 }
 
 void jh_stacks_walker_stats(jh_walker_stats *stats) {
-    stats->mode = atomic_load(&g_walker);
-    stats->vm_walks = atomic_load(&g_vm_walks);
+    stats->mode = atomic_load(&g_mode.walker);
+    stats->vm_walks = counted(COUNT_VM_WALKS);
     stats->fallbacks = atomic_load(&g_fallbacks);
-    stats->checked = atomic_load(&g_checked);
+    stats->checked = atomic_load(&g_mode.checked);
     stats->unchecked = atomic_load(&g_unchecked);
-    stats->repeats = atomic_load(&g_repeats);
+    stats->repeats = counted(COUNT_REPEATS);
     stats->repeats_checked = atomic_load(&g_repeats_checked);
     stats->repeat_mismatches = atomic_load(&g_repeat_mismatches);
     stats->mismatches = atomic_load(&g_mismatches);
@@ -279,11 +313,11 @@ jint jh_stacks_capture(JNIEnv *env, int skip, int depth) {
     }
     /* a walk the thread made before, from the same anchor over the same stack words, has the same frames */
     int key = skip << 16 | depth;
-    int mode = atomic_load_explicit(&g_walker, memory_order_relaxed);
-    int trusted = mode == JH_WALKER_VM && atomic_load_explicit(&g_checked, memory_order_relaxed) >= JH_WALKER_CHECKED;
+    int mode = atomic_load_explicit(&g_mode.walker, memory_order_relaxed);
+    int trusted = mode == JH_WALKER_VM && atomic_load_explicit(&g_mode.checked, memory_order_relaxed) >= JH_WALKER_CHECKED;
     jint again = mode == JH_WALKER_ASGCT ? 0 : jh_vmwalk_again(env, key);
     if (again > 0 && trusted) {
-        atomic_fetch_add_explicit(&g_repeats, 1, memory_order_relaxed);
+        count(COUNT_REPEATS);
         return again;
     }
     asgct_frame walked[MAX_WALK];
@@ -299,7 +333,7 @@ jint jh_stacks_capture(JNIEnv *env, int skip, int depth) {
         atomic_fetch_add_explicit(&g_mismatches, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&g_repeat_mismatches, 1, memory_order_relaxed);
         if (mode == JH_WALKER_VM) {
-            atomic_store(&g_walker, JH_WALKER_ASGCT);
+            atomic_store(&g_mode.walker, JH_WALKER_ASGCT);
         }
     } else if (again > 0) {
         atomic_fetch_add_explicit(&g_repeats_checked, 1, memory_order_relaxed);
